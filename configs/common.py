@@ -1,0 +1,43 @@
+"""Shared config skeletons. Every config has: seed, steps (generator updates), data.name,
+data.batch_size (GLOBAL), eval.num_samples; GAN configs add objective, n_critic, gp_weight,
+clip_value, nets, g_optimizer and d_optimizer (name + keyword arguments of the Keras optimizer)."""
+from ml_collections import ConfigDict
+
+
+def optimizer(name, learning_rate, **kwargs):
+    return ConfigDict(dict(name=name, learning_rate=learning_rate, **kwargs))
+
+
+def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
+        n_critic=1, gp_weight=0.0, clip_value=0.0, log_every=500, steps_per_execution=1,
+        num_samples=2500):
+    c = ConfigDict()
+    c.name = name
+    c.model = "gan"
+    c.seed = 0
+    c.steps = steps
+    c.objective = objective
+    c.n_critic = n_critic
+    c.gp_weight = gp_weight
+    c.clip_value = clip_value
+    c.latent_dim = latent_dim
+    c.data = ConfigDict(dict(name=data, batch_size=batch_size, download=True))
+    c.nets = ConfigDict(nets)
+    c.g_optimizer = g_optimizer
+    c.d_optimizer = d_optimizer
+    c.eval = ConfigDict(dict(num_samples=num_samples))
+    # one Keras "epoch" = log_every steps: checkpoints, backups, samples and scalars are per epoch
+    c.log_every = log_every
+    c.steps_per_execution = steps_per_execution
+    return c
+
+
+def toy_mlp(g_widths=(400, 400, 400, 400), d_widths=(200, 200, 200)):
+    """PacGAN's toy networks (G 4x400 ReLU; D with LeakyReLU in place of maxout)."""
+    return dict(generator=dict(name="mlp", widths=g_widths, activation="relu"),
+                discriminator=dict(name="mlp", widths=d_widths, activation="leaky_relu"))
+
+
+def mnist_dcgan(d_norm="batch"):
+    return dict(generator=dict(name="dcgan", width=64, norm="batch"),
+                discriminator=dict(name="dcgan", width=64, norm=d_norm))

@@ -1,0 +1,14 @@
+"""wgan_mnist: WGAN (Arjovsky et al. 2017, Algorithm 1): RMSProp 5e-5, clip 0.01, n_critic 5.
+
+Networks: DCGAN with batch norm in both players (as in the WGAN paper's DCGAN critic).
+Other image sets: --config.data.name=fashion_mnist (28x28x1). Run:
+
+    python -m train --config=configs/wgan_mnist.py --workdir=runs/wgan_mnist
+"""
+from configs import common
+
+
+def get_config():
+    return common.gan("wgan_mnist", "wasserstein", "mnist", common.mnist_dcgan(),
+                      common.optimizer("rmsprop", 5e-5), common.optimizer("rmsprop", 5e-5),
+                      steps=10_000, batch_size=64, latent_dim=100, n_critic=5, clip_value=0.01)

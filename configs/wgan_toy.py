@@ -1,0 +1,14 @@
+"""wgan_toy: WGAN (Arjovsky et al. 2017, Algorithm 1): RMSProp 5e-5, clip 0.01, n_critic 5.
+
+Networks: PacGAN's toy MLPs; batch 64 as in the WGAN paper.
+Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
+
+    python -m train --config=configs/wgan_toy.py --workdir=runs/wgan_toy --config.data.name=grid
+"""
+from configs import common
+
+
+def get_config():
+    return common.gan("wgan_toy", "wasserstein", "ring", common.toy_mlp(),
+                      common.optimizer("rmsprop", 5e-5), common.optimizer("rmsprop", 5e-5),
+                      steps=20_000, batch_size=64, latent_dim=2, n_critic=5, clip_value=0.01)

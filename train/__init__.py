@@ -1,0 +1,1 @@
+"""The trainer: config -> strategy -> model.fit -> evaluate -> export. See train/lib.py."""

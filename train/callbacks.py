@@ -1,0 +1,96 @@
+"""Training callbacks: sample pictures, atomic checkpoints, and a stop on non-finite losses."""
+import glob
+import math
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from export import pictures
+from zoo import data
+from zoo.data import toy
+
+
+class NonFiniteLoss(RuntimeError):
+    """Training produced a NaN or infinite loss; the message names the step and the loss term."""
+
+
+def step_of(model):
+    return int(model.optimizer.iterations.numpy())
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Raises NonFiniteLoss as soon as a logged loss is not finite.
+
+    Raising (rather than setting stop_training) ends `fit` before any epoch-end callback runs, so
+    neither the backup nor the checkpoints are overwritten with the diverged weights.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            if not math.isfinite(float(value)):
+                raise NonFiniteLoss(f"training diverged: {name} = {float(value)} at step "
+                                    f"{step_of(self.model)}; the last good checkpoint is kept")
+
+
+class Checkpoints(keras.callbacks.Callback):
+    """Saves the whole model (with optimizer state) as DIR/ckpt-STEP.keras at every epoch end.
+
+    Writes to a temporary file and renames it, so a kill during a save never leaves a corrupt
+    latest checkpoint; keeps the newest `keep`.
+    """
+
+    def __init__(self, directory, keep=3):
+        super().__init__()
+        self.directory = directory
+        self.keep = keep
+
+    def on_epoch_end(self, epoch, logs=None):
+        os.makedirs(self.directory, exist_ok=True)
+        path = os.path.join(self.directory, f"ckpt-{step_of(self.model):08d}.keras")
+        tmp = os.path.join(self.directory, f"tmp-{os.getpid()}.keras")
+        self.model.save(tmp)
+        os.replace(tmp, path)
+        for old in list_checkpoints(self.directory)[:-self.keep]:
+            os.remove(old)
+
+
+def list_checkpoints(directory):
+    """Checkpoint paths in `directory`, oldest first."""
+    return sorted(glob.glob(os.path.join(directory, "ckpt-*.keras")))
+
+
+class Samples(keras.callbacks.Callback):
+    """At every epoch end: a PNG under DIR/samples and an image in TensorBoard (DIR/logs/samples).
+
+    Toy data: a scatter of 2,500 samples with the mode centres. Images: a grid of 64 samples from
+    a fixed z, so successive pictures show the same latent points learning.
+    """
+
+    def __init__(self, directory, log_dir, dataset_name, seed):
+        super().__init__()
+        self.directory = directory
+        self.writer = tf.summary.create_file_writer(os.path.join(log_dir, "samples"))
+        self.dataset_name = dataset_name
+        self.seed = seed
+
+    def picture(self, step):
+        """Writes the picture for `step`; returns it as a uint8 HWC array."""
+        os.makedirs(self.directory, exist_ok=True)
+        path = os.path.join(self.directory, f"step_{step:08d}.png")
+        if data.is_toy(self.dataset_name):
+            x = self.model.sample(2500, seed=self.seed).numpy()
+            centres = toy.MIXTURES[self.dataset_name][0]
+            pictures.scatter(x, path, centres, title=f"{self.dataset_name}, step {step}")
+            return pictures.scatter_image(x, centres, title=f"step {step}")
+        image = pictures.grid(self.model.sample(64, seed=self.seed).numpy())
+        pictures.save_png(image, path)
+        return image
+
+    def on_epoch_end(self, epoch, logs=None):
+        step = step_of(self.model)
+        image = self.picture(step)
+        with self.writer.as_default():
+            tf.summary.image("samples", np.asarray(image)[None], step=step)
+        self.writer.flush()

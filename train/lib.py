@@ -1,0 +1,154 @@
+"""The trainer: config -> strategy -> model.fit -> evaluate -> export.
+
+Workdir layout (the contract in DESIGN.md): checkpoints/ (ckpt-STEP.keras, whole models),
+backup/ (BackupAndRestore resume state), logs/ (TensorBoard), samples/ (PNG per epoch),
+config.json, metrics.json, export/.
+"""
+import json
+import os
+
+import keras
+import numpy as np
+
+from train import build, callbacks
+from zoo import data
+from zoo.data import toy
+from zoo.errors import UserError
+from zoo.metrics.modes import mode_coverage
+
+
+def _write_json(path, obj):
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "w") as f:
+        json.dump(obj, f, indent=2)
+    os.replace(tmp, path)
+
+
+def check_workdir_config(config, workdir):
+    """Writes DIR/config.json, or refuses a workdir that holds a run of a different config.
+
+    Only `steps` may change between runs on one workdir (to train longer).
+    """
+    path = os.path.join(workdir, "config.json")
+    new = json.loads(config.to_json())
+    if os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)
+        differ = sorted(k for k in set(old) | set(new) if k != "steps" and old.get(k) != new.get(k))
+        if differ:
+            raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
+                            f"differ); use a new --workdir, or the same config to resume")
+    os.makedirs(workdir, exist_ok=True)
+    _write_json(path, new)
+
+
+def resume_step(workdir, steps_per_epoch):
+    """The step BackupAndRestore will resume from (0 for a new run)."""
+    path = os.path.join(workdir, "backup", "training_metadata.json")
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        return json.load(f)["epoch"] * steps_per_epoch
+
+
+def data_info(name):
+    info = dict(name=name, shape=list(data.data_shape(name)))
+    if data.is_toy(name):
+        info.update(value_range=None, to_pixels=None)
+    else:
+        info.update(value_range=[-1.0, 1.0], to_pixels="uint8 = round((clip(x, -1, 1) + 1) * 127.5)")
+    return info
+
+
+def evaluate(model, config):
+    """Final metrics of `model`: the PacGAN mode metrics on toy mixtures with modes.
+
+    Image metrics (FID, KID, classifier score, Parzen) come with the evaluation module; until then
+    image runs report none rather than a stand-in.
+    """
+    name = config.data.name
+    metrics = {}
+    if data.is_toy(name) and toy.MIXTURES[name][0] is not None:
+        centres, std = toy.MIXTURES[name]
+        n = config.eval.num_samples
+        metrics = mode_coverage(model.sample(n, seed=config.seed + 1).numpy(), centres, std)
+        metrics["mode_samples"] = n
+    return metrics
+
+
+def write_metrics(model, config, workdir, losses=None):
+    metrics = evaluate(model, config)
+    if losses is None and os.path.exists(os.path.join(workdir, "metrics.json")):
+        with open(os.path.join(workdir, "metrics.json")) as f:
+            losses = json.load(f).get("final_losses")
+    step = callbacks.step_of(model)
+    _write_json(os.path.join(workdir, "metrics.json"),
+                dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
+    return metrics
+
+
+def export_run(model, config, workdir, metrics):
+    from export import lib as export_lib
+
+    info = dict(data=data_info(config.data.name), model=config.model, objective=config.objective,
+                config=config.name, steps=callbacks.step_of(model), metrics=metrics)
+    return export_lib.export(model, os.path.join(workdir, "export"), info)
+
+
+def run(config, workdir, strategy, verbose=1):
+    """Trains (or resumes) `config` in `workdir` under `strategy`; evaluates and exports at the end."""
+    build.validate(config, strategy.num_replicas_in_sync)
+    check_workdir_config(config, workdir)
+    keras.utils.set_random_seed(config.seed)
+    spe = config.log_every
+    start = resume_step(workdir, spe)
+    ds = build.dataset(config, start_step=start)
+    with strategy.scope():
+        model = build.model(config)
+    cbs = [
+        callbacks.StopOnNonFinite(),
+        keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup"), save_freq="epoch",
+                                         delete_checkpoint=False),
+        callbacks.Checkpoints(os.path.join(workdir, "checkpoints")),
+        keras.callbacks.TensorBoard(os.path.join(workdir, "logs"), update_freq="epoch",
+                                    write_graph=False),
+        callbacks.Samples(os.path.join(workdir, "samples"), os.path.join(workdir, "logs"),
+                          config.data.name, config.seed),
+    ]
+    if start:
+        print(f"Resuming {workdir} at step {start} of {config.steps}")
+    history = model.fit(ds, epochs=config.steps // spe, steps_per_epoch=spe, callbacks=cbs,
+                        verbose=verbose, shuffle=False)
+    losses = {k: float(v[-1]) for k, v in history.history.items()}
+    metrics = write_metrics(model, config, workdir, losses)
+    export_run(model, config, workdir, metrics)
+    return model, metrics
+
+
+def load_latest(workdir):
+    """The newest checkpoint of `workdir` as a compiled model, or a UserError."""
+    ckpts = callbacks.list_checkpoints(os.path.join(workdir, "checkpoints"))
+    if not ckpts:
+        raise UserError(f"no checkpoint in {os.path.join(workdir, 'checkpoints')}: train first "
+                        f"with python -m train --workdir={workdir}")
+    import zoo.models  # noqa: F401  (registers the zoo's classes for safe-mode loading)
+    return keras.saving.load_model(ckpts[-1], safe_mode=True)
+
+
+def read_metrics(workdir):
+    """The metrics of DIR/metrics.json ({} when the run was never evaluated)."""
+    path = os.path.join(workdir, "metrics.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)["metrics"]
+
+
+def read_config(workdir):
+    from ml_collections import ConfigDict
+
+    path = os.path.join(workdir, "config.json")
+    if not os.path.exists(path):
+        raise UserError(f"{workdir} has no config.json: is it a training workdir?")
+    with open(path) as f:
+        return ConfigDict(json.load(f))

@@ -1,0 +1,12 @@
+"""The one exception type for user mistakes: the CLIs print its message and exit non-zero."""
+
+
+class UserError(ValueError):
+    """A mistake in what the user asked for (config key, name, path, missing data)."""
+
+
+def choose(kind, name, choices):
+    """Returns `choices[name]`, or raises a UserError naming the valid choices."""
+    if name not in choices:
+        raise UserError(f"unknown {kind} {name!r}; choose one of: {', '.join(sorted(choices))}")
+    return choices[name]
