@@ -16,8 +16,8 @@ from ml_collections import config_flags
 
 import configs
 
-config_flags.DEFINE_config_file("config", configs.DEFAULT, "Experiment config file (configs/*.py).",
-                                lock_config=True)
+_parse_flags = cli.parse_flags_or_exit(lambda: config_flags.DEFINE_config_file(
+    "config", configs.DEFAULT, "Experiment config file (configs/*.py).", lock_config=True))
 flags.DEFINE_string("workdir", None, "Run directory; default: a new one under ./runs.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored"], "tf.distribute strategy.")
 flags.DEFINE_integer("cpu_replicas", 0, "Split the CPU into this many logical devices (for mirrored "
@@ -52,4 +52,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    app.run(main, flags_parser=_parse_flags)

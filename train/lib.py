@@ -24,8 +24,8 @@ def _write_json(path, obj):
     os.replace(tmp, path)
 
 
-def check_workdir_config(config, workdir):
-    """Writes DIR/config.json, or refuses a workdir that holds a run of a different config.
+def check_workdir_config(config, workdir, write):
+    """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
     Only `steps` may change between runs on one workdir (to train longer).
     """
@@ -38,8 +38,9 @@ def check_workdir_config(config, workdir):
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
-    os.makedirs(workdir, exist_ok=True)
-    _write_json(path, new)
+    if write:
+        os.makedirs(workdir, exist_ok=True)
+        _write_json(path, new)
 
 
 def resume_step(workdir, steps_per_epoch):
@@ -98,11 +99,12 @@ def export_run(model, config, workdir, metrics):
 def run(config, workdir, strategy, verbose=1):
     """Trains (or resumes) `config` in `workdir` under `strategy`; evaluates and exports at the end."""
     build.validate(config, strategy.num_replicas_in_sync)
-    check_workdir_config(config, workdir)
+    check_workdir_config(config, workdir, write=False)
     keras.utils.set_random_seed(config.seed)
     spe = config.log_every
     start = resume_step(workdir, spe)
-    ds = build.dataset(config, start_step=start)
+    ds = build.dataset(config, start_step=start)  # fails on missing data before DIR is touched
+    check_workdir_config(config, workdir, write=True)
     with strategy.scope():
         model = build.model(config)
     cbs = [

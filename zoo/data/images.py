@@ -27,11 +27,24 @@ def _builder(name, download):
               f"holds it, or run once with network access (and data.download=True) so tfds downloads it")
     if not download:
         raise UserError(advice)
+    if not _online():
+        raise UserError(f"{advice} (no network: could not reach the tfds download servers)")
     try:
         builder.download_and_prepare()
     except Exception as e:  # tfds raises many types offline (DNS, HTTP, GCS); all mean the same here
         raise UserError(f"{advice} (download failed: {type(e).__name__})") from None
     return builder
+
+
+def _online(timeout=5.0):
+    """Whether the tfds servers answer; offline, tfds would otherwise retry for minutes."""
+    import socket
+
+    try:
+        socket.create_connection(("storage.googleapis.com", 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
 
 
 def to_unit_range(image, shape):
