@@ -13,4 +13,5 @@ def get_config():
                       common.toy_mlp(g_widths=(512, 512, 512), d_widths=(512, 512, 512)),
                       common.optimizer("adam", 1e-4, beta_1=0.0, beta_2=0.9),
                       common.optimizer("adam", 1e-4, beta_1=0.0, beta_2=0.9),
-                      steps=20_000, batch_size=256, latent_dim=2, n_critic=5, gp_weight=10.0)
+                      steps=20_000, batch_size=256, latent_dim=2, n_critic=5, gp_weight=10.0,
+                      steps_per_execution=100)

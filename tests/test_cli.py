@@ -1,0 +1,121 @@
+"""The command lines as a user runs them: python -m train / train.evaluate / export / export.sample."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+
+def run(args, cwd, env=None, timeout=900):
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def one_line_error(result):
+    """A user mistake: non-zero exit, no traceback, one line naming the mistake."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """`python -m train` with no flags at all, in an empty directory."""
+    cwd = tmp_path_factory.mktemp("cwd")
+    result = run(["-m", "train"], cwd=cwd)
+    assert result.returncode == 0, result.stderr[-3000:]
+    runs = os.listdir(cwd / "runs")
+    assert len(runs) == 1 and runs[0].startswith("nsgan_toy-")
+    return cwd, cwd / "runs" / runs[0], result
+
+
+def test_no_flags_trains_the_default_and_writes_the_contract(default_run):
+    cwd, workdir, result = default_run
+    assert f"into {os.path.join('runs', workdir.name)}" in result.stdout
+    for part in ("checkpoints", "backup", "logs", "samples", "metrics.json", "export/generator.onnx",
+                 "export/saved_model", "export/metadata.json"):
+        assert (workdir / part).exists(), part
+    metrics = json.loads((workdir / "metrics.json").read_text())
+    assert metrics["step"] == 20000 and metrics["dataset"] == "ring"
+    assert set(metrics["metrics"]) == {"modes", "high_quality", "reverse_kl", "mode_samples"}
+
+
+def test_rerun_resumes_instead_of_restarting(default_run):
+    cwd, workdir, _ = default_run
+    before = sorted(os.listdir(workdir / "checkpoints"))
+    result = run(["-m", "train", f"--workdir={workdir}"], cwd=cwd)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Resuming" in result.stdout and "at step 20000 of 20000" in result.stdout
+    assert sorted(os.listdir(workdir / "checkpoints")) == before  # nothing retrained
+
+
+def test_sample_cli_writes_png_and_npy_without_tensorflow(default_run, tmp_path):
+    _, workdir, _ = default_run
+    code = ("import sys, runpy; sys.argv = ['export.sample', *sys.argv[1:]];"
+            "from export import sample; rc = sample.main(sys.argv[1:]);"
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported TF';"
+            "sys.exit(rc)")
+    for out in ("grid.png", "x.npy"):
+        result = run(["-c", code, str(workdir / "export"), "--num=16", "--seed=3", f"--out={tmp_path / out}"],
+                     cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    x = np.load(tmp_path / "x.npy")
+    assert x.shape == (16, 2) and np.isfinite(x).all()
+    assert (tmp_path / "grid.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sample_cli_refuses_a_modified_artifact(default_run, tmp_path):
+    _, workdir, _ = default_run
+    copy = tmp_path / "export"
+    import shutil
+    shutil.copytree(workdir / "export", copy)
+    with open(copy / "generator.onnx", "ab") as f:
+        f.write(b"\0")
+    line = one_line_error(run(["-m", "export.sample", str(copy), "--out=x.npy"], cwd=tmp_path))
+    assert "SHA-256" in line
+
+
+def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
+    cwd, workdir, _ = default_run
+    before = json.loads((workdir / "metrics.json").read_text())
+    result = run(["-m", "train.evaluate", f"--workdir={workdir}"], cwd=cwd)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((workdir / "metrics.json").read_text())["metrics"] == before["metrics"]
+    result = run(["-m", "export", f"--workdir={workdir}"], cwd=cwd)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == 20000
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--config.stepz=3"], "unknown config key 'stepz'.*did you mean 'steps'"),
+    (["--config.objective=hinge"], "unknown objective 'hinge'; choose one of: least_squares"),
+    (["--config.data.name=cifar11"], "unknown dataset 'cifar11'; choose one of: celeb_a"),
+    (["--config.steps=abc"], "--config.steps=abc"),
+    (["--config=configs/nope.py"], "cannot read the --config file"),
+    (["--strategy=tpu"], "--strategy=tpu"),
+])
+def test_bad_input_is_one_clear_line(args, expected, tmp_path, root):
+    import re
+    result = run(["-m", "train", *args, f"--workdir={tmp_path / 'w'}"], cwd=root)
+    assert re.search(expected, one_line_error(result))
+    assert not (tmp_path / "w").exists()  # nothing written for a mistake
+
+
+def test_offline_missing_dataset_is_one_clear_line(tmp_path, root):
+    result = run(["-m", "train", "--config.data.name=cifar10", f"--workdir={tmp_path / 'w'}"], cwd=root,
+                 env={"TFDS_DATA_DIR": str(tmp_path / "empty")}, timeout=120)
+    line = one_line_error(result)
+    assert "cifar10" in line and "TFDS_DATA_DIR" in line
+    assert not (tmp_path / "w").exists()
+
+
+def test_missing_checkpoint_and_export_dir(tmp_path, root):
+    (tmp_path / "w").mkdir()
+    assert "no config.json" in one_line_error(run(["-m", "export", f"--workdir={tmp_path / 'w'}"], cwd=root))
+    assert "not an export directory" in one_line_error(
+        run(["-m", "export.sample", str(tmp_path / "w"), "--out=x.png"], cwd=root))

@@ -1,0 +1,71 @@
+"""Datasets: the PacGAN mixtures, seeded and resumable streams, tfds images in [-1, 1], offline errors."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from zoo import data
+from zoo.data import toy
+from zoo.errors import UserError
+
+
+def take(ds, n):
+    return [x.numpy() for x in ds.take(n)]
+
+
+@pytest.mark.parametrize("name, n_modes, radius, std", [("ring", 8, 1.0, 0.01), ("grid", 25, None, 0.05)])
+def test_mixtures_follow_pacgan(name, n_modes, radius, std):
+    centres, s = toy.MIXTURES[name]
+    assert len(centres) == n_modes and s == std
+    if radius:
+        np.testing.assert_allclose(np.linalg.norm(centres, axis=1), radius, rtol=1e-6)
+    else:
+        assert sorted(set(centres.ravel().tolist())) == [-4, -2, 0, 2, 4]
+    x = np.concatenate(take(data.load(name, 1000, seed=0), 20))
+    d2 = ((x[:, None] - centres[None]) ** 2).sum(-1)
+    resid = x - centres[d2.argmin(1)]
+    assert resid.std() == pytest.approx(std, rel=0.05)  # per-coordinate std of each mode
+    counts = np.bincount(d2.argmin(1), minlength=n_modes)
+    assert counts.min() > 0.7 * len(x) / n_modes  # modes equally likely
+
+
+def test_swissroll_shape_and_scale():
+    x = take(data.load("swissroll", 500, seed=0), 1)[0]
+    assert x.shape == (500, 2) and np.abs(x).max() < 2.0
+
+
+def test_stream_is_a_function_of_seed_and_resumes_exactly():
+    a = take(data.load("grid", 16, seed=4, group=3), 5)
+    b = take(data.load("grid", 16, seed=4, group=3), 5)
+    c = take(data.load("grid", 16, seed=5, group=3), 1)
+    resumed = take(data.load("grid", 16, seed=4, group=3, start=3), 2)
+    assert a[0].shape == (16, 3, 2)
+    np.testing.assert_array_equal(np.stack(a), np.stack(b))
+    assert not np.allclose(a[0], c[0])
+    np.testing.assert_array_equal(np.stack(a[3:]), np.stack(resumed))
+
+
+def test_mnist_batches_in_unit_range_deterministic_and_resumable():
+    a = take(data.load("mnist", 8, seed=1, group=2), 3)
+    b = take(data.load("mnist", 8, seed=1, group=2, start=2), 1)
+    assert a[0].shape == (8, 2, 28, 28, 1) and a[0].dtype == np.float32
+    assert a[0].min() >= -1.0 and a[0].max() <= 1.0 and a[0].min() == -1.0
+    np.testing.assert_array_equal(a[2], b[0])
+    np.testing.assert_array_equal(a[0], take(data.load("mnist", 8, seed=1, group=2), 1)[0])
+
+
+def test_missing_dataset_offline_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path))
+    with pytest.raises(UserError, match="cifar10.*not prepared.*TFDS_DATA_DIR"):
+        data.load("cifar10", 8, seed=0, download=False)
+
+
+def test_unknown_dataset_names_the_choices():
+    with pytest.raises(UserError, match="unknown dataset 'cifar11'.*mnist.*ring"):
+        data.load("cifar11", 8, seed=0)
+
+
+def test_celeb_a_style_resize_crops_then_scales():
+    from zoo.data.images import to_unit_range
+    img = tf.cast(tf.random.uniform([218, 178, 3], maxval=256, dtype=tf.int32), tf.uint8)
+    out = to_unit_range(img, (64, 64, 3))
+    assert out.shape == (64, 64, 3) and float(tf.reduce_min(out)) >= -1 and float(tf.reduce_max(out)) <= 1

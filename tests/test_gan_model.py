@@ -1,0 +1,60 @@
+"""The GAN model's contract: batch layout, sampling, and safe-mode .keras round trip."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests.helpers import fit, toy_gan
+from zoo import nets
+from zoo.errors import UserError
+from zoo.models import GAN
+
+
+def test_sample_is_a_function_of_seed():
+    model = toy_gan(tf.distribute.get_strategy())
+    np.testing.assert_array_equal(model.sample(5, seed=1), model.sample(5, seed=1))
+    assert not np.allclose(model.sample(5, seed=1), model.sample(5, seed=2))
+
+
+def test_one_fit_step_is_one_generator_update_and_n_critic_critic_updates():
+    model = toy_gan(tf.distribute.get_strategy(), objective="wasserstein", n_critic=5, clip_value=0.01)
+    fit(model, 3)
+    assert int(model.g_optimizer.iterations) == 3 and int(model.d_optimizer.iterations) == 15
+
+
+def test_wrong_batch_layout_is_refused():
+    model = toy_gan(tf.distribute.get_strategy(), objective="wasserstein", n_critic=5)
+    with pytest.raises(ValueError, match=r"n_critic=5 takes batches of shape \[B, 5"):
+        model.fit(tf.data.Dataset.from_tensors(tf.zeros([8, 2])).repeat(), steps_per_epoch=1, verbose=0)
+
+
+def test_unknown_objective_names_the_choices():
+    g = nets.build_generator("mlp", 2, (2,), widths=(4,))
+    d = nets.build_discriminator("mlp", (2,), widths=(4,))
+    with pytest.raises(UserError, match="unknown objective 'hinge'.*least_squares.*wasserstein"):
+        GAN(g, d, objective="hinge")
+
+
+def test_keras_round_trip_in_safe_mode(tmp_path):
+    model = toy_gan(tf.distribute.get_strategy(), objective="wasserstein", n_critic=2, gp_weight=10.0,
+                    optimizer="adam")
+    fit(model, 2)
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    assert isinstance(loaded, GAN) and loaded.n_critic == 2 and loaded.gp_weight == 10.0
+    z = np.random.default_rng(0).normal(size=(7, 2)).astype(np.float32)
+    np.testing.assert_array_equal(model.generate(z), loaded.generate(z))
+    for a, b in zip(model.d_optimizer.variables, loaded.d_optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())  # optimizer slots survive
+    assert int(loaded.g_optimizer.iterations) == 2
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3), (64, 64, 3)])
+@pytest.mark.parametrize("norm", ["batch", "layer", "none"])
+def test_dcgan_shapes(shape, norm):
+    g = nets.build_generator("dcgan", 16, shape, width=8, norm=norm)
+    d = nets.build_discriminator("dcgan", shape, width=8, norm=norm)
+    x = g(tf.zeros([3, 16]))
+    assert x.shape == (3, *shape) and d(x).shape == (3, 1)
+    assert float(tf.reduce_max(tf.abs(x))) <= 1.0  # tanh output in [-1, 1]

@@ -1,0 +1,126 @@
+"""The trainer: a smoke fit of every config, the workdir contract, resume, export parity."""
+import importlib
+import json
+import os
+
+import keras
+import numpy as np
+import onnxruntime as ort
+import pytest
+import tensorflow as tf
+
+from train import lib
+from zoo.errors import UserError
+
+CONFIGS = [f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp") for d in ("toy", "mnist")]
+
+
+def tiny(name, **overrides):
+    config = importlib.import_module(f"configs.{name}").get_config()
+    config.steps, config.log_every, config.data.batch_size, config.eval.num_samples = 4, 2, 8, 200
+    for key, value in overrides.items():
+        config[key] = value
+    return config
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every config trained for 4 generator updates in its own workdir."""
+    out = {}
+    for name in CONFIGS:
+        workdir = str(tmp_path_factory.mktemp(name))
+        model, metrics = lib.run(tiny(name), workdir, tf.distribute.get_strategy(), verbose=0)
+        out[name] = (workdir, model, metrics)
+    return out
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
+    workdir, model, metrics = runs[name]
+    assert int(model.g_optimizer.iterations) == 4
+    for part in ("checkpoints/ckpt-00000004.keras", "backup/training_metadata.json", "config.json",
+                 "metrics.json", "export/saved_model/saved_model.pb", "export/generator.onnx",
+                 "export/metadata.json", "samples/step_00000004.png"):
+        assert os.path.exists(os.path.join(workdir, part)), part
+    assert os.listdir(os.path.join(workdir, "logs", "train"))
+    with open(os.path.join(workdir, "metrics.json")) as f:
+        written = json.load(f)
+    assert written["step"] == 4 and np.isfinite(list(written["final_losses"].values())).all()
+    if name.endswith("toy"):
+        assert set(metrics) == {"modes", "high_quality", "reverse_kl", "mode_samples"}
+    meta = json.load(open(os.path.join(workdir, "export", "metadata.json")))
+    assert meta["latent_dim"] == model.latent_dim and meta["steps"] == 4
+    assert meta["prior"] == dict(name="normal", loc=0.0, scale=1.0)
+    assert meta["data"]["shape"] == list(model.data_shape) and meta["metrics"] == metrics
+
+
+@pytest.mark.parametrize("name", ["nsgan_toy", "nsgan_mnist", "wgangp_mnist"])
+def test_export_parity_keras_savedmodel_onnx(runs, name):
+    workdir, model, _ = runs[name]
+    export = os.path.join(workdir, "export")
+    saved = tf.saved_model.load(os.path.join(export, "saved_model"))
+    session = ort.InferenceSession(os.path.join(export, "generator.onnx"))
+    assert [i.name for i in session.get_inputs()] == ["z"] and session.get_outputs()[0].name == "x"
+    for batch in (1, 7, 64):
+        z = np.random.default_rng(batch).normal(size=(batch, model.latent_dim)).astype(np.float32)
+        want = model.generate(z).numpy()  # batch norm in inference mode
+        for signature in ("serving_default", "sample"):
+            got = saved.signatures[signature](z=tf.constant(z))["x"].numpy()
+            np.testing.assert_allclose(got, want, atol=1e-5)
+        np.testing.assert_allclose(session.run(["x"], {"z": z})[0], want, atol=1e-5)
+
+
+def test_second_run_resumes_and_longer_steps_continue(tmp_path):
+    workdir = str(tmp_path / "run")
+    strategy = tf.distribute.get_strategy()
+    first, _ = lib.run(tiny("nsgan_toy"), workdir, strategy, verbose=0)
+    again, _ = lib.run(tiny("nsgan_toy"), workdir, strategy, verbose=0)  # finished: trains nothing
+    z = np.zeros((3, 2), np.float32)
+    np.testing.assert_array_equal(first.generate(z), again.generate(z))
+    assert int(again.g_optimizer.iterations) == 4
+    longer, _ = lib.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
+    assert int(longer.g_optimizer.iterations) == 8
+    assert sorted(os.listdir(os.path.join(workdir, "checkpoints")))[-1] == "ckpt-00000008.keras"
+
+
+def test_resumed_run_equals_uninterrupted_run(tmp_path):
+    strategy = tf.distribute.get_strategy()
+    straight, _ = lib.run(tiny("wgangp_toy", steps=8), str(tmp_path / "a"), strategy, verbose=0)
+    lib.run(tiny("wgangp_toy", steps=4), str(tmp_path / "b"), strategy, verbose=0)
+    resumed, _ = lib.run(tiny("wgangp_toy", steps=8), str(tmp_path / "b"), strategy, verbose=0)
+    for a, b in zip(straight.get_weights(), resumed.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_workdir_of_another_config_is_refused_and_left_intact(tmp_path):
+    workdir = str(tmp_path / "run")
+    lib.run(tiny("nsgan_toy"), workdir, tf.distribute.get_strategy(), verbose=0)
+    before = open(os.path.join(workdir, "config.json")).read()
+    with pytest.raises(UserError, match="different config.*objective"):
+        lib.run(tiny("lsgan_toy"), workdir, tf.distribute.get_strategy(), verbose=0)
+    assert open(os.path.join(workdir, "config.json")).read() == before
+
+
+def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    from train.callbacks import NonFiniteLoss
+
+    workdir = str(tmp_path / "run")
+    config = tiny("nsgan_toy", steps=4)
+    lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    good = open(os.path.join(workdir, "backup", "latest.weights.h5"), "rb").read()
+    config = tiny("nsgan_toy", steps=8)
+    config.g_optimizer.learning_rate = 1e30  # diverges at once
+    config.d_optimizer.learning_rate = 1e30
+    with pytest.raises(NonFiniteLoss, match="at step"):
+        lib.run(config, str(tmp_path / "other"), tf.distribute.get_strategy(), verbose=0)
+    assert not os.path.exists(os.path.join(tmp_path, "other", "checkpoints"))
+    assert open(os.path.join(workdir, "backup", "latest.weights.h5"), "rb").read() == good
+
+
+def test_validation_errors():
+    with pytest.raises(UserError, match="multiple of config.log_every"):
+        lib.run(tiny("nsgan_toy", steps=5), "/nonexistent/never", tf.distribute.get_strategy())
+    config = tiny("nsgan_toy")
+    config.data.batch_size = 7
+    with pytest.raises(UserError, match="divisible by the number of replicas"):
+        lib.build.validate(config, replicas=2)
