@@ -1,4 +1,6 @@
 """Config -> compiled model and training data, through the zoo's registries."""
+import math
+
 import keras
 
 from zoo import data, nets
@@ -37,8 +39,10 @@ def model(config):
     gan = MODELS[config.model](generator, discriminator, objective=config.objective,
                                n_critic=config.n_critic, gp_weight=config.gp_weight,
                                clip_value=config.clip_value, seed=config.seed)
+    # Keras runs whole blocks of steps_per_execution even past the end of an epoch: a block size
+    # that divides log_every keeps the step count exact
     gan.compile(g_optimizer=optimizer(config.g_optimizer), d_optimizer=optimizer(config.d_optimizer),
-                steps_per_execution=config.steps_per_execution)
+                steps_per_execution=math.gcd(config.steps_per_execution, config.log_every))
     return gan
 
 
