@@ -10,7 +10,7 @@ def optimizer(name, learning_rate, **kwargs):
 
 def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
         n_critic=1, gp_weight=0.0, clip_value=0.0, log_every=500, steps_per_execution=1,
-        num_samples=2500):
+        jit_compile=False, num_samples=2500):
     c = ConfigDict()
     c.name = name
     c.model = "gan"
@@ -29,6 +29,7 @@ def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size
     # one Keras "epoch" = log_every steps: checkpoints, backups, samples and scalars are per epoch
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution
+    c.jit_compile = jit_compile  # XLA-compile the train step
     return c
 
 

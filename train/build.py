@@ -42,7 +42,8 @@ def model(config):
     # Keras runs whole blocks of steps_per_execution even past the end of an epoch: a block size
     # that divides log_every keeps the step count exact
     gan.compile(g_optimizer=optimizer(config.g_optimizer), d_optimizer=optimizer(config.d_optimizer),
-                steps_per_execution=math.gcd(config.steps_per_execution, config.log_every))
+                steps_per_execution=math.gcd(config.steps_per_execution, config.log_every),
+                jit_compile=config.jit_compile)
     return gan
 
 
