@@ -11,8 +11,7 @@ FLAGS = flags.FLAGS
 def main(argv):
     from train import lib
 
-    config = lib.read_config(FLAGS.workdir)
-    model = lib.load_latest(FLAGS.workdir)
+    config, model = lib.load_run(FLAGS.workdir)
     metrics = lib.read_metrics(FLAGS.workdir)
     lib.export_run(model, config, FLAGS.workdir, metrics)
     print(f"exported step {model.optimizer.iterations.numpy()} to {FLAGS.workdir}/export")

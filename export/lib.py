@@ -5,7 +5,6 @@ float32 and returning {"x": samples}; `generator.onnx` takes `z` with a dynamic 
 returns `x`. metadata.json says how to draw z and read x, so the artifacts are usable without
 this library.
 """
-import hashlib
 import json
 import os
 import shutil
@@ -14,15 +13,9 @@ import sys
 import keras
 import tensorflow as tf
 
+from export.artifacts import sha256
+
 ONNX_OPSET = 17
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _versions():

@@ -5,24 +5,17 @@ image grid (image data), a scatter plot (2-D data) or the raw samples (.npy). Im
 it runs wherever numpy, onnxruntime, Pillow and matplotlib do.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
 
 import numpy as np
 
+from export.artifacts import sha256
+
 
 class ExportError(ValueError):
     pass
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def load_metadata(export_dir):

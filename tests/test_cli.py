@@ -119,3 +119,17 @@ def test_missing_checkpoint_and_export_dir(tmp_path, root):
     assert "no config.json" in one_line_error(run(["-m", "export", f"--workdir={tmp_path / 'w'}"], cwd=root))
     assert "not an export directory" in one_line_error(
         run(["-m", "export.sample", str(tmp_path / "w"), "--out=x.png"], cwd=root))
+
+
+def test_mirrored_on_two_cpu_replicas_writes_the_contract(tmp_path, root):
+    workdir = tmp_path / "w"
+    result = run(["-m", "train", "--config=configs/wgangp_toy.py", f"--workdir={workdir}",
+                  "--strategy=mirrored", "--cpu_replicas=2", "--config.steps=4", "--config.log_every=2",
+                  "--config.data.batch_size=16"], cwd=root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((workdir / "metrics.json").read_text())["step"] == 4
+    assert (workdir / "checkpoints" / "ckpt-00000004.keras").exists()
+    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == 4
+    odd = run(["-m", "train", f"--workdir={tmp_path / 'odd'}", "--strategy=mirrored", "--cpu_replicas=2",
+               "--config.data.batch_size=7"], cwd=root)
+    assert "divisible by the number of replicas (2)" in one_line_error(odd)

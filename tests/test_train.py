@@ -3,7 +3,6 @@ import importlib
 import json
 import os
 
-import keras
 import numpy as np
 import onnxruntime as ort
 import pytest

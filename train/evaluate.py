@@ -13,8 +13,7 @@ FLAGS = flags.FLAGS
 def main(argv):
     from train import lib
 
-    config = lib.read_config(FLAGS.workdir)
-    model = lib.load_latest(FLAGS.workdir)
+    config, model = lib.load_run(FLAGS.workdir)
     metrics = lib.write_metrics(model, config, FLAGS.workdir)
     print(json.dumps(metrics, indent=2))
 

@@ -8,7 +8,6 @@ import json
 import os
 
 import keras
-import numpy as np
 
 from train import build, callbacks
 from zoo import data
@@ -135,6 +134,11 @@ def load_latest(workdir):
                         f"with python -m train --workdir={workdir}")
     import zoo.models  # noqa: F401  (registers the zoo's classes for safe-mode loading)
     return keras.saving.load_model(ckpts[-1], safe_mode=True)
+
+
+def load_run(workdir):
+    """(config, newest checkpoint as a model) of a training workdir, or a UserError."""
+    return read_config(workdir), load_latest(workdir)
 
 
 def read_metrics(workdir):

@@ -80,11 +80,3 @@ def dataset(name, batch_size, seed, group=1, start=0, split="train", download=Tr
         ds = ds.map(lambda x: tf.reshape(x, [batch_size, group, *shape]))
     return ds.prefetch(tf.data.AUTOTUNE)
 
-
-def finite(name, split, batch_size, download=True):
-    """One pass over `split` in file order, in [-1, 1], batched (for evaluation)."""
-    builder = _builder(name, download)
-    shape = IMAGE_SETS[name][1]
-    ds = builder.as_dataset(split=split, shuffle_files=False)
-    ds = ds.map(lambda ex: to_unit_range(ex["image"], shape), num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
