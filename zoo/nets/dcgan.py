@@ -7,9 +7,18 @@ that double the channels, no normalisation on the first layer, one linear output
 Normalisation (`norm`): "batch" (the paper's), "layer" (for critics trained with a gradient
 penalty, whose per-example gradient batch norm would break), or "none".
 Batch norm here is Keras's default, NOT synchronized: under a tf.distribute strategy each replica
-normalises with its own slice of the batch, as in most multi-GPU DCGAN code. The parity tests
-therefore use BN-free networks; the MNIST configs use batch norm in the generator and, except for
-WGAN-GP (layer norm), in the discriminator.
+normalises with its own slice of the batch, as in most multi-GPU DCGAN code, so a 2-replica run
+is not the same model as a 1-device run with the same global batch. The parity tests therefore use
+BN-free networks; the MNIST configs use batch norm in the generator and, except for WGAN-GP (layer
+norm), in the discriminator.
+
+Why not `BatchNormalization(synchronized=True)`, measured on TF 2.21 / Keras 3.15 with 2 logical
+CPU devices: (1) the "Shape mismatch in the collective instance" failure seen with it comes from
+creating a second MirroredStrategy in the same process, not from batch norm: with one strategy it
+trains. (2) But it does not restore parity: on a small DCGAN, one SGD step on 1 device and on 2
+replicas differs by 3.8e-2 in the weights although the forward batch statistics agree (moving
+means equal to 4e-11), so the backward pass through the synchronized moments differs. Until that
+is understood the zoo does not offer it.
 """
 import keras
 from keras import layers
