@@ -1,0 +1,42 @@
+"""Every config: the common keys, and a docstring with its paper and exact run command."""
+import importlib
+import pathlib
+
+import pytest
+
+from zoo import data
+from zoo.objectives import OBJECTIVES
+
+CONFIG_DIR = pathlib.Path(__file__).resolve().parents[1] / "configs"
+NAMES = sorted(p.stem for p in CONFIG_DIR.glob("*_*.py"))
+
+
+def test_the_ten_recipes_exist():
+    assert NAMES == sorted(f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp")
+                           for d in ("toy", "mnist"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_config_contract(name):
+    module = importlib.import_module(f"configs.{name}")
+    c = module.get_config()
+    assert c.name == name and c.objective in OBJECTIVES and c.data.name in data.NAMES
+    for key in ("seed", "steps", "n_critic", "g_optimizer.learning_rate", "d_optimizer.learning_rate",
+                "data.batch_size", "eval.num_samples"):
+        node = c
+        for part in key.split("."):
+            node = node[part]
+    assert c.steps % c.log_every == 0
+    assert f"python -m train --config=configs/{name}.py" in module.__doc__
+    assert any(year in module.__doc__ for year in ("2014", "2017"))
+
+
+@pytest.mark.parametrize("name, clip, gp, critics", [("wgan_toy", 0.01, 0.0, 5), ("wgangp_toy", 0.0, 10.0, 5)])
+def test_wasserstein_recipes_follow_their_papers(name, clip, gp, critics):
+    c = importlib.import_module(f"configs.{name}").get_config()
+    assert (c.clip_value, c.gp_weight, c.n_critic) == (clip, gp, critics)
+    if name == "wgan_toy":
+        assert c.d_optimizer.name == "rmsprop" and c.d_optimizer.learning_rate == 5e-5
+    else:
+        assert (c.d_optimizer.name, c.d_optimizer.learning_rate, c.d_optimizer.beta_1, c.d_optimizer.beta_2) \
+            == ("adam", 1e-4, 0.0, 0.9)
