@@ -123,3 +123,11 @@ def test_validation_errors():
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):
         lib.build.validate(config, replicas=2)
+
+
+def test_steps_per_execution_keeps_epochs_exact_and_is_one_under_replicas():
+    config = tiny("nsgan_toy")  # steps_per_execution 100, log_every 2
+    assert lib.build.steps_per_execution(config, replicas=1) == 2
+    config.log_every = 500
+    assert lib.build.steps_per_execution(config, replicas=1) == 100
+    assert lib.build.steps_per_execution(config, replicas=2) == 1  # keras-team/keras#19246

@@ -25,7 +25,18 @@ def _net_options(cfg):
     return options.pop("name"), options
 
 
-def model(config):
+def steps_per_execution(config, replicas):
+    """The block of steps Keras runs per call, from config.steps_per_execution.
+
+    Keras runs whole blocks even past the end of an epoch, so the block must divide log_every to
+    keep the step count exact. With more than one replica it must be 1: Keras 3.15 on TF 2.21
+    fails any multi-step execution under MirroredStrategy ("You must feed a value for placeholder
+    tensor ... while/cond", keras-team/keras#19246; reproduced here with a plain Sequential model).
+    """
+    return 1 if replicas > 1 else math.gcd(config.steps_per_execution, config.log_every)
+
+
+def model(config, replicas=1):
     """The compiled model of `config` (call inside the strategy's scope)."""
     choose("model", config.model, MODELS)
     shape = data.data_shape(config.data.name)
@@ -39,10 +50,8 @@ def model(config):
     gan = MODELS[config.model](generator, discriminator, objective=config.objective,
                                n_critic=config.n_critic, gp_weight=config.gp_weight,
                                clip_value=config.clip_value, seed=config.seed)
-    # Keras runs whole blocks of steps_per_execution even past the end of an epoch: a block size
-    # that divides log_every keeps the step count exact
     gan.compile(g_optimizer=optimizer(config.g_optimizer), d_optimizer=optimizer(config.d_optimizer),
-                steps_per_execution=math.gcd(config.steps_per_execution, config.log_every),
+                steps_per_execution=steps_per_execution(config, replicas),
                 jit_compile=config.jit_compile)
     return gan
 

@@ -105,7 +105,7 @@ def run(config, workdir, strategy, verbose=1):
     ds = build.dataset(config, start_step=start)  # fails on missing data before DIR is touched
     check_workdir_config(config, workdir, write=True)
     with strategy.scope():
-        model = build.model(config)
+        model = build.model(config, strategy.num_replicas_in_sync)
     cbs = [
         callbacks.StopOnNonFinite(),
         keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup"), save_freq="epoch",
