@@ -43,12 +43,16 @@ def check_workdir_config(config, workdir, write):
 
 
 def resume_step(workdir, steps_per_epoch):
-    """The step BackupAndRestore will resume from (0 for a new run)."""
+    """The step BackupAndRestore will resume from (0 for a new run).
+
+    Mirrors the callback's own rule: a `.bkp` copy (left by a save that was interrupted) wins.
+    """
     path = os.path.join(workdir, "backup", "training_metadata.json")
-    if not os.path.exists(path):
-        return 0
-    with open(path) as f:
-        return json.load(f)["epoch"] * steps_per_epoch
+    for candidate in (f"{path}.bkp", path):
+        if os.path.exists(candidate):
+            with open(candidate) as f:
+                return json.load(f)["epoch"] * steps_per_epoch
+    return 0
 
 
 def data_info(name):
