@@ -69,8 +69,8 @@ class GAN(keras.Model):
     def _critic_step(self, x, step, k):
         local_b = tf.shape(x)[0]
         z = noise.replica_draw("normal", self.seed, step, noise.CRITIC_Z, k, local_b, [self.latent_dim])
+        fake = self.generator(z, training=True)  # outside the tape: the critic step differentiates D only
         with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
             d_vec, _ = self._objective_fn(self._score(x), self._score(fake))
             if self.gp_weight > 0:
                 eps = noise.replica_draw("uniform", self.seed, step, noise.PENALTY_EPS, k, local_b)
