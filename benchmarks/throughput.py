@@ -1,6 +1,7 @@
 """Generator updates per second through `fit` vs a bare tf.function loop of the same step.
 
     python -m benchmarks.throughput [--configs=nsgan_toy,nsgan_mnist] [--seconds=20] [--repeats=3]
+                                    [--steps_per_execution=N]
 
 Both paths run the model's own `train_step` on the same data pipeline, in blocks of the config's
 steps_per_execution inside one tf.function (what Keras does). The bare loop has no callbacks, no
@@ -19,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 flags.DEFINE_list("configs", ["nsgan_toy", "nsgan_mnist"], "Configs to measure.")
 flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
 flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
+flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
 FLAGS = flags.FLAGS
 
 
@@ -32,8 +34,10 @@ def measure(name):
 
     keras.backend.clear_session()
     config = importlib.import_module(f"configs.{name}").get_config()
+    if FLAGS.steps_per_execution:
+        config.steps_per_execution = FLAGS.steps_per_execution
     model = build.model(config)
-    block = model.steps_per_execution if hasattr(model, "steps_per_execution") else 1
+    block = model.steps_per_execution
     ds = build.dataset(config)
     it = iter(ds)
 

@@ -12,4 +12,5 @@ def get_config():
     return common.gan("wgangp_mnist", "wasserstein", "mnist", common.mnist_dcgan(d_norm="layer"),
                       common.optimizer("adam", 1e-4, beta_1=0.0, beta_2=0.9),
                       common.optimizer("adam", 1e-4, beta_1=0.0, beta_2=0.9),
-                      steps=10_000, batch_size=64, latent_dim=100, n_critic=5, gp_weight=10.0)
+                      steps=10_000, batch_size=64, latent_dim=100, n_critic=5, gp_weight=10.0,
+                      steps_per_execution=common.MNIST_BLOCK)
