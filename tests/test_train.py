@@ -100,20 +100,28 @@ def test_workdir_of_another_config_is_refused_and_left_intact(tmp_path):
     assert open(os.path.join(workdir, "config.json")).read() == before
 
 
-def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     from train.callbacks import NonFiniteLoss
+    from zoo import objectives
 
     workdir = str(tmp_path / "run")
-    config = tiny("nsgan_toy", steps=4)
-    lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-    good = open(os.path.join(workdir, "backup", "latest.weights.h5"), "rb").read()
-    config = tiny("nsgan_toy", steps=8)
-    config.g_optimizer.learning_rate = 1e30  # diverges at once
-    config.d_optimizer.learning_rate = 1e30
-    with pytest.raises(NonFiniteLoss, match="at step"):
-        lib.run(config, str(tmp_path / "other"), tf.distribute.get_strategy(), verbose=0)
-    assert not os.path.exists(os.path.join(tmp_path, "other", "checkpoints"))
-    assert open(os.path.join(workdir, "backup", "latest.weights.h5"), "rb").read() == good
+    lib.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
+    backup = os.path.join(workdir, "backup", "latest.weights.h5")
+    good = open(backup, "rb").read()
+    ckpts = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
+
+    def diverged(real, fake):
+        d, g = OBJECTIVES_BEFORE(real, fake)
+        nan = tf.constant(float("nan"))
+        return (None if d is None else d + nan), g + nan
+
+    OBJECTIVES_BEFORE = objectives.OBJECTIVES["non_saturating"]
+    monkeypatch.setitem(objectives.OBJECTIVES, "non_saturating", diverged)
+    with pytest.raises(NonFiniteLoss, match="at step 6; the last good checkpoint is kept"):
+        lib.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
+    assert open(backup, "rb").read() == good  # the resume state still holds step 4
+    assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ckpts
+    assert lib.resume_step(workdir, 2) == 4
 
 
 def test_validation_errors():
