@@ -1,6 +1,7 @@
 """tensorflow-datasets image sets as infinite, seeded batches scaled to [-1, 1]."""
 import os
 
+import numpy as np
 import tensorflow as tf
 
 from zoo.errors import UserError
@@ -11,7 +12,11 @@ IMAGE_SETS = {
     "fashion_mnist": ("fashion_mnist", (28, 28, 1)),
     "cifar10": ("cifar10", (32, 32, 3)),
     "celeb_a": ("celeb_a", (64, 64, 3)),
+    # Stacked MNIST (Metz et al. 2017; PacGAN; VEEGAN): three independently drawn MNIST digits as the
+    # three channels, 1000 modes (the digit triples)
+    "stacked_mnist": ("mnist", (28, 28, 3)),
 }
+STACKED = "stacked_mnist"
 
 
 def _builder(name, download):
@@ -27,7 +32,7 @@ def _builder(name, download):
               f"holds it, or run once with network access (and data.download=True) so tfds downloads it")
     if not download:
         raise UserError(advice)
-    if not _online():
+    if not online():
         raise UserError(f"{advice} (no network: could not reach the tfds download servers)")
     try:
         builder.download_and_prepare()
@@ -36,8 +41,9 @@ def _builder(name, download):
     return builder
 
 
-def _online(timeout=5.0):
-    """Whether the tfds servers answer; offline, tfds would otherwise retry for minutes."""
+def online(timeout=5.0):
+    """Whether Google's storage servers (tfds data, Keras weights) answer; offline, tfds and Keras
+    would otherwise retry for minutes."""
     import socket
 
     try:
@@ -58,25 +64,61 @@ def to_unit_range(image, shape):
     return tf.ensure_shape(image, shape)
 
 
-def dataset(name, batch_size, seed, group=1, start=0, split="train", download=True):
-    """Infinite, seeded, shuffled batches [batch_size, (group,) H, W, C] in [-1, 1].
-
-    The data order is a pure function of the seed; `start` skips that many batches so a resumed run
-    continues where it stopped.
-    """
-    builder = _builder(name, download)
-    shape = IMAGE_SETS[name][1]
+def _stream(builder, split, seed, skip):
+    """One infinite, shuffled stream of uint8 images of `builder`, `skip` images in."""
     ds = builder.as_dataset(split=split, shuffle_files=False)
     ds = ds.map(lambda ex: ex["image"], num_parallel_calls=tf.data.AUTOTUNE)
     if builder.info.splits[split].num_examples <= 100_000:
         ds = ds.cache()  # small sets (mnist: 47 MB of uint8) are decoded once
     ds = ds.repeat().shuffle(10_000, seed=seed, reshuffle_each_iteration=True)
+    return ds.skip(skip) if skip else ds
+
+
+def dataset(name, batch_size, seed, group=1, start=0, split="train", download=True):
+    """Infinite, seeded, shuffled batches [batch_size, (group,) H, W, C] in [-1, 1].
+
+    The data order is a pure function of the seed; `start` skips that many batches so a resumed run
+    continues where it stopped. Stacked MNIST zips three MNIST streams shuffled with seeds
+    (seed, seed + 1, seed + 2) and stacks them as channels.
+    """
+    builder = _builder(name, download)
+    shape = IMAGE_SETS[name][1]
     per_step = batch_size * group
-    if start:
-        ds = ds.skip(start * per_step)
+    if name == STACKED:
+        streams = [_stream(builder, split, seed + k, start * per_step) for k in range(3)]
+        ds = tf.data.Dataset.zip(tuple(streams)).map(lambda *ims: tf.concat(ims, axis=-1))
+    else:
+        ds = _stream(builder, split, seed, start * per_step)
     ds = ds.map(lambda im: to_unit_range(im, shape), num_parallel_calls=tf.data.AUTOTUNE)
     ds = ds.batch(per_step, drop_remainder=True)
     if group > 1:
         ds = ds.map(lambda x: tf.reshape(x, [batch_size, group, *shape]))
     return ds.prefetch(tf.data.AUTOTUNE)
 
+
+def arrays(name, split, download=False, seed=0):
+    """A whole split of image set `name` as (images float32 [N, H, W, C] in [-1, 1], labels int64 [N]).
+
+    `split` is a tfds split string (e.g. "test", "train[50000:51000]"). For evaluation: every
+    metric's reference set is read through here, in the dataset's stored order. Stacked MNIST: image
+    i stacks digits i, p1(i) and p2(i) of the split for two permutations drawn from `seed`; its
+    label is the mode 100 a + 10 b + c of the digits (a, b, c).
+    """
+    builder = _builder(name, download)
+    ds = builder.as_dataset(split=split, shuffle_files=False)
+    label = "label" if "label" in builder.info.features else None
+    ds = ds.map(lambda ex: (ex["image"], ex[label] if label else tf.constant(-1, tf.int64)))
+    images, labels = [], []
+    for x, y in ds.batch(10_000).prefetch(1):
+        images.append(x.numpy())
+        labels.append(y.numpy())
+    images, labels = np.concatenate(images), np.concatenate(labels).astype(np.int64)
+    if name == STACKED:
+        rng = np.random.default_rng(seed)
+        order = [np.arange(len(images)), rng.permutation(len(images)), rng.permutation(len(images))]
+        images = np.concatenate([images[p] for p in order], axis=-1)
+        labels = 100 * labels[order[0]] + 10 * labels[order[1]] + labels[order[2]]
+    shape = IMAGE_SETS[name][1]
+    if images.shape[1:] == shape:
+        return images.astype(np.float32) / 127.5 - 1.0, labels
+    return tf.map_fn(lambda im: to_unit_range(im, shape), images, fn_output_signature=tf.float32).numpy(), labels
