@@ -22,3 +22,25 @@ def mode_coverage(samples, centres, std):
         q = counts[counts > 0] / counts.sum()
         result["reverse_kl"] = float((q * np.log(q * len(centres))).sum())
     return result
+
+
+def stacked_modes(labels, num_modes=1000):
+    """Stacked MNIST mode metrics (PacGAN Table 2, VEEGAN) from per-sample mode labels in [0, num_modes).
+
+    Returns dict(modes=number of modes with at least one sample, kl=KL(q || uniform) in nats of the
+    histogram q of the samples over the modes).
+    """
+    labels = np.asarray(labels)
+    counts = np.bincount(labels, minlength=num_modes)
+    q = counts[counts > 0] / counts.sum()
+    return dict(modes=int((counts > 0).sum()), kl=float((q * np.log(q * num_modes)).sum()))
+
+
+def stacked_labels(classifier, images):
+    """Mode 100 a + 10 b + c of each stacked image [N, 28, 28, 3], with the digits a, b, c of its
+    channels read by `classifier` (zoo.metrics.classifier)."""
+    images = np.asarray(images, np.float32)
+    n = len(images)
+    channels = np.moveaxis(images, -1, 1).reshape(n * 3, 28, 28, 1)  # [a0, b0, c0, a1, ...]
+    digits = classifier.labels(channels).reshape(n, 3)
+    return 100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2]

@@ -1,0 +1,131 @@
+"""The metrics that fit a dataset, computed for a model, with names that carry their protocol.
+
+A metric's name says what was measured and on how many samples (`tag(n)`: 10000 -> "10k"):
+
+| data | metrics |
+|---|---|
+| toy mixtures with modes | modes2500, high_quality2500, reverse_kl2500 (PacGAN protocol) |
+| mnist | fid10k_test, kid10k_test(_std), cs10k(_std), parzen10k(_se, _sigma) |
+| fashion_mnist | fid10k_test, kid10k_test(_std) (on the MNIST classifier's features), parzen10k(...) |
+| stacked_mnist | modes26k, kl26k (1000 digit triples read by the MNIST classifier) |
+| cifar10, celeb_a | fid10k_test_inception, kid..._inception, is10k (only with eval.features="inception") |
+| models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
+
+FID/KID compare the generated samples with the dataset's whole test split (MNIST: 10,000 images);
+Parzen follows Goodfellow et al. 2014 (zoo.metrics.parzen). The MNIST classifier is
+zoo.metrics.classifier (pinned by SHA-256); Inception-v3 is zoo.metrics.inception (needs a download).
+"""
+import numpy as np
+
+from zoo.data import images as image_data
+from zoo.data import toy
+from zoo.errors import UserError
+from zoo.metrics import distances, modes, parzen
+
+MNIST_NET = ("mnist", "fashion_mnist")
+FEATURES = ("classifier", "inception")
+
+
+def tag(n):
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def generated(model, n, seed, batch_size=1000):
+    """`n` samples of `model` as a numpy array, drawn with `seed`, generated in batches."""
+    return np.asarray(model.sample(n, seed=seed, batch_size=batch_size))
+
+
+_CACHE = {}
+
+
+def _cached(key, make):
+    if key not in _CACHE:
+        _CACHE[key] = make()
+    return _CACHE[key]
+
+
+def mnist_classifier():
+    from zoo.metrics import classifier
+
+    return _cached("classifier", classifier.load)
+
+
+def reference(name, split, download=False):
+    """(images, labels) of a dataset split, read once per process."""
+    return _cached(("data", name, split), lambda: image_data.arrays(name, split, download=download))
+
+
+def toy_metrics(samples, name):
+    centres, std = toy.MIXTURES[name]
+    if centres is None:
+        return {}
+    n = tag(len(samples))
+    return {f"{k}{n}": v for k, v in modes.mode_coverage(samples, centres, std).items()}
+
+
+def feature_metrics(samples, name, features="classifier", download=False):
+    """FID and KID against the test split, and the classifier (or Inception) score."""
+    n = tag(len(samples))
+    test, _ = reference(name, "test", download)
+    if features == "classifier":
+        net = mnist_classifier()
+        (fake_f, fake_p), (real_f, _) = net.outputs(samples), _cached(("features", name), lambda: net.outputs(test))
+        suffix, score = "", "cs"
+    else:
+        from zoo.metrics import inception
+
+        net = _cached("inception", inception.load)
+        (fake_f, fake_p), (real_f, _) = net.outputs(samples), _cached(("inception", name), lambda: net.outputs(test))
+        suffix, score = "_inception", "is"
+    out = {f"fid{n}_test{suffix}": distances.frechet_distance(fake_f, real_f)}
+    kid, kid_std = distances.kernel_distance(fake_f, real_f)
+    out.update({f"kid{n}_test{suffix}": kid, f"kid{n}_test{suffix}_std": kid_std})
+    if features == "inception" or name == "mnist":  # a digit classifier's score means nothing on clothes
+        mean, std = distances.classifier_score(fake_p)
+        out.update({f"{score}{n}": mean, f"{score}{n}_std": std})
+    return out
+
+
+def parzen_metrics(samples, name, download=False):
+    """Goodfellow et al.'s Parzen log-likelihood on the test split, sigma chosen on train[50000:51000]."""
+    n = tag(len(samples))
+    validation, _ = reference(name, "train[50000:51000]", download)
+    test, _ = reference(name, "test", download)
+    to01 = lambda x: (np.asarray(x, np.float64) + 1.0) / 2.0  # noqa: E731
+    result = parzen.parzen(to01(samples), to01(validation), to01(test))
+    return {f"parzen{n}": result["mean"], f"parzen{n}_se": result["se"], f"parzen{n}_sigma": result["sigma"]}
+
+
+def stacked_metrics(samples):
+    n = tag(len(samples))
+    result = modes.stacked_modes(modes.stacked_labels(mnist_classifier(), samples))
+    return {f"modes{n}": result["modes"], f"kl{n}": result["kl"]}
+
+
+def sample_metrics(samples, name, features="classifier", download=False):
+    """Every metric of `samples` (in the dataset's value range) that fits dataset `name`."""
+    if name in toy.MIXTURES:
+        return toy_metrics(samples, name)
+    if name == image_data.STACKED:
+        return stacked_metrics(samples)
+    out = {}
+    if name in MNIST_NET or features == "inception":
+        out.update(feature_metrics(samples, name, features, download))
+    if name in MNIST_NET:
+        out.update(parzen_metrics(samples, name, download))
+    return out
+
+
+def evaluate(model, name, num_samples, seed, features="classifier", download=False):
+    """The metrics of `model` trained on dataset `name`: its samples' metrics, and the encoder's
+    metrics when the model has an encoder and the data has labels."""
+    if features not in FEATURES:
+        raise UserError(f"unknown eval.features {features!r}; choose one of: {', '.join(FEATURES)}")
+    out = sample_metrics(generated(model, num_samples, seed), name, features, download)
+    if hasattr(model, "encode") and name in MNIST_NET:
+        from zoo.metrics import encoder
+
+        train, train_labels = reference(name, "train", download)
+        test, test_labels = reference(name, "test", download)
+        out.update(encoder.encoder_metrics(model, train, train_labels, test, test_labels))
+    return out
