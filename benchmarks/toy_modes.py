@@ -100,9 +100,9 @@ def table(results):
             if not rows:
                 continue
             lines.append(
-                f"| {recipe} (zoo) | {len(rows)} | {rows[0]['steps']} | {_mean_std([r['modes'] for r in rows])} | "
-                f"{_mean_std([100 * r['high_quality'] for r in rows])} | "
-                f"{_mean_std([r['reverse_kl'] for r in rows])} | "
+                f"| {recipe} (zoo) | {len(rows)} | {rows[0]['steps']} | {_mean_std([r['modes2500'] for r in rows])} | "
+                f"{_mean_std([100 * r['high_quality2500'] for r in rows])} | "
+                f"{_mean_std([r['reverse_kl2500'] for r in rows])} | "
                 f"{sum(r['seconds'] for r in rows) / len(rows):.0f} / {max(r['seconds'] for r in rows):.0f} |")
         for name, modes, hq, kl in PACGAN[mixture]:
             lines.append(f"| {name} (PacGAN Table 1) | 10 | | {modes} | {hq} | {kl} | |")

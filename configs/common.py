@@ -10,7 +10,7 @@ def optimizer(name, learning_rate, **kwargs):
 
 def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
         n_critic=1, gp_weight=0.0, clip_value=0.0, log_every=500, steps_per_execution=1,
-        jit_compile=False, num_samples=2500):
+        jit_compile=False, num_samples=2500, eval_every=0):
     c = ConfigDict()
     c.name = name
     c.model = "gan"
@@ -25,7 +25,10 @@ def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size
     c.nets = ConfigDict(nets)
     c.g_optimizer = g_optimizer
     c.d_optimizer = d_optimizer
-    c.eval = ConfigDict(dict(num_samples=num_samples))
+    # evaluation (zoo.metrics.suite): samples drawn for the metrics, features for FID/KID on RGB data
+    # ("classifier": the zoo's MNIST network; "inception": Keras' Inception-v3, needs a download),
+    # and every how many steps the metrics also go to TensorBoard during training (0: only at the end)
+    c.eval = ConfigDict(dict(num_samples=num_samples, features="classifier", every=eval_every))
     # one Keras "epoch" = log_every steps: checkpoints, backups, samples and scalars are per epoch
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution
@@ -36,6 +39,8 @@ def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size
 # Steps per Keras call for the MNIST DCGANs, measured with benchmarks/throughput.py on 2 cores:
 # fit / bare loop = 0.948 with 1 step per call, 0.983 with 25.
 MNIST_BLOCK = 25
+# Generated samples for the MNIST metrics (fid10k_test, kid10k_test, cs10k, parzen10k)
+MNIST_SAMPLES = 10_000
 
 
 def toy_mlp(g_widths=(400, 400, 400, 400), d_widths=(200, 200, 200)):
@@ -65,4 +70,5 @@ def mnist_gan(name, objective):
     """DCGAN on MNIST (Radford et al. 2016): batch norm, Adam 2e-4 beta1 0.5, batch 64, z 100-d."""
     adam = optimizer("adam", 2e-4, beta_1=0.5)
     return gan(name, objective, "mnist", mnist_dcgan(), adam, adam.copy_and_resolve_references(),
-               steps=10_000, batch_size=64, latent_dim=100, steps_per_execution=MNIST_BLOCK)
+               steps=10_000, batch_size=64, latent_dim=100, steps_per_execution=MNIST_BLOCK,
+               num_samples=MNIST_SAMPLES)

@@ -12,4 +12,5 @@ def get_config():
     return common.gan("wgan_mnist", "wasserstein", "mnist", common.mnist_dcgan(),
                       common.optimizer("rmsprop", 5e-5), common.optimizer("rmsprop", 5e-5),
                       steps=10_000, batch_size=64, latent_dim=100, n_critic=5, clip_value=0.01,
-                      steps_per_execution=common.MNIST_BLOCK)
+                      steps_per_execution=common.MNIST_BLOCK,
+                      num_samples=common.MNIST_SAMPLES)

@@ -13,4 +13,5 @@ def get_config():
                       common.optimizer("adam", 1e-4, beta_1=0.0, beta_2=0.9),
                       common.optimizer("adam", 1e-4, beta_1=0.0, beta_2=0.9),
                       steps=10_000, batch_size=64, latent_dim=100, n_critic=5, gp_weight=10.0,
-                      steps_per_execution=common.MNIST_BLOCK)
+                      steps_per_execution=common.MNIST_BLOCK,
+                      num_samples=common.MNIST_SAMPLES)

@@ -42,7 +42,7 @@ def test_no_flags_trains_the_default_and_writes_the_contract(default_run):
         assert (workdir / part).exists(), part
     metrics = json.loads((workdir / "metrics.json").read_text())
     assert metrics["step"] == 20000 and metrics["dataset"] == "ring"
-    assert set(metrics["metrics"]) == {"modes", "high_quality", "reverse_kl", "mode_samples"}
+    assert set(metrics["metrics"]) == {"modes2500", "high_quality2500", "reverse_kl2500"}
 
 
 def test_rerun_resumes_instead_of_restarting(default_run):

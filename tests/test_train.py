@@ -46,7 +46,12 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
         written = json.load(f)
     assert written["step"] == 4 and np.isfinite(list(written["final_losses"].values())).all()
     if name.endswith("toy"):
-        assert set(metrics) == {"modes", "high_quality", "reverse_kl", "mode_samples"}
+        assert set(metrics) == {"modes200", "high_quality200", "reverse_kl200"}
+    else:  # the names carry the protocol: 200 generated samples against the 10k test split
+        assert set(metrics) == {"fid200_test", "kid200_test", "kid200_test_std", "cs200", "cs200_std",
+                                "parzen200", "parzen200_se", "parzen200_sigma"}
+        assert all(np.isfinite(v) for v in metrics.values())
+        assert 1.0 <= metrics["cs200"] <= 10.0 and metrics["fid200_test"] > 0
     meta = json.load(open(os.path.join(workdir, "export", "metadata.json")))
     assert meta["latent_dim"] == model.latent_dim and meta["steps"] == 4
     assert meta["prior"] == dict(name="normal", loc=0.0, scale=1.0)

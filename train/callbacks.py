@@ -94,3 +94,34 @@ class Samples(keras.callbacks.Callback):
         with self.writer.as_default():
             tf.summary.image("samples", np.asarray(image)[None], step=step)
         self.writer.flush()
+
+
+class Evaluate(keras.callbacks.Callback):
+    """Every `every` generator updates (checked at epoch ends): the run's metrics into TensorBoard
+    (DIR/logs/eval, scalars named eval/METRIC) and printed.
+
+    `evaluate(model)` returns a dict of metric name -> number (train.lib.evaluate).
+    """
+
+    def __init__(self, evaluate, every, log_dir):
+        super().__init__()
+        self.evaluate = evaluate
+        self.every = every
+        self.writer = tf.summary.create_file_writer(os.path.join(log_dir, "eval"))
+        self.last = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        step = step_of(self.model)
+        if self.last is None:
+            self.last = step - step % self.every if step % self.every else step - self.every
+        if step - self.last < self.every:
+            return
+        self.last = step
+        metrics = self.evaluate(self.model)
+        with self.writer.as_default():
+            for name, value in metrics.items():
+                if isinstance(value, (int, float)) and value is not None:
+                    tf.summary.scalar(f"eval/{name}", value, step=step)
+        self.writer.flush()
+        print(f"step {step}: " + ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()
+                                          if isinstance(v, (int, float))), flush=True)

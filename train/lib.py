@@ -11,9 +11,7 @@ import keras
 
 from train import build, callbacks
 from zoo import data
-from zoo.data import toy
 from zoo.errors import UserError
-from zoo.metrics.modes import mode_coverage
 
 
 def _write_json(path, obj):
@@ -26,14 +24,15 @@ def _write_json(path, obj):
 def check_workdir_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
-    Only `steps` may change between runs on one workdir (to train longer).
+    Only `steps` (to train longer) and `eval` (what is measured, not how it trains) may change
+    between runs on one workdir.
     """
     path = os.path.join(workdir, "config.json")
     new = json.loads(config.to_json())
     if os.path.exists(path):
         with open(path) as f:
             old = json.load(f)
-        differ = sorted(k for k in set(old) | set(new) if k != "steps" and old.get(k) != new.get(k))
+        differ = sorted(k for k in set(old) | set(new) if k not in ("steps", "eval") and old.get(k) != new.get(k))
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
@@ -65,19 +64,13 @@ def data_info(name):
 
 
 def evaluate(model, config):
-    """Final metrics of `model`: the PacGAN mode metrics on toy mixtures with modes.
+    """The final metrics of `model`: every metric of zoo.metrics.suite that fits the config's data,
+    on config.eval.num_samples samples drawn with seed config.seed + 1."""
+    from zoo.metrics import suite
 
-    Image metrics (FID, KID, classifier score, Parzen) come with the evaluation module; until then
-    image runs report none rather than a stand-in.
-    """
-    name = config.data.name
-    metrics = {}
-    if data.is_toy(name) and toy.MIXTURES[name][0] is not None:
-        centres, std = toy.MIXTURES[name]
-        n = config.eval.num_samples
-        metrics = mode_coverage(model.sample(n, seed=config.seed + 1).numpy(), centres, std)
-        metrics["mode_samples"] = n
-    return metrics
+    return suite.evaluate(model, config.data.name, config.eval.num_samples, seed=config.seed + 1,
+                          features=config.eval.get("features", "classifier"),
+                          download=config.data.download)
 
 
 def write_metrics(model, config, workdir, losses=None):
@@ -120,6 +113,9 @@ def run(config, workdir, strategy, verbose=1):
         callbacks.Samples(os.path.join(workdir, "samples"), os.path.join(workdir, "logs"),
                           config.data.name, config.seed),
     ]
+    every = config.eval.get("every", 0)
+    if every:
+        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config), every, os.path.join(workdir, "logs")))
     if start:
         print(f"Resuming {workdir} at step {start} of {config.steps}")
     history = model.fit(ds, epochs=config.steps // spe, steps_per_epoch=spe, callbacks=cbs,

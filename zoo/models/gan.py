@@ -45,10 +45,15 @@ class GAN(keras.Model):
         """G(z) in inference mode (batch norm uses its moving statistics)."""
         return self.generator(z, training=False)
 
-    def sample(self, n, seed=0):
-        """n samples G(z) with z ~ N(0, I) drawn from a stateless RNG keyed on `seed`."""
+    def sample(self, n, seed=0, batch_size=None):
+        """n samples G(z) with z ~ N(0, I) drawn from a stateless RNG keyed on `seed`.
+
+        `batch_size` runs the generator on that many codes at a time (same samples, less memory).
+        """
         z = tf.random.stateless_normal([n, self.latent_dim], seed=[seed, 0])
-        return self.generate(z)
+        if batch_size is None or n <= batch_size:
+            return self.generate(z)
+        return tf.concat([self.generate(z[i:i + batch_size]) for i in range(0, n, batch_size)], 0)
 
     @property
     def metrics(self):
