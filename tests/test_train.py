@@ -12,6 +12,7 @@ from train import lib
 from zoo.errors import UserError
 
 CONFIGS = [f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp") for d in ("toy", "mnist")]
+CONFIGS.append("nsgan_stacked_mnist")
 
 
 def tiny(name, **overrides):
@@ -47,6 +48,8 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
     assert written["step"] == 4 and np.isfinite(list(written["final_losses"].values())).all()
     if name.endswith("toy"):
         assert set(metrics) == {"modes200", "high_quality200", "reverse_kl200"}
+    elif name.endswith("stacked_mnist"):  # digit triples of 200 samples, read by the MNIST classifier
+        assert set(metrics) == {"modes200", "kl200"} and 1 <= metrics["modes200"] <= 200
     else:  # the names carry the protocol: 200 generated samples against the 10k test split
         assert set(metrics) == {"fid200_test", "kid200_test", "kid200_test_std", "cs200", "cs200_std",
                                 "parzen200", "parzen200_se", "parzen200_sigma"}
@@ -94,6 +97,31 @@ def test_resumed_run_equals_uninterrupted_run(tmp_path):
     resumed, _ = lib.run(tiny("wgangp_toy", steps=8), str(tmp_path / "b"), strategy, verbose=0)
     for a, b in zip(straight.get_weights(), resumed.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def _scalars(log_dir):
+    """{tag: [(step, value), ...]} of the TensorBoard event files in `log_dir`."""
+    out = {}
+    for name in sorted(os.listdir(log_dir)):
+        for record in tf.data.TFRecordDataset(os.path.join(log_dir, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
+    return out
+
+
+def test_eval_every_writes_metrics_to_tensorboard_and_may_change_on_resume(tmp_path):
+    workdir = str(tmp_path / "run")
+    lib.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
+    assert not os.path.exists(os.path.join(workdir, "logs", "eval"))  # eval.every = 0: only at the end
+    config = tiny("nsgan_toy", steps=16)
+    config.eval.every = 4
+    config.eval.num_samples = 100  # eval keys may change between runs of one workdir
+    _, final = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    scalars = _scalars(os.path.join(workdir, "logs", "eval"))
+    assert [step for step, _ in scalars["eval/modes100"]] == [12, 16]
+    assert scalars["eval/modes100"][-1][1] == final["modes100"]
+    assert set(final) == {"modes100", "high_quality100", "reverse_kl100"}
 
 
 def test_workdir_of_another_config_is_refused_and_left_intact(tmp_path):

@@ -120,7 +120,7 @@ class Evaluate(keras.callbacks.Callback):
         metrics = self.evaluate(self.model)
         with self.writer.as_default():
             for name, value in metrics.items():
-                if isinstance(value, (int, float)) and value is not None:
+                if isinstance(value, (int, float)):
                     tf.summary.scalar(f"eval/{name}", value, step=step)
         self.writer.flush()
         print(f"step {step}: " + ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()
