@@ -72,3 +72,17 @@ def mnist_gan(name, objective):
     return gan(name, objective, "mnist", mnist_dcgan(), adam, adam.copy_and_resolve_references(),
                steps=10_000, batch_size=64, latent_dim=100, steps_per_execution=MNIST_BLOCK,
                num_samples=MNIST_SAMPLES)
+
+
+def f_gan(config, divergence="kl"):
+    """Turns a GAN config into an f-GAN one (Nowozin et al. 2016): objective "f_gan" with
+    `divergence` (--config.divergence=NAME), `divergence_param` (pi for js_weighted, alpha for
+    alpha; --config.divergence_param=X) and the generator update `g_update` ("alternative", the
+    paper's, maximises E_Q[g_f(V)]; "saddle" minimises -E_Q[f*(g_f(V))])."""
+    from ml_collections import config_dict
+
+    config.objective = "f_gan"
+    config.divergence = divergence
+    config.divergence_param = config_dict.placeholder(float)
+    config.g_update = "alternative"
+    return config

@@ -93,7 +93,11 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
 
 @pytest.mark.parametrize("args, expected", [
     (["--config.stepz=3"], "unknown config key 'stepz'.*did you mean 'steps'"),
-    (["--config.objective=hinge"], "unknown objective 'hinge'; choose one of: least_squares"),
+    (["--config.objective=hinge"], "unknown objective 'hinge'; choose one of: f_gan, least_squares"),
+    (["--config=configs/fgan_toy.py", "--config.divergence=kl2"], "unknown divergence 'kl2'; choose one of"),
+    (["--config=configs/fgan_toy.py", "--config.divergence=alpha"], "'alpha' needs --config.divergence_param"),
+    (["--config=configs/fgan_toy.py", "--config.divergence=alpha", "--config.divergence_param=1"],
+     "alpha not 0 or 1"),
     (["--config.data.name=cifar11"], "unknown dataset 'cifar11'; choose one of: celeb_a"),
     (["--config.steps=abc"], "--config.steps=abc"),
     (["--config=configs/nope.py"], "cannot read the --config file"),

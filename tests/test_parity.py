@@ -20,6 +20,9 @@ RECIPES = {
     "least_squares": dict(objective="least_squares"),
     "wgan": dict(objective="wasserstein", n_critic=5, clip_value=0.01),
     "wgan_gp": dict(objective="wasserstein", n_critic=5, gp_weight=10.0),
+    "f_gan_kl": dict(objective="f_gan", divergence="kl"),
+    "f_gan_jeffrey_saddle": dict(objective="f_gan", divergence="jeffrey", g_update="saddle"),
+    "f_gan_alpha": dict(objective="f_gan", divergence="alpha", divergence_param=0.5),
 }
 OPTIMIZER = {"wgan": "rmsprop"}  # the others use Adam for the long run, as their configs do
 

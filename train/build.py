@@ -36,6 +36,12 @@ def steps_per_execution(config, replicas):
     return 1 if replicas > 1 else math.gcd(config.steps_per_execution, config.log_every)
 
 
+def objective_options(config):
+    """The f-GAN keys of a config (absent from the other configs)."""
+    return dict(divergence=config.get("divergence"), divergence_param=config.get("divergence_param"),
+                g_update=config.get("g_update", "alternative"))
+
+
 def model(config, replicas=1):
     """The compiled model of `config` (call inside the strategy's scope)."""
     choose("model", config.model, MODELS)
@@ -49,7 +55,8 @@ def model(config, replicas=1):
                         f"but dataset {config.data.name!r} has shape {tuple(shape)}")
     gan = MODELS[config.model](generator, discriminator, objective=config.objective,
                                n_critic=config.n_critic, gp_weight=config.gp_weight,
-                               clip_value=config.clip_value, seed=config.seed)
+                               clip_value=config.clip_value, seed=config.seed,
+                               **objective_options(config))
     gan.compile(g_optimizer=optimizer(config.g_optimizer), d_optimizer=optimizer(config.d_optimizer),
                 steps_per_execution=steps_per_execution(config, replicas),
                 jit_compile=config.jit_compile)
@@ -66,8 +73,8 @@ def validate(config, replicas):
     """Checks of a config that would otherwise fail deep inside TensorFlow; raises UserError."""
     choose("model", config.model, MODELS)
     data.data_shape(config.data.name)
-    from zoo.objectives import OBJECTIVES
-    choose("objective", config.objective, OBJECTIVES)
+    from zoo import objectives
+    objectives.make(config.objective, **objective_options(config))
     for key in ("steps", "log_every", "n_critic", "data.batch_size", "steps_per_execution", "latent_dim"):
         value = config[key.split(".")[0]][key.split(".")[1]] if "." in key else config[key]
         if not isinstance(value, int) or value < 1:

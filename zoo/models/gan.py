@@ -2,9 +2,9 @@
 import keras
 import tensorflow as tf
 
-from zoo.errors import choose
+from zoo import objectives
 from zoo.models import noise
-from zoo.objectives import OBJECTIVES, clip_weights, gradient_penalty
+from zoo.objectives import clip_weights, gradient_penalty
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -18,15 +18,22 @@ class GAN(keras.Model):
 
     Lipschitz control for the Wasserstein objective: `gp_weight` > 0 adds WGAN-GP's penalty,
     `clip_value` > 0 clips every critic weight to [-c, c] after every critic update (WGAN).
+
+    f-GAN: objective="f_gan" with `divergence` (a name of zoo.objectives.fdiv.DIVERGENCES), its
+    `divergence_param` (pi or alpha) and `g_update` ("alternative" or "saddle").
     """
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
-                 gp_weight=0.0, clip_value=0.0, seed=0, **kwargs):
+                 gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
+                 g_update="alternative", **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
         self.objective = objective
-        self._objective_fn = choose("objective", objective, OBJECTIVES)
+        self.divergence = divergence
+        self.divergence_param = None if divergence_param is None else float(divergence_param)
+        self.g_update = g_update
+        self._objective_fn = objectives.make(objective, divergence, self.divergence_param, g_update)
         self.n_critic = int(n_critic)
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
@@ -117,7 +124,8 @@ class GAN(keras.Model):
             generator=keras.saving.serialize_keras_object(self.generator),
             discriminator=keras.saving.serialize_keras_object(self.discriminator),
             objective=self.objective, n_critic=self.n_critic, gp_weight=self.gp_weight,
-            clip_value=self.clip_value, seed=self.seed)
+            clip_value=self.clip_value, seed=self.seed, divergence=self.divergence,
+            divergence_param=self.divergence_param, g_update=self.g_update)
         return config
 
     @classmethod

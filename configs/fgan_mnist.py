@@ -1,0 +1,14 @@
+"""fgan_mnist: f-GAN (Nowozin et al. 2016) with any f-divergence on MNIST, DCGAN networks.
+
+Divergences (--config.divergence=NAME): total_variation, kl (default), reverse_kl, pearson, neyman,
+hellinger, jeffrey, jensen_shannon, js_weighted (--config.divergence_param=PI), gan, alpha
+(--config.divergence_param=ALPHA, not 0 or 1). Generator update: --config.g_update=alternative
+(the paper's default) or saddle. Networks and optimiser: configs.common.mnist_gan. Run:
+
+    python -m train --config=configs/fgan_mnist.py --workdir=runs/fgan_mnist --config.divergence=jensen_shannon
+"""
+from configs import common
+
+
+def get_config():
+    return common.f_gan(common.mnist_gan("fgan_mnist", "f_gan"))

@@ -1,0 +1,14 @@
+"""fgan_toy: f-GAN (Nowozin et al. 2016) with any f-divergence on the toy mixtures.
+
+Divergences (--config.divergence=NAME): total_variation, kl (default), reverse_kl, pearson, neyman,
+hellinger, jeffrey, jensen_shannon, js_weighted (--config.divergence_param=PI), gan, alpha
+(--config.divergence_param=ALPHA, not 0 or 1). Generator update: --config.g_update=alternative
+(the paper's default) or saddle. Networks, optimiser and budget: configs.common.toy_gan. Run:
+
+    python -m train --config=configs/fgan_toy.py --workdir=runs/fgan_toy --config.divergence=hellinger --config.data.name=grid
+"""
+from configs import common
+
+
+def get_config():
+    return common.f_gan(common.toy_gan("fgan_toy", "f_gan"))
