@@ -19,26 +19,24 @@ import time
 
 from absl import app, flags
 
+from benchmarks import budgets
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# config name -> budget overrides. Toy: the budgets of benchmarks/toy_modes.py (PacGAN ring).
+# config name -> budget overrides. Toy: the budgets of benchmarks/toy_modes.py (benchmarks/budgets.py).
 # MNIST: 2,500 generator updates at batch 64 (about 2.7 epochs), the same for every objective so
 # the rows compare objectives at equal generator updates; one-critic recipes take about 3 minutes
 # on 2 cores, the five-critic ones (WGAN, WGAN-GP) several times that.
 MNIST_STEPS = 2_500
-BUDGETS = {
-    "mmgan_toy": dict(steps=20_000),
-    "nsgan_toy": dict(steps=20_000),
-    "lsgan_toy": dict(steps=20_000),
-    "wgan_toy": dict(steps=20_000),
-    "wgangp_toy": {"steps": 4_000, "data.batch_size": 100},
+BUDGETS = {f"{recipe}_toy": dict(budget) for recipe, budget in budgets.TOY.items()}
+BUDGETS.update({
     "mmgan_mnist": dict(steps=MNIST_STEPS),
     "nsgan_mnist": dict(steps=MNIST_STEPS),
     "lsgan_mnist": dict(steps=MNIST_STEPS),
     "wgan_mnist": dict(steps=MNIST_STEPS),
     "wgangp_mnist": dict(steps=MNIST_STEPS),
     "nsgan_stacked_mnist": dict(steps=MNIST_STEPS),
-}
+})
 # f-GAN: every divergence on the grid (the toy budget of the logistic GANs) and on MNIST (the MNIST
 # budget), named CONFIG-DIVERGENCE; the parameterised ones at pi = 0.25 and alpha = 3.
 DIVERGENCE_PARAMS = {"js_weighted": 0.25, "alpha": 3.0}
@@ -61,16 +59,9 @@ FLAGS = flags.FLAGS
 
 
 def config_for(name):
-    import importlib
+    import configs
 
-    config = importlib.import_module(f"configs.{name.split('-')[0]}").get_config()
-    for key, value in BUDGETS[name].items():
-        node = config
-        *path, last = key.split(".")
-        for part in path:
-            node = node[part]
-        node[last] = value
-    return config
+    return configs.load(name.split("-")[0], BUDGETS[name])
 
 
 def _records(kind):

@@ -18,6 +18,8 @@ import time
 
 from absl import app, flags
 
+from benchmarks import budgets
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 flags.DEFINE_integer("seeds", 5, "Seeds per (recipe, mixture).")
@@ -27,18 +29,7 @@ flags.DEFINE_string("out", "benchmarks/results/toy_modes", "Output prefix (.json
 flags.DEFINE_bool("table_only", False, "Only tabulate the finished runs in OUT.jsonl; train nothing.")
 FLAGS = flags.FLAGS
 
-# recipe -> config overrides for the benchmark (chosen so that every run takes < 3 min on 2 cores)
-BUDGETS = {
-    "mmgan": dict(steps=20_000),
-    "nsgan": dict(steps=20_000),
-    "lsgan": dict(steps=20_000),
-    "wgan": dict(steps=20_000),
-    # 3x512 MLPs, 5 critic steps with a double backward: 65 ms/step here at the paper's batch 256,
-    # 33 ms/step at PacGAN's batch 100; 4,000 steps at batch 100 fit the 3-minute budget.
-    # Pilots on the grid, seed 0 (modes / high quality): lambda 10, lr 1e-4, 5k steps: 23 / 6.8%;
-    # lr 1e-3: 15 / 1.4%; the official toy code's lambda 0.1 with Adam beta1 0.5, 4.5k steps: 21 / 12.5%.
-    "wgangp": {"steps": 4_000, "data.batch_size": 100},
-}
+BUDGETS = budgets.TOY
 
 PACGAN = {  # PacGAN Table 1 (10 trials): modes, % high quality, reverse KL
     "ring": [("GAN", "6.3 +- 0.5", "98.2", "0.45"), ("ALI", "6.6", "97.6", "0.36"),
@@ -49,18 +40,9 @@ PACGAN = {  # PacGAN Table 1 (10 trials): modes, % high quality, reverse KL
 
 
 def config_for(recipe, mixture, seed):
-    import importlib
+    import configs
 
-    config = importlib.import_module(f"configs.{recipe}_toy").get_config()
-    config.data.name = mixture
-    config.seed = seed
-    for key, value in BUDGETS[recipe].items():
-        node = config
-        *path, last = key.split(".")
-        for part in path:
-            node = node[part]
-        node[last] = value
-    return config
+    return configs.load(f"{recipe}_toy", {"data.name": mixture, "seed": seed, **BUDGETS[recipe]})
 
 
 def one_run(recipe, mixture, seed):

@@ -17,18 +17,14 @@ def quiet_absl():
 def user_errors(main):
     """Wraps an absl main: a UserError or a missing file prints one sentence and exits 2."""
 
+    from zoo.errors import exit_on_user_error
+
     @functools.wraps(main)
-    def wrapped(argv):
-        from zoo.errors import UserError
-
+    def quiet(argv):
         quiet_absl()
-        try:
-            return main(argv)
-        except UserError as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
+        return main(argv)
 
-    return wrapped
+    return exit_on_user_error(quiet)
 
 
 def _one_line(e):

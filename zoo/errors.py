@@ -10,3 +10,19 @@ def choose(kind, name, choices):
     if name not in choices:
         raise UserError(f"unknown {kind} {name!r}; choose one of: {', '.join(sorted(choices))}")
     return choices[name]
+
+
+def exit_on_user_error(main):
+    """Wraps an absl main: a UserError prints `error: MESSAGE` on stderr and exits with status 2."""
+    import functools
+    import sys
+
+    @functools.wraps(main)
+    def wrapped(argv):
+        try:
+            return main(argv)
+        except UserError as e:
+            print(f"error: {e}", file=sys.stderr)
+            sys.exit(2)
+
+    return wrapped

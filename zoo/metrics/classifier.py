@@ -12,11 +12,11 @@ weights are stored as raw little-endian float32 arrays in `layers` order, so the
 Inputs are images [N, 28, 28, 1] in [-1, 1] (the zoo's data and generator range). `features` is the
 128-d penultimate layer (ReLU), `probs` the softmax over the ten digits.
 """
-import hashlib
 import os
 
 import numpy as np
 
+from export.artifacts import sha256 as sha256_of  # TF-free, shared with the export checks
 from zoo.errors import UserError
 
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mnist_classifier.bin")
@@ -39,14 +39,6 @@ def build():
     features = layers.Dense(FEATURES, activation="relu", name="features")(x)
     logits = layers.Dense(10, name="logits")(features)
     return keras.Model(inputs, [features, logits], name="mnist_classifier")
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def save_weights(model, path):
@@ -171,9 +163,9 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    import sys
-
     from absl import app, flags
+
+    from zoo.errors import exit_on_user_error
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     flags.DEFINE_string("out", WEIGHTS, "Where to write the weights.")
@@ -181,11 +173,4 @@ if __name__ == "__main__":
     flags.DEFINE_integer("epochs", 3, "Training epochs.")
     flags.DEFINE_bool("download", False, "Let tfds download MNIST if it is not prepared.")
 
-    def _main(argv):
-        try:
-            main(argv)
-        except UserError as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
-
-    app.run(_main)
+    app.run(exit_on_user_error(main))

@@ -110,9 +110,10 @@ def main(argv):
 
 if __name__ == "__main__":
     import os
-    import sys
 
     from absl import app, flags
+
+    from zoo.errors import exit_on_user_error
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     flags.DEFINE_list("divergences", ["all"], "Divergence names, or 'all'.")
@@ -122,11 +123,4 @@ if __name__ == "__main__":
     flags.DEFINE_integer("steps", 3000, "Critic updates.", lower_bound=1)
     flags.DEFINE_integer("seed", 0, "Seed of the critic's weights and of the samples.")
 
-    def _main(argv):
-        try:
-            main(argv)
-        except UserError as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
-
-    app.run(_main)
+    app.run(exit_on_user_error(main))
