@@ -85,4 +85,8 @@ def f_gan(config, divergence="kl"):
     config.divergence = divergence
     config.divergence_param = config_dict.placeholder(float)
     config.g_update = "alternative"
+    # the critic output V enters as B tanh(V / B): finite losses where D_f is infinite (see
+    # zoo.objectives.fdiv.fgan_objective); 20 keeps exp(V) terms below 5e8 and leaves |V| < 5 as is;
+    # 0 = the raw V
+    config.output_bound = 20.0
     return config

@@ -177,3 +177,21 @@ def test_trained_critic_estimates_the_divergence_of_two_gaussians(name):
     got = estimate.estimate(div, estimate.gaussian_sampler(0.0, 1.0), estimate.gaussian_sampler(0.5, 1.1),
                             steps=1000, batch_size=2048, eval_size=400_000)
     assert got == pytest.approx(truth, rel=0.05)
+
+
+@pytest.mark.parametrize("name, param", CASES, ids=IDS)
+def test_output_bound_keeps_any_critic_output_finite_and_small_ones_unchanged(name, param):
+    div = fdiv.make(name, param)
+    bounded = fdiv.fgan_objective(div, "saddle", output_bound=20.0)
+    raw = fdiv.fgan_objective(div, "saddle")
+    v = tf.constant(np.concatenate([-np.logspace(0, 30, 31), np.logspace(0, 30, 31)]), tf.float32)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(v)
+        d, g = bounded(v, v)
+    for value in (d, g, tape.gradient(d, v), tape.gradient(g, v)):
+        assert np.isfinite(value.numpy()).all()
+    small = tf.constant(np.linspace(-0.5, 0.5, 11), tf.float64)
+    for a, b in zip(bounded(small, small), raw(small, small)):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-3, atol=1e-4)
+    with pytest.raises(UserError, match="must be positive"):
+        fdiv.fgan_objective(div, output_bound=-1.0)

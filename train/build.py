@@ -39,7 +39,7 @@ def steps_per_execution(config, replicas):
 def objective_options(config):
     """The f-GAN keys of a config (absent from the other configs)."""
     return dict(divergence=config.get("divergence"), divergence_param=config.get("divergence_param"),
-                g_update=config.get("g_update", "alternative"))
+                g_update=config.get("g_update", "alternative"), output_bound=config.get("output_bound") or None)
 
 
 def model(config, replicas=1):

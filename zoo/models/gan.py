@@ -20,12 +20,13 @@ class GAN(keras.Model):
     `clip_value` > 0 clips every critic weight to [-c, c] after every critic update (WGAN).
 
     f-GAN: objective="f_gan" with `divergence` (a name of zoo.objectives.fdiv.DIVERGENCES), its
-    `divergence_param` (pi or alpha) and `g_update` ("alternative" or "saddle").
+    `divergence_param` (pi or alpha), `g_update` ("alternative" or "saddle") and `output_bound`
+    (the critic output V becomes B tanh(V / B); None for the raw V).
     """
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
                  gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
-                 g_update="alternative", **kwargs):
+                 g_update="alternative", output_bound=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -33,7 +34,9 @@ class GAN(keras.Model):
         self.divergence = divergence
         self.divergence_param = None if divergence_param is None else float(divergence_param)
         self.g_update = g_update
-        self._objective_fn = objectives.make(objective, divergence, self.divergence_param, g_update)
+        self.output_bound = None if output_bound is None else float(output_bound)
+        self._objective_fn = objectives.make(objective, divergence, self.divergence_param, g_update,
+                                             self.output_bound)
         self.n_critic = int(n_critic)
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
@@ -125,7 +128,8 @@ class GAN(keras.Model):
             discriminator=keras.saving.serialize_keras_object(self.discriminator),
             objective=self.objective, n_critic=self.n_critic, gp_weight=self.gp_weight,
             clip_value=self.clip_value, seed=self.seed, divergence=self.divergence,
-            divergence_param=self.divergence_param, g_update=self.g_update)
+            divergence_param=self.divergence_param, g_update=self.g_update,
+            output_bound=self.output_bound)
         return config
 
     @classmethod

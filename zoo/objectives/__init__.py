@@ -18,14 +18,15 @@ F_GAN = "f_gan"
 NAMES = tuple(OBJECTIVES) + (F_GAN,)
 
 
-def make(name, divergence=None, divergence_param=None, g_update="alternative"):
-    """The objective function `name`; for "f_gan", of `divergence` (with its parameter) and the
-    generator update ("alternative", the paper's default, or "saddle")."""
+def make(name, divergence=None, divergence_param=None, g_update="alternative", output_bound=None):
+    """The objective function `name`; for "f_gan", of `divergence` (with its parameter), the
+    generator update ("alternative", the paper's default, or "saddle") and the critic's output
+    bound (see zoo.objectives.fdiv.fgan_objective)."""
     if name == F_GAN:
         if divergence is None:
             raise UserError("objective 'f_gan' needs a divergence (--config.divergence=NAME; one of: "
                             f"{', '.join(fdiv.DIVERGENCES)})")
-        return fdiv.fgan_objective(fdiv.make(divergence, divergence_param), g_update)
+        return fdiv.fgan_objective(fdiv.make(divergence, divergence_param), g_update, output_bound)
     if divergence is not None:
         raise UserError(f"a divergence ({divergence!r}) only applies to objective 'f_gan', not {name!r}")
     return choose("objective", name, dict.fromkeys(NAMES) | OBJECTIVES)
