@@ -118,6 +118,14 @@ Written by `python -m benchmarks.results` (train every config at the budget belo
 from its last checkpoint with `python -m train.evaluate`'s code, tabulate). Machine: 2 CPU cores,
 no GPU. Raw records: `benchmarks/results/results.jsonl`; metric definitions: README, "Metrics".
 
+Budgets (`BUDGETS` in `benchmarks/results.py`): MNIST and Stacked MNIST 2,500 generator updates at
+batch 64 (2.7 epochs) for every objective and divergence; toy 20,000 updates at batch 100 (WGAN-GP
+4,000). These are minutes-per-model budgets for a 2-core CPU, far below the papers' (Goodfellow et
+al. trained for hours on a GPU; Lucic et al. searched 100 configurations per model), so the rows
+compare objectives with each other at equal budget, not with the published numbers. The wall
+times were measured while another training run (and at times the test suite) shared the two
+cores: they are upper bounds, roughly 1.5-2x an idle machine's.
+
 """
 
 # published numbers with a comparable protocol, by config (REFERENCES.md)
