@@ -195,3 +195,18 @@ def test_output_bound_keeps_any_critic_output_finite_and_small_ones_unchanged(na
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-3, atol=1e-4)
     with pytest.raises(UserError, match="must be positive"):
         fdiv.fgan_objective(div, output_bound=-1.0)
+
+
+def test_gan_divergence_with_the_alternative_update_is_the_non_saturating_gan():
+    """The f-GAN 'gan' row is Goodfellow's GAN: with the alternative generator update its losses
+    are exactly the non-saturating GAN's, and the saddle update is the minimax GAN's."""
+    from zoo.objectives import OBJECTIVES
+
+    real = tf.constant(np.linspace(-10, 10, 41), tf.float64)
+    fake = tf.constant(np.linspace(8, -12, 41), tf.float64)
+    gan = fdiv.make("gan")
+    for g_update, reference in (("alternative", "non_saturating"), ("saddle", "minimax")):
+        got = fdiv.fgan_objective(gan, g_update)(real, fake)
+        want = OBJECTIVES[reference](real, fake)
+        for a, b in zip(got, want):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12)
