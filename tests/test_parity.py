@@ -2,7 +2,9 @@
 
 Measured here with exactly these settings (max weight difference): one SGD step 1.5e-8 for every
 recipe but WGAN-GP (1.2e-7); 40 Adam/RMSProp steps 6e-8 (minimax, NS, LS), 1.5e-7 (WGAN),
-2.3e-6 (WGAN-GP); 40 SGD steps 6e-8. The bounds leave ~40x room for float reordering. The two
+2.3e-6 (WGAN-GP); 40 SGD steps 6e-8; f-GAN (KL, Jeffrey with the saddle update, alpha 0.5): one
+SGD step 3.0e-8 / 1.0e-8 / 3.0e-8, 40 Adam steps 8.2e-8 / 6.3e-7 / 6.0e-8. The bounds leave ~40x
+room for float reordering. The two
 classic bugs exceed them, and the mutant tests below show that they do.
 """
 import pytest
