@@ -1,5 +1,6 @@
 """f-GAN through the trainer: every divergence trains on both configs without a non-finite loss."""
 import importlib
+import json
 
 import numpy as np
 import pytest
@@ -25,6 +26,8 @@ def test_every_divergence_trains_through_the_trainer_on_toy_data(tmp_path, diver
                              verbose=0)
     assert int(model.g_optimizer.iterations) == 4 and set(metrics) == {"modes200", "high_quality200",
                                                                      "reverse_kl200"}
+    meta = json.load(open(tmp_path / "export" / "metadata.json"))
+    assert (meta["objective"], meta["divergence"]) == ("f_gan", divergence)
     again = lib.load_latest(str(tmp_path))  # the divergence survives a safe-mode reload
     assert (again.divergence, again.divergence_param) == (divergence, PARAMS.get(divergence))
 

@@ -89,6 +89,8 @@ def export_run(model, config, workdir, metrics):
 
     info = dict(data=data_info(config.data.name), model=config.model, objective=config.objective,
                 config=config.name, steps=callbacks.step_of(model), metrics=metrics)
+    if config.objective == "f_gan":
+        info.update(divergence=config.divergence, divergence_param=config.divergence_param)
     return export_lib.export(model, os.path.join(workdir, "export"), info)
 
 
