@@ -149,7 +149,7 @@ def table(trained, evaluated):
     lines = []
     mnist = [n for n in FLAGS.configs if n in evaluated and n.endswith("_mnist") and "stacked" not in n]
     if mnist:
-        lines += ["## MNIST (10,000 generated samples; FID and KID against the 10,000 test images)", "",
+        lines += ["### MNIST (10,000 generated samples; FID and KID against the 10,000 test images)", "",
                   "| config | objective | steps (batch) | train / eval time (s) | fid10k_test | kid10k_test | cs10k | "
                   "parzen10k (nats) | Parzen, Goodfellow 2014 | FID, Lucic 2018 (Inception; not comparable) |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
@@ -166,7 +166,7 @@ def table(trained, evaluated):
                   "images 243.6 +- 2.1 (sigma 0.167). The MNIST classifier: 99.32% test accuracy.", ""]
     stacked = [n for n in FLAGS.configs if n in evaluated and "stacked" in n]
     if stacked:
-        lines += ["## Stacked MNIST (26,000 samples, 1000 modes)", "",
+        lines += ["### Stacked MNIST (26,000 samples, 1000 modes)", "",
                   "| config | steps (batch) | train time (s) | modes26k | kl26k | published |", "|---|---|---|---|---|---|"]
         for name in stacked:
             m, config = evaluated[name]["metrics"], config_for(name)
@@ -177,7 +177,7 @@ def table(trained, evaluated):
     lines += _fgan_tables(evaluated, trained)
     toy = [n for n in FLAGS.configs if n in evaluated and n.endswith("_toy")]
     if toy:
-        lines += ["## Toy: PacGAN ring (8 modes, 2,500 samples, one seed)", "",
+        lines += ["### Toy: PacGAN ring (8 modes, 2,500 samples, one seed)", "",
                   "| config | objective | steps (batch) | train time (s) | modes2500 | high quality (%) | "
                   "reverse KL | PacGAN Table 1, GAN (modes / HQ % / KL) |", "|---|---|---|---|---|---|---|---|"]
         for name in toy:
@@ -195,7 +195,7 @@ def _fgan_tables(evaluated, trained):
     mnist = [n for n in FLAGS.configs if n in evaluated and n.startswith("fgan_mnist-")]
     if mnist:
         ns = evaluated.get("nsgan_mnist", {}).get("metrics")
-        lines += ["## f-GAN on MNIST (alternative generator update; same networks, optimiser and budget as "
+        lines += ["### f-GAN on MNIST (alternative generator update; same networks, optimiser and budget as "
                   "nsgan_mnist)", "",
                   "| divergence | steps (batch) | train / eval time (s) | fid10k_test | kid10k_test | cs10k | "
                   "parzen10k (nats) |", "|---|---|---|---|---|---|---|"]
@@ -214,7 +214,7 @@ def _fgan_tables(evaluated, trained):
                   "per-divergence MNIST table is not available here.", ""]
     toy = [n for n in FLAGS.configs if n in evaluated and n.startswith("fgan_toy-")]
     if toy:
-        lines += ["## f-GAN on the PacGAN grid (25 modes, 2,500 samples, one seed)", "",
+        lines += ["### f-GAN on the PacGAN grid (25 modes, 2,500 samples, one seed)", "",
                   "| divergence | steps (batch) | train time (s) | modes2500 | high quality (%) | reverse KL |",
                   "|---|---|---|---|---|---|"]
         for name in toy:
