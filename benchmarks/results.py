@@ -211,7 +211,10 @@ def _fgan_tables(evaluated, trained):
                          f"{_pm(ns['kid10k_test'], ns['kid10k_test_std'])} | {_pm(ns['cs10k'], ns['cs10k_std'])} | "
                          f"{_pm(ns['parzen10k'], ns['parzen10k_se'], 1)} |")
         lines += ["", "Published: Parzen 225 +- 2 (Goodfellow et al. 2014, Table 1). The f-GAN paper's "
-                  "per-divergence MNIST table is not available here.", ""]
+                  "per-divergence MNIST table is not available here. `jensen_shannon` and `gan` give "
+                  "identical rows by construction: with their output activations the two objectives differ "
+                  "by constants only, so the same seed trains the same weights. `gan` differs from "
+                  "nsgan_mnist only by the output bound (V -> 20 tanh(V/20)).", ""]
     toy = [n for n in FLAGS.configs if n in evaluated and n.startswith("fgan_toy-")]
     if toy:
         lines += ["### f-GAN on the PacGAN grid (25 modes, 2,500 samples, one seed)", "",
