@@ -31,7 +31,9 @@ def tag(n):
 
 
 def generated(model, n, seed, batch_size=1000):
-    """`n` samples of `model` as a numpy array, drawn with `seed`, generated in batches."""
+    """`n` samples of `model` as a numpy array, drawn with `seed`, generated in batches.
+
+    Every zoo model offers `sample(n, seed, batch_size)` (GAN.sample is the reference)."""
     return np.asarray(model.sample(n, seed=seed, batch_size=batch_size))
 
 
