@@ -145,88 +145,96 @@ def _pm(value, err, digits=2):
     return "n/a" if value is None else f"{value:.{digits}f} +- {err:.{digits}f}"
 
 
+def _mnist_cells(m, sigma=False):
+    """fid10k_test | kid10k_test | cs10k | parzen10k cells of an MNIST run's metrics."""
+    parzen = _pm(m["parzen10k"], m["parzen10k_se"], 1)
+    if sigma:
+        parzen += f" (sigma {m['parzen10k_sigma']:.3f})"
+    return (f"{m['fid10k_test']:.2f} | {_pm(m['kid10k_test'], m['kid10k_test_std'])} | "
+            f"{_pm(m['cs10k'], m['cs10k_std'])} | {parzen}")
+
+
+def _toy_cells(m):
+    """modes2500 | high quality (%) | reverse KL cells of a toy run's metrics."""
+    kl = "n/a" if m["reverse_kl2500"] is None else f"{m['reverse_kl2500']:.2f}"
+    return f"{m['modes2500']} | {100 * m['high_quality2500']:.1f} | {kl}"
+
+
+def _run_cells(name, trained, evaluated, eval_time=False):
+    """steps (batch) | train time (s) [/ eval time] cells of a run."""
+    seconds = _seconds(trained.get(name)) + (f" / {evaluated[name]['seconds']:.0f}" if eval_time else "")
+    return f"{evaluated[name]['step']} ({config_for(name).data.batch_size}) | {seconds}"
+
+
+def _divergence(name):
+    param = config_for(name).divergence_param
+    return name.split("-", 1)[1] + (f" ({param:g})" if param else "")
+
+
 def table(trained, evaluated):
     lines = []
-    mnist = [n for n in FLAGS.configs if n in evaluated and n.endswith("_mnist") and "stacked" not in n]
+    runs = [n for n in FLAGS.configs if n in evaluated]
+    mnist = [n for n in runs if n.endswith("_mnist") and "stacked" not in n]
     if mnist:
         lines += ["### MNIST (10,000 generated samples; FID and KID against the 10,000 test images)", "",
                   "| config | objective | steps (batch) | train / eval time (s) | fid10k_test | kid10k_test | cs10k | "
                   "parzen10k (nats) | Parzen, Goodfellow 2014 | FID, Lucic 2018 (Inception; not comparable) |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for name in mnist:
-            m, config = evaluated[name]["metrics"], config_for(name)
-            lines.append(
-                f"| {name} | {config.objective} | {evaluated[name]['step']} ({config.data.batch_size}) | "
-                f"{_seconds(trained.get(name))} / {evaluated[name]['seconds']:.0f} | {m['fid10k_test']:.2f} | "
-                f"{_pm(m['kid10k_test'], m['kid10k_test_std'])} | {_pm(m['cs10k'], m['cs10k_std'])} | "
-                f"{_pm(m['parzen10k'], m['parzen10k_se'], 1)} (sigma {m['parzen10k_sigma']:.3f}) | "
-                f"{PUBLISHED_PARZEN.get(name, '')} | {LUCIC_FID.get(name, '')} |")
+            lines.append(f"| {name} | {config_for(name).objective} | {_run_cells(name, trained, evaluated, True)} | "
+                         f"{_mnist_cells(evaluated[name]['metrics'], sigma=True)} | "
+                         f"{PUBLISHED_PARZEN.get(name, '')} | {LUCIC_FID.get(name, '')} |")
         lines += ["", "Real data through the same code (sanity): fid10k_test of 10,000 MNIST train images "
                   "0.96, of uniform noise 555; cs10k of the test images 9.74; parzen10k of 10,000 train "
                   "images 243.6 +- 2.1 (sigma 0.167). The MNIST classifier: 99.32% test accuracy.", ""]
-    stacked = [n for n in FLAGS.configs if n in evaluated and "stacked" in n]
+    stacked = [n for n in runs if "stacked" in n]
     if stacked:
         lines += ["### Stacked MNIST (26,000 samples, 1000 modes)", "",
                   "| config | steps (batch) | train time (s) | modes26k | kl26k | published |", "|---|---|---|---|---|---|"]
         for name in stacked:
-            m, config = evaluated[name]["metrics"], config_for(name)
-            lines.append(f"| {name} | {evaluated[name]['step']} ({config.data.batch_size}) | "
-                         f"{_seconds(trained.get(name))} | {m['modes26k']} | {m['kl26k']:.2f} | "
+            m = evaluated[name]["metrics"]
+            lines.append(f"| {name} | {_run_cells(name, trained, evaluated)} | {m['modes26k']} | {m['kl26k']:.2f} | "
                          f"DCGAN 99 / 3.4 (VEEGAN); PacDCGAN2 1000 / 0.06 |")
         lines.append("")
-    lines += _fgan_tables(evaluated, trained)
-    toy = [n for n in FLAGS.configs if n in evaluated and n.endswith("_toy")]
+    lines += _fgan_tables(runs, evaluated, trained)
+    toy = [n for n in runs if n.endswith("_toy")]
     if toy:
         lines += ["### Toy: PacGAN ring (8 modes, 2,500 samples, one seed)", "",
                   "| config | objective | steps (batch) | train time (s) | modes2500 | high quality (%) | "
                   "reverse KL | PacGAN Table 1, GAN (modes / HQ % / KL) |", "|---|---|---|---|---|---|---|---|"]
         for name in toy:
-            m, config = evaluated[name]["metrics"], config_for(name)
-            kl = "n/a" if m["reverse_kl2500"] is None else f"{m['reverse_kl2500']:.2f}"
-            lines.append(f"| {name} | {config.objective} | {evaluated[name]['step']} ({config.data.batch_size}) | "
-                         f"{_seconds(trained.get(name))} | {m['modes2500']} | {100 * m['high_quality2500']:.1f} | "
-                         f"{kl} | {PACGAN_RING} |")
+            lines.append(f"| {name} | {config_for(name).objective} | {_run_cells(name, trained, evaluated)} | "
+                         f"{_toy_cells(evaluated[name]['metrics'])} | {PACGAN_RING} |")
         lines += ["", "Several seeds per objective, and the grid: `benchmarks/results/toy_modes.md`.", ""]
     return "\n".join(lines)
 
 
-def _fgan_tables(evaluated, trained):
+def _fgan_tables(runs, evaluated, trained):
     lines = []
-    mnist = [n for n in FLAGS.configs if n in evaluated and n.startswith("fgan_mnist-")]
+    mnist = [n for n in runs if n.startswith("fgan_mnist-")]
     if mnist:
-        ns = evaluated.get("nsgan_mnist", {}).get("metrics")
         lines += ["### f-GAN on MNIST (alternative generator update; same networks, optimiser and budget as "
                   "nsgan_mnist)", "",
                   "| divergence | steps (batch) | train / eval time (s) | fid10k_test | kid10k_test | cs10k | "
                   "parzen10k (nats) |", "|---|---|---|---|---|---|---|"]
         for name in mnist:
-            m, config = evaluated[name]["metrics"], config_for(name)
-            div = name.split("-", 1)[1] + (f" ({config.divergence_param:g})" if config.divergence_param else "")
-            lines.append(f"| {div} | {evaluated[name]['step']} ({config.data.batch_size}) | "
-                         f"{_seconds(trained.get(name))} / {evaluated[name]['seconds']:.0f} | "
-                         f"{m['fid10k_test']:.2f} | {_pm(m['kid10k_test'], m['kid10k_test_std'])} | "
-                         f"{_pm(m['cs10k'], m['cs10k_std'])} | {_pm(m['parzen10k'], m['parzen10k_se'], 1)} |")
-        if ns:
-            lines.append(f"| *nsgan_mnist (same budget)* | | | {ns['fid10k_test']:.2f} | "
-                         f"{_pm(ns['kid10k_test'], ns['kid10k_test_std'])} | {_pm(ns['cs10k'], ns['cs10k_std'])} | "
-                         f"{_pm(ns['parzen10k'], ns['parzen10k_se'], 1)} |")
+            lines.append(f"| {_divergence(name)} | {_run_cells(name, trained, evaluated, True)} | "
+                         f"{_mnist_cells(evaluated[name]['metrics'])} |")
+        if "nsgan_mnist" in evaluated:
+            lines.append(f"| *nsgan_mnist (same budget)* | | | {_mnist_cells(evaluated['nsgan_mnist']['metrics'])} |")
         lines += ["", "Published: Parzen 225 +- 2 (Goodfellow et al. 2014, Table 1). The f-GAN paper's "
                   "per-divergence MNIST table is not available here. `jensen_shannon` and `gan` give "
                   "identical rows by construction: with their output activations the two objectives differ "
                   "by constants only, so the same seed trains the same weights. `gan` differs from "
                   "nsgan_mnist only by the output bound (V -> 20 tanh(V/20)).", ""]
-    toy = [n for n in FLAGS.configs if n in evaluated and n.startswith("fgan_toy-")]
+    toy = [n for n in runs if n.startswith("fgan_toy-")]
     if toy:
         lines += ["### f-GAN on the PacGAN grid (25 modes, 2,500 samples, one seed)", "",
                   "| divergence | steps (batch) | train time (s) | modes2500 | high quality (%) | reverse KL |",
                   "|---|---|---|---|---|---|"]
         for name in toy:
-            m, config = evaluated[name]["metrics"], config_for(name)
-            div = name.split("-", 1)[1] + (f" ({config.divergence_param:g})" if config.divergence_param else "")
-            kl = "n/a" if m["reverse_kl2500"] is None else f"{m['reverse_kl2500']:.2f}"
-            lines.append(f"| {div} | {evaluated[name]['step']} ({config.data.batch_size}) | "
-                         f"{_seconds(trained.get(name))} | {m['modes2500']} | "
-                         f"{100 * m['high_quality2500']:.1f} | {kl} |")
+            lines.append(f"| {_divergence(name)} | {_run_cells(name, trained, evaluated)} | "
+                         f"{_toy_cells(evaluated[name]['metrics'])} |")
         lines += ["", "PacGAN Table 1, GAN on the grid: 17.3 +- 0.8 modes, 94.8% high quality, KL 0.70. "
                   "The GAN-family recipes on the grid (4 seeds): `benchmarks/results/toy_modes.md`.", ""]
     return lines
