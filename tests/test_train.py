@@ -161,6 +161,10 @@ def test_validation_errors():
     with pytest.raises(UserError, match="multiple of config.log_every"):
         lib.run(tiny("nsgan_toy", steps=5), "/nonexistent/never", tf.distribute.get_strategy())
     config = tiny("nsgan_toy")
+    config.eval.features = "inceptoin"  # refused before any training, not after it
+    with pytest.raises(UserError, match="unknown eval.features 'inceptoin'"):
+        lib.run(config, "/nonexistent/never", tf.distribute.get_strategy())
+    config = tiny("nsgan_toy")
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):
         lib.build.validate(config, replicas=2)

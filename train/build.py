@@ -75,6 +75,8 @@ def validate(config, replicas):
     data.data_shape(config.data.name)
     from zoo import objectives
     objectives.make(config.objective, **objective_options(config))
+    from zoo.metrics import suite
+    suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
     for key in ("steps", "log_every", "n_critic", "data.batch_size", "steps_per_execution", "latent_dim"):
         value = config[key.split(".")[0]][key.split(".")[1]] if "." in key else config[key]
         if not isinstance(value, int) or value < 1:

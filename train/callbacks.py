@@ -108,20 +108,19 @@ class Evaluate(keras.callbacks.Callback):
         self.evaluate = evaluate
         self.every = every
         self.writer = tf.summary.create_file_writer(os.path.join(log_dir, "eval"))
-        self.last = None
+
+    def on_train_begin(self, logs=None):
+        self.last = step_of(self.model)  # a resumed run counts from where it resumed
 
     def on_epoch_end(self, epoch, logs=None):
         step = step_of(self.model)
-        if self.last is None:
-            self.last = step - step % self.every if step % self.every else step - self.every
-        if step - self.last < self.every:
-            return
+        crossed = step // self.every > self.last // self.every  # a multiple of `every` since the last check
         self.last = step
-        metrics = self.evaluate(self.model)
+        if not crossed:
+            return
+        metrics = {k: v for k, v in self.evaluate(self.model).items() if isinstance(v, (int, float))}
         with self.writer.as_default():
             for name, value in metrics.items():
-                if isinstance(value, (int, float)):
-                    tf.summary.scalar(f"eval/{name}", value, step=step)
+                tf.summary.scalar(f"eval/{name}", value, step=step)
         self.writer.flush()
-        print(f"step {step}: " + ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()
-                                          if isinstance(v, (int, float))), flush=True)
+        print(f"step {step}: " + ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()), flush=True)

@@ -70,15 +70,13 @@ def feature_metrics(samples, name, features="classifier", download=False):
     n = tag(len(samples))
     test, _ = reference(name, "test", download)
     if features == "classifier":
-        net = mnist_classifier()
-        (fake_f, fake_p), (real_f, _) = net.outputs(samples), _cached(("features", name), lambda: net.outputs(test))
-        suffix, score = "", "cs"
+        net, suffix, score = mnist_classifier(), "", "cs"
     else:
         from zoo.metrics import inception
 
-        net = _cached("inception", inception.load)
-        (fake_f, fake_p), (real_f, _) = net.outputs(samples), _cached(("inception", name), lambda: net.outputs(test))
-        suffix, score = "_inception", "is"
+        net, suffix, score = _cached("inception", inception.load), "_inception", "is"
+    fake_f, fake_p = net.outputs(samples)
+    real_f, _ = _cached((features, name), lambda: net.outputs(test))
     out = {f"fid{n}_test{suffix}": distances.frechet_distance(fake_f, real_f)}
     kid, kid_std = distances.kernel_distance(fake_f, real_f)
     out.update({f"kid{n}_test{suffix}": kid, f"kid{n}_test{suffix}_std": kid_std})
@@ -118,11 +116,16 @@ def sample_metrics(samples, name, features="classifier", download=False):
     return out
 
 
+def check_features(features):
+    """Raises a UserError unless `features` names a feature network of FEATURES."""
+    if features not in FEATURES:
+        raise UserError(f"unknown eval.features {features!r}; choose one of: {', '.join(FEATURES)}")
+
+
 def evaluate(model, name, num_samples, seed, features="classifier", download=False):
     """The metrics of `model` trained on dataset `name`: its samples' metrics, and the encoder's
     metrics when the model has an encoder and the data has labels."""
-    if features not in FEATURES:
-        raise UserError(f"unknown eval.features {features!r}; choose one of: {', '.join(FEATURES)}")
+    check_features(features)
     out = sample_metrics(generated(model, num_samples, seed), name, features, download)
     if hasattr(model, "encode") and name in MNIST_NET:
         from zoo.metrics import encoder
