@@ -33,6 +33,8 @@ import tensorflow as tf
 
 from zoo.errors import UserError
 
+LOG2 = math.log(2.0)
+
 
 @dataclass(frozen=True)
 class Divergence:
@@ -101,10 +103,6 @@ def _np_omega(y):
     for _ in range(30):
         s = s - (np.exp(s) + s - y) / (np.exp(s) + 1.0)
     return np.exp(s)
-
-
-def _log2():
-    return math.log(2.0)
 
 
 def make(name, param=None):
@@ -212,9 +210,9 @@ def _jensen_shannon():
         f=lambda u: -(np.asarray(u, np.float64) + 1.0) * np.log((1.0 + np.asarray(u, np.float64)) / 2.0) + _np_xlogx(u),
         f_prime=lambda u: np.log(2.0 * np.asarray(u, np.float64) / (1.0 + np.asarray(u, np.float64))),
         f_star=lambda t: -np.log(2.0 - np.exp(t)),
-        domain=(None, _log2()),
-        g=lambda v: _log2() - tf.nn.softplus(-v),
-        f_star_g=lambda v: tf.nn.softplus(v) - _log2())  # -log(2 (1 - sigmoid(v)))
+        domain=(None, LOG2),
+        g=lambda v: LOG2 - tf.nn.softplus(-v),
+        f_star_g=lambda v: tf.nn.softplus(v) - LOG2)  # -log(2 (1 - sigmoid(v)))
 
 
 def _js_weighted(pi):
