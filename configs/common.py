@@ -1,5 +1,5 @@
 """Shared config skeletons. Every config has: seed, steps (generator updates), data.name,
-data.batch_size (GLOBAL), eval.num_samples; GAN configs add objective, n_critic, gp_weight,
+data.batch_size (GLOBAL), eval.num_samples, eval.features, eval.every; GAN configs add objective, n_critic, gp_weight,
 clip_value, nets, g_optimizer and d_optimizer (name + keyword arguments of the Keras optimizer)."""
 from ml_collections import ConfigDict
 
