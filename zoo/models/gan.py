@@ -4,11 +4,12 @@ import tensorflow as tf
 
 from zoo import objectives
 from zoo.models import noise
+from zoo.models.base import ZooModel
 from zoo.objectives import clip_weights, gradient_penalty
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class GAN(keras.Model):
+class GAN(ZooModel):
     """Generator G(z), z ~ N(0, I), against a discriminator D(x) under `objective`.
 
     One `fit` step is ONE generator update preceded by `n_critic` critic updates, each on its own
@@ -23,6 +24,9 @@ class GAN(keras.Model):
     `divergence_param` (pi or alpha), `g_update` ("alternative" or "saddle") and `output_bound`
     (the critic output V becomes B tanh(V / B); None for the raw V).
     """
+
+    OPTIMIZERS = ("g_optimizer", "d_optimizer")
+    NETS = ("generator", "discriminator")
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
                  gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
@@ -41,42 +45,12 @@ class GAN(keras.Model):
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
         self.seed = int(seed)
-        self.latent_dim = int(generator.inputs[0].shape[-1])
-        self.data_shape = tuple(int(d) for d in generator.outputs[0].shape[1:])
         names = ["d_loss", "g_loss"] + (["gp"] if self.gp_weight > 0 else [])
-        self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
-        self.built = True
+        self._setup(generator.inputs[0].shape[-1], generator.outputs[0].shape[1:], "normal", names)
 
-    # --- the contract every zoo model offers -------------------------------------------------
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
-
-    def generate(self, z):
-        """G(z) in inference mode (batch norm uses its moving statistics)."""
-        return self.generator(z, training=False)
-
-    def sample(self, n, seed=0, batch_size=None):
-        """n samples G(z) with z ~ N(0, I) drawn from a stateless RNG keyed on `seed`.
-
-        `batch_size` runs the generator on that many codes at a time (same samples, less memory).
-        """
-        z = tf.random.stateless_normal([n, self.latent_dim], seed=[seed, 0])
-        if batch_size is None or n <= batch_size:
-            return self.generate(z)
-        return tf.concat([self.generate(z[i:i + batch_size]) for i in range(0, n, batch_size)], 0)
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    # --- training ----------------------------------------------------------------------------
-    def compile(self, g_optimizer, d_optimizer, **kwargs):
-        """Two optimizers; `g_optimizer` is also `self.optimizer`, so its `iterations` is the step."""
-        super().compile(optimizer=g_optimizer, **kwargs)
-        self.g_optimizer = g_optimizer
-        self.d_optimizer = d_optimizer
-        g_optimizer.build(self.generator.trainable_variables)
-        d_optimizer.build(self.discriminator.trainable_variables)
+    def optimized_variables(self, name):
+        net = self.generator if name == "g_optimizer" else self.discriminator
+        return net.trainable_variables
 
     def _score(self, x):
         return tf.reshape(self.discriminator(x, training=True), [-1])
@@ -91,14 +65,12 @@ class GAN(keras.Model):
                 eps = noise.replica_draw("uniform", self.seed, step, noise.PENALTY_EPS, k, local_b)
                 gp_vec = gradient_penalty(self.discriminator, x, fake, eps)
                 d_vec = d_vec + self.gp_weight * gp_vec
-                self.trackers["gp"].update_state(tf.reduce_mean(gp_vec))
+                self._track(gp=tf.reduce_mean(gp_vec))
             d_loss = tf.reduce_sum(d_vec) / noise.global_batch(local_b)
-        variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply(tape.gradient(d_loss, variables), variables)
+        self._apply("d_optimizer", tape, d_loss)
         if self.clip_value > 0:
-            clip_weights(variables, self.clip_value)
-        # trackers hold this replica's mean; Keras averages them over replicas (equal slices)
-        self.trackers["d_loss"].update_state(tf.reduce_mean(d_vec))
+            clip_weights(self.discriminator.trainable_variables, self.clip_value)
+        self._track(d_loss=tf.reduce_mean(d_vec))
 
     def train_step(self, data):
         x = data[0] if isinstance(data, (tuple, list)) else data
@@ -115,35 +87,16 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             _, g_vec = self._objective_fn(None, self._score(self.generator(z, training=True)))
             g_loss = tf.reduce_sum(g_vec) / noise.global_batch(local_b)
-        variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(g_loss, variables), variables)
-        self.trackers["g_loss"].update_state(tf.reduce_mean(g_vec))
-        return {m.name: m.result() for m in self.metrics}
+        self._apply("g_optimizer", tape, g_loss)
+        self._track(g_loss=tf.reduce_mean(g_vec))
+        return self._logs()
 
     # --- serialisation -----------------------------------------------------------------------
     def get_config(self):
         config = super().get_config()
         config.update(
-            generator=keras.saving.serialize_keras_object(self.generator),
-            discriminator=keras.saving.serialize_keras_object(self.discriminator),
             objective=self.objective, n_critic=self.n_critic, gp_weight=self.gp_weight,
             clip_value=self.clip_value, seed=self.seed, divergence=self.divergence,
             divergence_param=self.divergence_param, g_update=self.g_update,
             output_bound=self.output_bound)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for part in ("generator", "discriminator"):
-            config[part] = keras.saving.deserialize_keras_object(config[part])
-        return cls(**config)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {"g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-                "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer)}
-
-    def compile_from_config(self, config):
-        self.compile(**{k: keras.saving.deserialize_keras_object(v) for k, v in config.items()})

@@ -1,0 +1,124 @@
+"""What every zoo model shares: the prior, sampling, named optimizers, trackers and serialisation.
+
+A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps:
+its `iterations` is the step every callback reads), implements `optimized_variables(name)` and its
+own `train_step`, and calls `_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
+"""
+import keras
+import tensorflow as tf
+
+# prior name -> what metadata.json records about it (export.sample draws z from this description)
+PRIORS = {
+    "normal": dict(name="normal", loc=0.0, scale=1.0),
+    "uniform": dict(name="uniform", low=-1.0, high=1.0),
+    # z = n / ||n|| with n ~ N(0, I): the uniform distribution on the unit sphere (AGE)
+    "sphere": dict(name="sphere", radius=1.0),
+}
+
+
+def draw_prior(prior, shape, seed):
+    """z of `shape` [B, d] from `prior`, a pure function of the stateless `seed`."""
+    if prior == "normal":
+        return tf.random.stateless_normal(shape, seed=seed)
+    if prior == "uniform":
+        return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
+    if prior == "sphere":
+        return tf.math.l2_normalize(tf.random.stateless_normal(shape, seed=seed), axis=-1)
+    raise ValueError(f"unknown prior {prior!r}; choose one of: {', '.join(PRIORS)}")
+
+
+class ZooModel(keras.Model):
+    OPTIMIZERS = ()
+
+    def _setup(self, latent_dim, data_shape, prior, tracker_names):
+        if prior not in PRIORS:
+            raise ValueError(f"unknown prior {prior!r}; choose one of: {', '.join(PRIORS)}")
+        self.latent_dim = int(latent_dim)
+        self.data_shape = tuple(int(d) for d in data_shape)
+        self.prior = prior
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in tracker_names}
+        self.built = True
+
+    @property
+    def prior_info(self):
+        """The prior as metadata.json records it."""
+        return dict(PRIORS[self.prior])
+
+    # --- the contract every zoo model offers -------------------------------------------------
+    def generate(self, z):
+        """x = G(z) in inference mode, in the data's value range."""
+        return self.generator(z, training=False)
+
+    def call(self, z, training=False):
+        return self.generate(z)
+
+    def sample(self, n, seed=0, batch_size=None):
+        """n samples generate(z), z from the prior drawn with a stateless RNG keyed on `seed`.
+
+        `batch_size` runs the generator on that many codes at a time (same samples, less memory).
+        """
+        z = draw_prior(self.prior, [n, self.latent_dim], [seed, 0])
+        if batch_size is None or n <= batch_size:
+            return self.generate(z)
+        return tf.concat([self.generate(z[i:i + batch_size]) for i in range(0, n, batch_size)], 0)
+
+    def reconstruct(self, x):
+        """generate(encode(x)): the round trip through the latent space (models with an encoder)."""
+        return self.generate(self.encode(x))
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def _track(self, **values):
+        """Trackers hold this replica's mean; Keras averages them over replicas (equal slices)."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+
+    def _logs(self):
+        return {m.name: m.result() for m in self.metrics}
+
+    # --- optimizers --------------------------------------------------------------------------
+    def optimized_variables(self, name):
+        """The variables the optimizer called `name` updates."""
+        raise NotImplementedError
+
+    def compile(self, **kwargs):
+        """One optimizer per name in OPTIMIZERS (keyword arguments); the first is also
+        `self.optimizer`, so its `iterations` is the training step. Each optimizer is built on its
+        variables here, inside the strategy's scope (DESIGN.md's distribution rules)."""
+        named = {n: kwargs.pop(n) for n in self.OPTIMIZERS if n in kwargs}
+        missing = [n for n in self.OPTIMIZERS if n not in named]
+        if missing:
+            raise TypeError(f"{type(self).__name__}.compile needs optimizers {', '.join(missing)}")
+        super().compile(optimizer=named[self.OPTIMIZERS[0]], **kwargs)
+        for name, opt in named.items():
+            setattr(self, name, opt)
+            opt.build(self.optimized_variables(name))
+
+    def _apply(self, name, tape, loss):
+        variables = self.optimized_variables(name)
+        getattr(self, name).apply(tape.gradient(loss, variables), variables)
+
+    # --- serialisation -----------------------------------------------------------------------
+    NETS = ()
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({n: keras.saving.serialize_keras_object(getattr(self, n)) for n in self.NETS})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for part in cls.NETS:
+            config[part] = keras.saving.deserialize_keras_object(config[part])
+        return cls(**config)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {n: keras.saving.serialize_keras_object(getattr(self, n)) for n in self.OPTIMIZERS}
+
+    def compile_from_config(self, config):
+        self.compile(**{k: keras.saving.deserialize_keras_object(v) for k, v in config.items()})
