@@ -4,23 +4,37 @@ Every dataset is batched by the global batch size; under a tf.distribute strateg
 batch across replicas. With `group=n` every element holds n sub-batches, shape [batch, n, ...]:
 a GAN with n_critic = n consumes one element per generator update, and each replica's slice of
 sub-batch k is exactly its slice of the single-device sub-batch k.
+
+Binary sets (binarized_mnist, four_points) hold -1 / +1 values; models with a Bernoulli decoder
+read +1 as a 1 (zoo.models.likelihood).
 """
-from zoo.data import images, toy
-from zoo.errors import choose
+from zoo.data import images, points, toy
+from zoo.errors import UserError, choose
 
 TOY = tuple(toy.MIXTURES)
 IMAGES = tuple(images.IMAGE_SETS)
-NAMES = TOY + IMAGES
+POINTS = tuple(points.POINTS)
+NAMES = TOY + IMAGES + POINTS
+BINARY = (images.BINARIZED,) + POINTS
 
 
 def is_toy(name):
+    """A 2-D mixture of zoo.data.toy."""
     return name in toy.MIXTURES
+
+
+def is_image(name):
+    return name in images.IMAGE_SETS
 
 
 def data_shape(name):
     """Shape of one example of dataset `name`."""
     choose("dataset", name, dict.fromkeys(NAMES))
-    return (2,) if is_toy(name) else images.IMAGE_SETS[name][1]
+    if is_toy(name):
+        return (2,)
+    if name in points.POINTS:
+        return (points.POINTS[name],)
+    return images.IMAGE_SETS[name][1]
 
 
 def load(name, batch_size, seed, group=1, start=0, download=True):
@@ -28,4 +42,9 @@ def load(name, batch_size, seed, group=1, start=0, download=True):
     choose("dataset", name, dict.fromkeys(NAMES))
     if is_toy(name):
         return toy.dataset(name, batch_size, seed, group=group, start=start)
+    if name in points.POINTS:
+        if group != 1:
+            raise UserError(f"dataset {name!r} has no sub-batches (group={group}); use it with "
+                            f"models that take one batch per step")
+        return points.dataset(name, batch_size, seed, start=start)
     return images.dataset(name, batch_size, seed, group=group, start=start, download=download)

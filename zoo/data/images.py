@@ -15,8 +15,18 @@ IMAGE_SETS = {
     # Stacked MNIST (Metz et al. 2017; PacGAN; VEEGAN): three independently drawn MNIST digits as the
     # three channels, 1000 modes (the digit triples)
     "stacked_mnist": ("mnist", (28, 28, 3)),
+    # MNIST with every pixel drawn from Bernoulli(intensity / 255) each time an image is seen
+    # (dynamic binarisation, as in the VAE/IWAE/AVB literature); pixels are -1 or +1
+    "binarized_mnist": ("mnist", (28, 28, 1)),
 }
 STACKED = "stacked_mnist"
+BINARIZED = "binarized_mnist"
+
+
+def binarize(x, key):
+    """Images in [-1, 1] -> pixels in {-1, +1}, +1 with probability (x + 1) / 2 (stateless `key`)."""
+    u = tf.random.stateless_uniform(tf.shape(x), seed=key)
+    return tf.where(u < (x + 1.0) / 2.0, 1.0, -1.0)
 
 
 def _builder(name, download):
@@ -93,6 +103,11 @@ def dataset(name, batch_size, seed, group=1, start=0, split="train", download=Tr
     ds = ds.batch(per_step, drop_remainder=True)
     if group > 1:
         ds = ds.map(lambda x: tf.reshape(x, [batch_size, group, *shape]))
+    if name == BINARIZED:  # batch i's draws are keyed on (seed, i): a resumed run redraws the same pixels
+        base = tf.constant([seed, 0xB1], tf.int64)
+        ds = tf.data.Dataset.zip((tf.data.Dataset.counter(start), ds)).map(
+            lambda i, x: binarize(x, tf.random.experimental.stateless_fold_in(base, i)),
+            num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -102,7 +117,8 @@ def arrays(name, split, download=False, seed=0):
     `split` is a tfds split string (e.g. "test", "train[50000:51000]"). For evaluation: every
     metric's reference set is read through here, in the dataset's stored order. Stacked MNIST: image
     i stacks digits i, p1(i) and p2(i) of the split for two permutations drawn from `seed`; its
-    label is the mode 100 a + 10 b + c of the digits (a, b, c).
+    label is the mode 100 a + 10 b + c of the digits (a, b, c). Binarised MNIST: one fixed
+    binarisation of the split drawn with numpy seed `seed` (the same for every model evaluated).
     """
     builder = _builder(name, download)
     ds = builder.as_dataset(split=split, shuffle_files=False)
@@ -119,6 +135,9 @@ def arrays(name, split, download=False, seed=0):
         images = np.concatenate([images[p] for p in order], axis=-1)
         labels = 100 * labels[order[0]] + 10 * labels[order[1]] + labels[order[2]]
     shape = IMAGE_SETS[name][1]
+    if name == BINARIZED:
+        u = np.random.default_rng(seed).random(images.shape)
+        return np.where(u < images / 255.0, 1.0, -1.0).astype(np.float32), labels
     if images.shape[1:] == shape:
         return images.astype(np.float32) / 127.5 - 1.0, labels
     return tf.map_fn(lambda im: to_unit_range(im, shape), images, fn_output_signature=tf.float32).numpy(), labels

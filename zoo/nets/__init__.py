@@ -1,29 +1,33 @@
-"""Network builders: name -> (generator builder, discriminator builder), each returning a keras.Model.
+"""Network builders: net name -> module with one builder per role, each returning a keras.Model.
 
-A generator builder takes (latent_dim, data_shape, **options); a discriminator builder takes
-(data_shape, **options). Options come from the config's `nets.generator` / `nets.discriminator`.
+Roles and their arguments (the rest are options from the config's `nets.ROLE` entry):
+- generator(latent_dim, data_shape): z [B, d] -> x [B, *data_shape]
+- discriminator(data_shape): x -> one unconstrained score [B, 1]
+- encoder(data_shape, code_dim, noise_dim=0): x (and noise eps [B, noise_dim] when noise_dim > 0,
+  the implicit encoder of AVB) -> a linear code [B, code_dim]
+- joint_discriminator(data_shape, latent_dim): (x, z) -> one score [B, 1] (BiGAN's D, AVB's T)
 """
 from zoo.errors import UserError, choose
 from zoo.nets import dcgan, mlp
 
-NETS = {
-    "mlp": (mlp.generator, mlp.discriminator),
-    "dcgan": (dcgan.generator, dcgan.discriminator),
-}
+NETS = {"mlp": mlp, "dcgan": dcgan}
+ROLES = ("generator", "discriminator", "encoder", "joint_discriminator")
 
 
-def _call(builder, net, *args, **options):
+def build(role, name, *args, **options):
+    """The `role` network of family `name`; bad options are a UserError naming them."""
+    builder = getattr(choose("net", name, NETS), role)
     try:
         return builder(*args, **options)
     except TypeError as e:  # an option the builder does not take
-        raise UserError(f"bad options for {net!r} net: {e}") from None
+        raise UserError(f"bad options for the {name!r} {role}: {e}") from None
     except ValueError as e:
         raise UserError(str(e)) from None
 
 
 def build_generator(name, latent_dim, data_shape, **options):
-    return _call(choose("net", name, NETS)[0], name, latent_dim, data_shape, **options)
+    return build("generator", name, latent_dim, data_shape, **options)
 
 
 def build_discriminator(name, data_shape, **options):
-    return _call(choose("net", name, NETS)[1], name, data_shape, **options)
+    return build("discriminator", name, data_shape, **options)

@@ -60,14 +60,43 @@ def generator(latent_dim, data_shape, width=64, norm="batch", name="generator"):
     return keras.Model(z, h, name=name)
 
 
-def discriminator(data_shape, width=64, norm="batch", name="discriminator"):
-    """image [B, H, W, C] -> one unconstrained score per example, [B, 1]."""
+def _conv_trunk(x, data_shape, width, norm):
     _, ups = _layout(data_shape)
-    x = keras.Input(tuple(data_shape), name="x")
     h = layers.Conv2D(width, 5, strides=2, padding="same")(x)
     h = layers.LeakyReLU(0.2)(h)
     for i in range(1, ups):
         h = layers.Conv2D(width * 2 ** i, 5, strides=2, padding="same", use_bias=norm == "none")(h)
         h = layers.LeakyReLU(0.2)(_norm(norm)(h))
-    h = layers.Flatten()(h)
-    return keras.Model(x, layers.Dense(1)(h), name=name)
+    return layers.Flatten()(h)
+
+
+def discriminator(data_shape, width=64, norm="batch", name="discriminator"):
+    """image [B, H, W, C] -> one unconstrained score per example, [B, 1]."""
+    x = keras.Input(tuple(data_shape), name="x")
+    return keras.Model(x, layers.Dense(1)(_conv_trunk(x, data_shape, width, norm)), name=name)
+
+
+def encoder(data_shape, code_dim, noise_dim=0, width=64, norm="batch", hidden=512, name="encoder"):
+    """image [B, H, W, C] (and eps [B, noise_dim]) -> a linear code [B, code_dim]: the
+    discriminator's conv trunk, then (with noise) the features and eps through a `hidden`-unit
+    LeakyReLU layer so the noise acts non-linearly."""
+    x = keras.Input(tuple(data_shape), name="x")
+    h = _conv_trunk(x, data_shape, width, norm)
+    inputs = x
+    if noise_dim:
+        eps = keras.Input((noise_dim,), name="eps")
+        inputs = [x, eps]
+        h = layers.LeakyReLU(0.2)(layers.Dense(hidden)(layers.Concatenate()([h, eps])))
+    return keras.Model(inputs, layers.Dense(code_dim)(h), name=name)
+
+
+def joint_discriminator(data_shape, latent_dim, width=64, norm="batch", hidden=512,
+                        name="joint_discriminator"):
+    """(image, z) -> one score [B, 1]: the conv trunk on x and a `hidden`-unit layer on z, joined
+    by a `2 hidden`-unit LeakyReLU layer (BiGAN/ALI's joint discriminator)."""
+    x = keras.Input(tuple(data_shape), name="x")
+    z = keras.Input((latent_dim,), name="z")
+    hz = layers.LeakyReLU(0.2)(layers.Dense(hidden)(z))
+    h = layers.Concatenate()([_conv_trunk(x, data_shape, width, norm), hz])
+    h = layers.LeakyReLU(0.2)(layers.Dense(2 * hidden)(h))
+    return keras.Model([x, z], layers.Dense(1)(h), name=name)
