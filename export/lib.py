@@ -27,24 +27,26 @@ def _versions():
             "tf2onnx": tf2onnx.__version__, "onnx": onnx.__version__, "zoo": zoo.__version__}
 
 
-def _generator_fn(generator, latent_dim):
-    spec = tf.TensorSpec([None, latent_dim], tf.float32, name="z")
-    return tf.function(lambda z: {"x": generator(z, training=False)}, input_signature=[spec]), spec
+def _generator_fn(model):
+    """model.generate as a tf.function of `z` (the generator network plus any fixed output map,
+    e.g. a Bernoulli decoder's logits -> mean)."""
+    spec = tf.TensorSpec([None, model.latent_dim], tf.float32, name="z")
+    return tf.function(lambda z: {"x": model.generate(z)}, input_signature=[spec]), spec
 
 
-def write_saved_model(generator, latent_dim, path):
-    fn, spec = _generator_fn(generator, latent_dim)
+def write_saved_model(model, path):
+    fn, spec = _generator_fn(model)
     archive = keras.export.ExportArchive()
-    archive.track(generator)
+    archive.track(model.generator)  # only the generator's variables: no critic, encoder or adversary
     archive.add_endpoint("serving_default", fn)
     archive.add_endpoint("sample", fn)
     archive.write_out(path, verbose=False)
 
 
-def write_onnx(generator, latent_dim, path):
+def write_onnx(model, path):
     import tf2onnx
 
-    fn, spec = _generator_fn(generator, latent_dim)
+    fn, spec = _generator_fn(model)
     proto, _ = tf2onnx.convert.from_function(fn, input_signature=[spec], opset=ONNX_OPSET)
     # tf2onnx names outputs after graph tensors ("Identity:0"); give the one output a stable name
     old = proto.graph.output[0].name
@@ -66,12 +68,12 @@ def export(model, directory, info):
     tmp = f"{os.path.abspath(directory)}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
-    write_saved_model(model.generator, model.latent_dim, os.path.join(tmp, "saved_model"))
-    write_onnx(model.generator, model.latent_dim, os.path.join(tmp, "generator.onnx"))
+    write_saved_model(model, os.path.join(tmp, "saved_model"))
+    write_onnx(model, os.path.join(tmp, "generator.onnx"))
     metadata = dict(
         format_version=1,
         latent_dim=model.latent_dim,
-        prior=dict(name="normal", loc=0.0, scale=1.0),
+        prior=model.prior_info,
         inputs=dict(z=dict(shape=[None, model.latent_dim], dtype="float32")),
         outputs=dict(x=dict(shape=[None, *model.data_shape], dtype="float32")),
         **info,

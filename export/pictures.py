@@ -51,15 +51,43 @@ def scatter(points, path, centres=None, title=None):
     plt.close(fig)
 
 
-def scatter_image(points, centres=None, title=None):
-    """The scatter plot as a uint8 RGB array (for TensorBoard)."""
+def posterior(codes, labels, path, title=None):
+    """The AVB paper's picture of posterior regions: 2-D codes z ~ q(z|x_k) coloured by their data
+    point k, over the prior's 1, 2 and 3 sigma circles."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+    for r in (1, 2, 3):
+        ax.add_patch(plt.Circle((0, 0), r, fill=False, lw=0.5, color="grey"))
+    for k in np.unique(labels):
+        ax.scatter(codes[labels == k, 0], codes[labels == k, 1], s=2, alpha=0.5, label=f"x{k + 1}")
+    ax.legend(loc="upper right", markerscale=4)
+    ax.set_xlim(-3.5, 3.5)
+    ax.set_ylim(-3.5, 3.5)
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title)
+    _atomic(path, lambda tmp: fig.savefig(tmp, format="png", bbox_inches="tight"))
+    plt.close(fig)
+
+
+def as_array(draw, *args, **kwargs):
+    """A picture function's output (drawn into a buffer) as a uint8 RGB array (for TensorBoard)."""
     import io
 
     from PIL import Image
 
     buf = io.BytesIO()
-    scatter(points, buf, centres, title)
+    draw(*args, path=buf, **kwargs)
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def scatter_image(points, centres=None, title=None):
+    """The scatter plot as a uint8 RGB array (for TensorBoard)."""
+    return as_array(scatter, points, centres=centres, title=title)
 
 
 def _atomic(path, write):

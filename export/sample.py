@@ -31,6 +31,11 @@ def draw_prior(prior, num, latent_dim, seed):
     rng = np.random.default_rng(seed)
     if prior["name"] == "normal":
         z = rng.normal(prior["loc"], prior["scale"], size=(num, latent_dim))
+    elif prior["name"] == "uniform":
+        z = rng.uniform(prior["low"], prior["high"], size=(num, latent_dim))
+    elif prior["name"] == "sphere":  # a normalised Gaussian is uniform on the sphere
+        z = rng.normal(size=(num, latent_dim))
+        z = prior["radius"] * z / np.linalg.norm(z, axis=1, keepdims=True)
     else:
         raise ExportError(f"unsupported prior {prior['name']!r} in metadata.json")
     return z.astype(np.float32)

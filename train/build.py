@@ -42,43 +42,97 @@ def objective_options(config):
                 g_update=config.get("g_update", "alternative"), output_bound=config.get("output_bound") or None)
 
 
+def _net(role, cfg, *args):
+    name, options = _net_options(cfg)
+    return nets.build(role, name, *args, **options)
+
+
+def _model_options(config):
+    return dict(config.get("model_options", {}))
+
+
+def _gan(config, shape):
+    generator = _net("generator", config.nets.generator, config.latent_dim, shape)
+    discriminator = _net("discriminator", config.nets.discriminator, shape)
+    return dict(generator=generator, discriminator=discriminator, objective=config.objective,
+                n_critic=config.n_critic, gp_weight=config.gp_weight, clip_value=config.clip_value,
+                **objective_options(config))
+
+
+def _bigan(config, shape):
+    options = _model_options(config)
+    code_dim = config.latent_dim * (2 if options.get("stochastic") else 1)  # ALI: [mu, logvar]
+    return dict(generator=_net("generator", config.nets.generator, config.latent_dim, shape),
+                encoder=_net("encoder", config.nets.encoder, shape, code_dim),
+                discriminator=_net("joint_discriminator", config.nets.discriminator, shape, config.latent_dim),
+                **options)
+
+
+def _age(config, shape):
+    return dict(generator=_net("generator", config.nets.generator, config.latent_dim, shape),
+                encoder=_net("encoder", config.nets.encoder, shape, config.latent_dim),
+                **_model_options(config))
+
+
+def _avb(config, shape):
+    return dict(encoder=_net("encoder", config.nets.encoder, shape, config.latent_dim),
+                decoder=_net("generator", config.nets.decoder, config.latent_dim, shape),
+                adversary=_net("joint_discriminator", config.nets.adversary, shape, config.latent_dim),
+                **_model_options(config))
+
+
+def _vae(config, shape):
+    return dict(encoder=_net("encoder", config.nets.encoder, shape, 2 * config.latent_dim),  # [mu, logvar]
+                decoder=_net("generator", config.nets.decoder, config.latent_dim, shape),
+                **_model_options(config))
+
+
+# model name -> config -> the model's constructor arguments (networks built from config.nets)
+PARTS = {"gan": _gan, "bigan": _bigan, "age": _age, "avb": _avb, "vae": _vae}
+
+
 def model(config, replicas=1):
     """The compiled model of `config` (call inside the strategy's scope)."""
-    choose("model", config.model, MODELS)
+    cls = choose("model", config.model, MODELS)
     shape = data.data_shape(config.data.name)
-    g_name, g_options = _net_options(config.nets.generator)
-    d_name, d_options = _net_options(config.nets.discriminator)
-    generator = nets.build_generator(g_name, config.latent_dim, shape, **g_options)
-    discriminator = nets.build_discriminator(d_name, shape, **d_options)
-    if tuple(generator.outputs[0].shape[1:]) != tuple(shape):
-        raise UserError(f"the {g_name!r} generator makes {tuple(generator.outputs[0].shape[1:])}, "
+    parts = PARTS[config.model](config, shape)
+    x_net = parts.get("generator", parts.get("decoder"))
+    if tuple(x_net.outputs[0].shape[1:]) != tuple(shape):
+        raise UserError(f"the {config.model} model's generator makes {tuple(x_net.outputs[0].shape[1:])}, "
                         f"but dataset {config.data.name!r} has shape {tuple(shape)}")
-    gan = MODELS[config.model](generator, discriminator, objective=config.objective,
-                               n_critic=config.n_critic, gp_weight=config.gp_weight,
-                               clip_value=config.clip_value, seed=config.seed,
-                               **objective_options(config))
-    gan.compile(g_optimizer=optimizer(config.g_optimizer), d_optimizer=optimizer(config.d_optimizer),
-                steps_per_execution=steps_per_execution(config, replicas),
-                jit_compile=config.jit_compile)
-    return gan
+    try:
+        built = cls(seed=config.seed, **parts)
+    except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
+        raise UserError(f"bad {config.model} options: {e}") from None
+    built.compile(**{name: optimizer(config[name]) for name in cls.OPTIMIZERS},
+                  steps_per_execution=steps_per_execution(config, replicas), jit_compile=config.jit_compile)
+    return built
 
 
 def dataset(config, start_step=0):
     """The training stream of `config`, starting at generator update `start_step`."""
     return data.load(config.data.name, config.data.batch_size, config.seed,
-                     group=config.n_critic, start=start_step, download=config.data.download)
+                     group=config.get("n_critic", 1), start=start_step, download=config.data.download)
 
 
 def validate(config, replicas):
     """Checks of a config that would otherwise fail deep inside TensorFlow; raises UserError."""
-    choose("model", config.model, MODELS)
+    cls = choose("model", config.model, MODELS)
     data.data_shape(config.data.name)
-    from zoo import objectives
-    objectives.make(config.objective, **objective_options(config))
+    if config.model == "gan":
+        from zoo import objectives
+        objectives.make(config.objective, **objective_options(config))
+    for name in cls.OPTIMIZERS:
+        if name not in config:
+            raise UserError(f"the {config.model} model needs config.{name} (one per optimizer: "
+                            f"{', '.join(cls.OPTIMIZERS)})")
     from zoo.metrics import suite
     suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
     for key in ("steps", "log_every", "n_critic", "data.batch_size", "steps_per_execution", "latent_dim"):
-        value = config[key.split(".")[0]][key.split(".")[1]] if "." in key else config[key]
+        if "." in key:
+            value = config[key.split(".")[0]][key.split(".")[1]]
+        else:
+            value = config.get(key, 1) if key == "n_critic" else config[key]  # only GANs have critics
         if not isinstance(value, int) or value < 1:
             raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     if config.steps % config.log_every:
@@ -87,5 +141,5 @@ def validate(config, replicas):
     if config.data.batch_size % replicas:
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be divisible by "
                         f"the number of replicas ({replicas})")
-    if config.clip_value > 0 and config.gp_weight > 0:
+    if config.get("clip_value", 0) > 0 and config.get("gp_weight", 0) > 0:
         raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from export import pictures
 from zoo import data
-from zoo.data import toy
+from zoo.data import points, toy
 
 
 class NonFiniteLoss(RuntimeError):
@@ -65,7 +65,8 @@ class Samples(keras.callbacks.Callback):
     """At every epoch end: a PNG under DIR/samples and an image in TensorBoard (DIR/logs/samples).
 
     Toy data: a scatter of 2,500 samples with the mode centres. Images: a grid of 64 samples from
-    a fixed z, so successive pictures show the same latent points learning.
+    a fixed z, so successive pictures show the same latent points learning. The 4-point problem:
+    the posterior regions in latent space (`posterior_codes`).
     """
 
     def __init__(self, directory, log_dir, dataset_name, seed):
@@ -76,9 +77,16 @@ class Samples(keras.callbacks.Callback):
         self.seed = seed
 
     def picture(self, step):
-        """Writes the picture for `step`; returns it as a uint8 HWC array."""
+        """Writes the picture for `step`; returns it as a uint8 HWC array (None: no picture fits)."""
         os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"step_{step:08d}.png")
+        if self.dataset_name in data.POINTS:
+            if not hasattr(self.model, "encode"):
+                return None  # no picture of 4-d samples without an encoder
+            codes, labels = posterior_codes(self.model, self.dataset_name, seed=self.seed)
+            title = f"q(z|x) of the {len(np.unique(labels))} points, step {step}"
+            pictures.posterior(codes, labels, path, title=title)
+            return pictures.as_array(pictures.posterior, codes, labels, title=title)
         if data.is_toy(self.dataset_name):
             x = self.model.sample(2500, seed=self.seed).numpy()
             centres = toy.MIXTURES[self.dataset_name][0]
@@ -91,9 +99,22 @@ class Samples(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         step = step_of(self.model)
         image = self.picture(step)
+        if image is None:
+            return
         with self.writer.as_default():
             tf.summary.image("samples", np.asarray(image)[None], step=step)
         self.writer.flush()
+
+
+def posterior_codes(model, name, n=500, seed=0):
+    """(codes [K n, d], labels [K n]): n draws z ~ q(z|x_k) for each data point x_k of `name`
+    (`model.posterior_sample`; E(x) repeated for a deterministic encoder)."""
+    x = np.repeat(points.points(name), n, axis=0)
+    if hasattr(model, "posterior_sample"):
+        codes = model.posterior_sample(x, seed=[seed, 7])
+    else:
+        codes = model.encode(x)
+    return np.asarray(codes), np.repeat(np.arange(len(points.points(name))), n)
 
 
 class Evaluate(keras.callbacks.Callback):

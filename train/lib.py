@@ -58,8 +58,12 @@ def data_info(name):
     info = dict(name=name, shape=list(data.data_shape(name)))
     if data.is_toy(name):
         info.update(value_range=None, to_pixels=None)
-    else:
+    elif data.is_image(name):
         info.update(value_range=[-1.0, 1.0], to_pixels="uint8 = round((clip(x, -1, 1) + 1) * 127.5)")
+    else:
+        info.update(value_range=[-1.0, 1.0], to_pixels=None)
+    if name in data.BINARY:
+        info.update(binary="data are -1/+1; the model outputs E[x|z] = 2 P(x = +1 | z) - 1")
     return info
 
 
@@ -87,9 +91,9 @@ def write_metrics(model, config, workdir, losses=None):
 def export_run(model, config, workdir, metrics):
     from export import lib as export_lib
 
-    info = dict(data=data_info(config.data.name), model=config.model, objective=config.objective,
+    info = dict(data=data_info(config.data.name), model=config.model, objective=config.get("objective"),
                 config=config.name, steps=callbacks.step_of(model), metrics=metrics)
-    if config.objective == "f_gan":
+    if config.get("objective") == "f_gan":
         info.update(divergence=config.divergence, divergence_param=config.divergence_param)
     return export_lib.export(model, os.path.join(workdir, "export"), info)
 

@@ -9,8 +9,14 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | fashion_mnist | fid10k_test, kid10k_test(_std) (on the MNIST classifier's features), parzen10k(...) |
 | stacked_mnist | modes26k, kl26k (1000 digit triples read by the MNIST classifier) |
 | cifar10, celeb_a | fid10k_test_inception, kid..._inception, is10k (only with eval.features="inception") |
+| binarized_mnist | the mnist sample metrics of the decoder's mean images, against the grey MNIST test set |
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
+| VAE, AVB on binarized_mnist | nelbo_test (nats; AVB: the adversary's estimate), VAE: nll_iwae{k}_test |
+| VAE, AVB on four_points | nelbo, nll_mc (log p(x) of the decoder by 100k prior draws); VAE: nll_iwae{k} |
 
+Likelihoods are in nats per example, as NEGATIVE log-likelihoods or bounds (lower is better); the
+binarised test set is ONE fixed binarisation (numpy seed 0), the same for every model; on the
+4-point problem every point counts equally and the best possible value is log 4 = 1.386.
 FID/KID compare the generated samples with the dataset's whole test split (MNIST: 10,000 images);
 Parzen follows Goodfellow et al. 2014 (zoo.metrics.parzen). The MNIST classifier is
 zoo.metrics.classifier (pinned by SHA-256); Inception-v3 is zoo.metrics.inception (needs a download).
@@ -18,11 +24,13 @@ zoo.metrics.classifier (pinned by SHA-256); Inception-v3 is zoo.metrics.inceptio
 import numpy as np
 
 from zoo.data import images as image_data
-from zoo.data import toy
+from zoo.data import points, toy
 from zoo.errors import UserError
 from zoo.metrics import distances, modes, parzen
 
 MNIST_NET = ("mnist", "fashion_mnist")
+ENCODER_SETS = MNIST_NET + (image_data.BINARIZED,)  # labelled sets for the encoder metrics
+MC_SAMPLES = 100_000
 FEATURES = ("classifier", "inception")
 
 
@@ -106,6 +114,10 @@ def sample_metrics(samples, name, features="classifier", download=False):
     """Every metric of `samples` (in the dataset's value range) that fits dataset `name`."""
     if name in toy.MIXTURES:
         return toy_metrics(samples, name)
+    if name in points.POINTS:
+        return {}
+    if name == image_data.BINARIZED:
+        name = "mnist"  # the decoder's mean images against the grey MNIST test set
     if name == image_data.STACKED:
         return stacked_metrics(samples)
     out = {}
@@ -113,6 +125,29 @@ def sample_metrics(samples, name, features="classifier", download=False):
         out.update(feature_metrics(samples, name, features, download))
     if name in MNIST_NET:
         out.update(parzen_metrics(samples, name, download))
+    return out
+
+
+def likelihood_metrics(model, name, download=False, batch_size=500, seed=0):
+    """Negative ELBO (and IWAE bound, decoder marginal) of a VAE or AVB on binary data, in nats."""
+    from zoo.models import likelihood as lik
+
+    if name in points.POINTS:
+        x = points.points(name)
+        reps = np.repeat(x, 2500, axis=0)  # the ELBO's expectation over q(z|x) by 2,500 draws per point
+        out = {"nelbo": -float(np.mean(model.elbo(reps, seed=seed))),
+               "nll_mc": -float(np.mean(lik.prior_marginal(model.decoder, model.likelihood, model.likelihood_std,
+                                                           x, MC_SAMPLES, seed)))}
+        if hasattr(model, "iwae"):
+            out[f"nll_iwae{model.iwae_k}"] = -float(np.mean(model.iwae(reps[::25], seed=seed)))
+        return out
+    test, _ = reference(name, "test", download)
+    out = {"nelbo_test": -float(np.mean(np.concatenate(
+        [model.elbo(test[i:i + batch_size], seed=seed + i) for i in range(0, len(test), batch_size)])))}
+    if hasattr(model, "iwae"):
+        small = max(1, batch_size // 10)  # k copies of every example in a batch
+        out[f"nll_iwae{model.iwae_k}_test"] = -float(np.mean(np.concatenate(
+            [model.iwae(test[i:i + small], seed=seed + i) for i in range(0, len(test), small)])))
     return out
 
 
@@ -127,7 +162,9 @@ def evaluate(model, name, num_samples, seed, features="classifier", download=Fal
     metrics when the model has an encoder and the data has labels."""
     check_features(features)
     out = sample_metrics(generated(model, num_samples, seed), name, features, download)
-    if hasattr(model, "encode") and name in MNIST_NET:
+    if hasattr(model, "elbo") and (name == image_data.BINARIZED or name in points.POINTS):
+        out.update(likelihood_metrics(model, name, download))
+    if hasattr(model, "encode") and name in ENCODER_SETS:
         from zoo.metrics import encoder
 
         train, train_labels = reference(name, "train", download)

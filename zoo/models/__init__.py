@@ -1,6 +1,10 @@
 """Models: keras.Model subclasses with their own train_step, one file each."""
+from zoo.models.age import AGE
+from zoo.models.avb import AVB
+from zoo.models.bigan import BiGAN
 from zoo.models.gan import GAN
+from zoo.models.vae import VAE
 
-MODELS = {"gan": GAN}
+MODELS = {"gan": GAN, "bigan": BiGAN, "age": AGE, "avb": AVB, "vae": VAE}
 
-__all__ = ["GAN", "MODELS"]
+__all__ = ["AGE", "AVB", "BiGAN", "GAN", "VAE", "MODELS"]

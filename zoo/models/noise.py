@@ -12,6 +12,8 @@ import tensorflow as tf
 CRITIC_Z = 1
 GENERATOR_Z = 2
 PENALTY_EPS = 3
+POSTERIOR_EPS = 4  # an encoder's noise: reparameterisation (VAE, ALI) or the implicit encoder's input (AVB)
+PRIOR_Z = 5  # z ~ p(z) contrasted with posterior codes (AVB's adversary)
 
 
 def replica_context():

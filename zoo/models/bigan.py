@@ -1,0 +1,111 @@
+"""BiGAN (Donahue et al. 2017) and ALI (Dumoulin et al. 2017): a generator G(z), an encoder E(x)
+and a discriminator D(x, z) that tells (x, E(x)) from (G(z), z)."""
+import keras
+import tensorflow as tf
+
+from zoo.models import noise
+from zoo.models.base import ZooModel
+
+LOSSES = ("non_saturating", "minimax")
+
+
+def bigan_losses(real_scores, fake_scores, loss="non_saturating"):
+    """Per-example (d_vec, ge_vec) from D's logits on (x, E(x)) and on (G(z), z).
+
+    D: -log sigmoid(D(x, E(x))) - log(1 - sigmoid(D(G(z), z))). G and E: that loss with the labels
+    swapped ("non_saturating"), or its negative ("minimax")."""
+    d_vec = tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores)
+    if loss == "non_saturating":
+        return d_vec, tf.nn.softplus(real_scores) + tf.nn.softplus(-fake_scores)
+    return d_vec, -d_vec
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class BiGAN(ZooModel):
+    """D(x, z) is trained with the logistic loss to output "real" on (x, E(x)) and "fake" on
+    (G(z), z), z from the `prior` ("uniform" on [-1, 1]^d as in the official BiGAN, or "normal").
+    G and E are updated together against D (one optimizer, `g_optimizer`):
+    - "non_saturating" (default): they minimise the discriminator's loss with the labels swapped,
+      softplus(D(x, E(x))) + softplus(-D(G(z), z)) (the BiGAN code's choice);
+    - "minimax": they maximise the discriminator's loss (the paper's value function).
+
+    ALI (`stochastic=True`): E outputs [mu, logvar] (2 latent_dim units) and its code is
+    mu + exp(logvar / 2) eps, reparameterised so gradients reach E; `encode` returns mu.
+
+    One `fit` step = one discriminator update, then one G/E update, each with its own z (losses:
+    per-example sums / global batch). Logged: d_loss, ge_loss.
+    """
+
+    OPTIMIZERS = ("g_optimizer", "d_optimizer")
+    NETS = ("generator", "encoder", "discriminator")
+
+    def __init__(self, generator, encoder, discriminator, loss="non_saturating", stochastic=False,
+                 prior="uniform", seed=0, **kwargs):
+        super().__init__(**kwargs)
+        if loss not in LOSSES:
+            raise ValueError(f"unknown BiGAN loss {loss!r}; choose one of: {', '.join(LOSSES)}")
+        self.generator = generator
+        self.encoder = encoder
+        self.discriminator = discriminator
+        self.loss = loss
+        self.stochastic = bool(stochastic)
+        self.seed = int(seed)
+        latent_dim = generator.inputs[0].shape[-1]
+        want = latent_dim * (2 if self.stochastic else 1)
+        if encoder.outputs[0].shape[-1] != want:
+            raise ValueError(f"this {'ALI' if self.stochastic else 'BiGAN'} encoder must output {want} "
+                             f"units, not {encoder.outputs[0].shape[-1]}")
+        self._setup(latent_dim, generator.outputs[0].shape[1:], prior, ["d_loss", "ge_loss"])
+
+    def optimized_variables(self, name):
+        if name == "d_optimizer":
+            return self.discriminator.trainable_variables
+        return self.generator.trainable_variables + self.encoder.trainable_variables
+
+    def encode(self, x):
+        """E(x) (ALI: the mean of q(z|x)) in inference mode."""
+        code = self.encoder(x, training=False)
+        return tf.split(code, 2, axis=-1)[0] if self.stochastic else code
+
+    def _code(self, x, eps, training):
+        code = self.encoder(x, training=training)
+        if not self.stochastic:
+            return code
+        mu, logvar = tf.split(code, 2, axis=-1)
+        return mu + tf.exp(0.5 * logvar) * eps
+
+    def _scores(self, x, code, fake, z):
+        real = tf.reshape(self.discriminator([x, code], training=True), [-1])
+        return real, tf.reshape(self.discriminator([fake, z], training=True), [-1])
+
+    def _prior(self, step, role, local_b):
+        kind = "uniform" if self.prior == "uniform" else "normal"
+        z = noise.replica_draw(kind, self.seed, step, role, 0, local_b, [self.latent_dim])
+        return 2.0 * z - 1.0 if self.prior == "uniform" else z
+
+    def train_step(self, data):
+        x = data[0] if isinstance(data, (tuple, list)) else data
+        local_b = tf.shape(x)[0]
+        n = noise.global_batch(local_b)
+        step = self.g_optimizer.iterations
+        eps = [noise.replica_draw("normal", self.seed, step, noise.POSTERIOR_EPS, k, local_b, [self.latent_dim])
+               for k in range(2)]
+        z = self._prior(step, noise.CRITIC_Z, local_b)
+        code, fake = self._code(x, eps[0], True), self.generator(z, training=True)
+        with tf.GradientTape() as tape:
+            d_vec, _ = bigan_losses(*self._scores(x, code, fake, z), self.loss)
+            d_loss = tf.reduce_sum(d_vec) / n
+        self._apply("d_optimizer", tape, d_loss)
+        z = self._prior(step, noise.GENERATOR_Z, local_b)
+        with tf.GradientTape() as tape:
+            scores = self._scores(x, self._code(x, eps[1], True), self.generator(z, training=True), z)
+            _, ge_vec = bigan_losses(*scores, self.loss)
+            ge_loss = tf.reduce_sum(ge_vec) / n
+        self._apply("g_optimizer", tape, ge_loss)
+        self._track(d_loss=tf.reduce_mean(d_vec), ge_loss=tf.reduce_mean(ge_vec))
+        return self._logs()
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(loss=self.loss, stochastic=self.stochastic, prior=self.prior, seed=self.seed)
+        return config
