@@ -37,6 +37,14 @@ BUDGETS.update({
     "wgangp_mnist": dict(steps=MNIST_STEPS),
     "nsgan_stacked_mnist": dict(steps=MNIST_STEPS),
 })
+# Encoder models: budgets of a few minutes each on 2 cores (benchmarks/results/results.jsonl has
+# the times). BiGAN/ALI: 4,000 steps at batch 128 (8.5 epochs; the official run is 400 epochs); AGE:
+# 2,500 steps at batch 64 (each step 1 encoder + 2 generator updates); VAE and AVB: 10,000 steps at
+# batch 100 (16.7 epochs); the 4-point toy: 10,000 steps at batch 512.
+ENCODER_BUDGETS = {"bigan_mnist": dict(steps=4_000), "ali_mnist": dict(steps=4_000),
+                   "age_mnist": dict(steps=MNIST_STEPS), "vae_mnist": dict(steps=10_000),
+                   "avb_mnist": dict(steps=10_000), "vae_toy": dict(steps=10_000), "avb_toy": dict(steps=10_000)}
+BUDGETS.update(ENCODER_BUDGETS)
 # f-GAN: every divergence on the grid (the toy budget of the logistic GANs) and on MNIST (the MNIST
 # budget), named CONFIG-DIVERGENCE; the parameterised ones at pi = 0.25 and alpha = 3.
 DIVERGENCE_PARAMS = {"js_weighted": 0.25, "alpha": 3.0}

@@ -1,6 +1,8 @@
-"""Shared config skeletons. Every config has: seed, steps (generator updates), data.name,
-data.batch_size (GLOBAL), eval.num_samples, eval.features, eval.every; GAN configs add objective, n_critic, gp_weight,
-clip_value, nets, g_optimizer and d_optimizer (name + keyword arguments of the Keras optimizer)."""
+"""Shared config skeletons. Every config has: name, model, seed, steps (training steps: generator
+updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), nets (one entry per network
+role), eval.num_samples, eval.features, eval.every, log_every, steps_per_execution, jit_compile, and
+one optimizer config (name + keyword arguments of the Keras optimizer) per optimizer of the model.
+GAN configs add objective, n_critic, gp_weight, clip_value; the encoder models add model_options."""
 from ml_collections import ConfigDict
 
 
@@ -8,23 +10,18 @@ def optimizer(name, learning_rate, **kwargs):
     return ConfigDict(dict(name=name, learning_rate=learning_rate, **kwargs))
 
 
-def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
-        n_critic=1, gp_weight=0.0, clip_value=0.0, log_every=500, steps_per_execution=1,
-        jit_compile=False, num_samples=2500, eval_every=0):
+def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, steps_per_execution=1,
+         jit_compile=False, num_samples=2500, eval_every=0):
+    """The keys every config has; each model adds its optimizers (one key per name in the model's
+    OPTIMIZERS) and its options."""
     c = ConfigDict()
     c.name = name
-    c.model = "gan"
+    c.model = model
     c.seed = 0
     c.steps = steps
-    c.objective = objective
-    c.n_critic = n_critic
-    c.gp_weight = gp_weight
-    c.clip_value = clip_value
     c.latent_dim = latent_dim
     c.data = ConfigDict(dict(name=data, batch_size=batch_size, download=True))
     c.nets = ConfigDict(nets)
-    c.g_optimizer = g_optimizer
-    c.d_optimizer = d_optimizer
     # evaluation (zoo.metrics.suite): samples drawn for the metrics, features for FID/KID on RGB data
     # ("classifier": the zoo's MNIST network; "inception": Keras' Inception-v3, needs a download),
     # and every how many steps the metrics also go to TensorBoard during training (0: only at the end)
@@ -33,6 +30,27 @@ def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution
     c.jit_compile = jit_compile  # XLA-compile the train step
+    return c
+
+
+def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
+        n_critic=1, gp_weight=0.0, clip_value=0.0, **kwargs):
+    c = base(name, "gan", data, nets, steps, batch_size, latent_dim, **kwargs)
+    c.objective = objective
+    c.n_critic = n_critic
+    c.gp_weight = gp_weight
+    c.clip_value = clip_value
+    c.g_optimizer = g_optimizer
+    c.d_optimizer = d_optimizer
+    return c
+
+
+def encoder_model(name, model, data, nets, optimizers, steps, batch_size, latent_dim, model_options, **kwargs):
+    """A BiGAN/ALI, AGE, AVB or VAE config: `optimizers` maps the model's optimizer names to
+    optimizer configs; `model_options` are the model's keyword arguments (zoo/models/MODEL.py)."""
+    c = base(name, model, data, nets, steps, batch_size, latent_dim, **kwargs)
+    c.update(optimizers)
+    c.model_options = ConfigDict(model_options)
     return c
 
 
@@ -90,3 +108,26 @@ def f_gan(config, divergence="kl"):
     # 0 = the raw V
     config.output_bound = 20.0
     return config
+
+
+def bigan_mnist_nets():
+    """The official BiGAN's permutation-invariant MNIST networks (REFERENCES.md): G 2 x 1024 FC with
+    batch norm and ReLU; E 2 x 1024 FC with batch norm and LeakyReLU; D a 2 x 1024 LeakyReLU MLP on
+    the concatenation [x, z]. Outputs in [-1, 1] (tanh) where the official code has a sigmoid on [0, 1]."""
+    return dict(
+        generator=dict(name="mlp", widths=(1024, 1024), activation="relu", batch_norm=True,
+                       output_activation="tanh"),
+        encoder=dict(name="mlp", widths=(1024, 1024), activation="leaky_relu", batch_norm=True),
+        discriminator=dict(name="mlp", widths=(1024, 1024), activation="leaky_relu"))
+
+
+def binary_mlp_nets(width, noise_dim=0, adversary=False):
+    """MLPs for the VAE and AVB on binary data: encoder and decoder 2 x `width` (the AVB encoder
+    takes a `noise_dim` noise input); the AVB adversary T(x, z) 2 x `width` on [x, z]."""
+    nets = dict(encoder=dict(name="mlp", widths=(width, width), activation="leaky_relu"),
+                decoder=dict(name="mlp", widths=(width, width), activation="leaky_relu"))
+    if noise_dim:
+        nets["encoder"]["noise_dim"] = noise_dim
+    if adversary:
+        nets["adversary"] = dict(name="mlp", widths=(width, width), activation="leaky_relu")
+    return nets

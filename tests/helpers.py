@@ -33,3 +33,50 @@ def fit(model, steps, batch_size=64, data_seed=5, callbacks=()):
 
 def max_weight_difference(a, b):
     return max(float(np.abs(x - y).max()) for x, y in zip(a.get_weights(), b.get_weights()))
+
+
+def encoder_model(kind, strategy, optimizer="sgd", seed=3, width=32, **options):
+    """A small BN-free model of `kind` (bigan, ali, age, avb, avb_ac, vae) for the ring (BiGAN, ALI:
+    2-d data, 2-d codes; AGE: 8-d codes) or the 4-point problem (AVB, VAE), compiled inside `strategy`'s scope."""
+    from zoo.models import AGE, AVB, VAE, BiGAN
+
+    keras.utils.set_random_seed(1)
+    widths = (width, width)
+    with strategy.scope():
+        opt = lambda: OPTIMIZERS[optimizer]()  # noqa: E731
+        if kind in ("bigan", "ali"):
+            g = nets.build_generator("mlp", 2, (2,), widths=widths)
+            e = nets.build("encoder", "mlp", (2,), 4 if kind == "ali" else 2, widths=widths)
+            d = nets.build("joint_discriminator", "mlp", (2,), 2, widths=widths)
+            model = BiGAN(g, e, d, stochastic=kind == "ali", prior="normal" if kind == "ali" else "uniform",
+                          seed=seed, **options)
+            model.compile(g_optimizer=opt(), d_optimizer=opt())
+        elif kind == "age":  # 8-d codes: on the 2-d sphere (a circle) batch codes nearly collapse
+            g = nets.build_generator("mlp", 8, (2,), widths=widths)
+            e = nets.build("encoder", "mlp", (2,), 8, widths=widths)
+            model = AGE(g, e, seed=seed, **{"mu": 1.0, "lam": 1.0, **options})
+            model.compile(e_optimizer=opt(), g_optimizer=opt())
+        elif kind in ("avb", "avb_ac"):
+            e = nets.build("encoder", "mlp", (4,), 2, noise_dim=3, widths=widths)
+            dec = nets.build_generator("mlp", 2, (4,), widths=widths)
+            t = nets.build("joint_discriminator", "mlp", (4,), 2, widths=widths)
+            model = AVB(e, dec, t, adaptive_contrast=kind == "avb_ac", seed=seed, **options)
+            model.compile(vae_optimizer=opt(), d_optimizer=opt())
+        elif kind == "vae":
+            e = nets.build("encoder", "mlp", (4,), 4, widths=widths)
+            dec = nets.build_generator("mlp", 2, (4,), widths=widths)
+            model = VAE(e, dec, seed=seed, **options)
+            model.compile(vae_optimizer=opt())
+        else:
+            raise ValueError(kind)
+    return model
+
+
+def encoder_data(kind, batch_size=64, data_seed=5):
+    name = "four_points" if kind in ("avb", "avb_ac", "vae") else "ring"
+    return data.load(name, batch_size, seed=data_seed)
+
+
+def fit_encoder_model(model, kind, steps, batch_size=64):
+    return model.fit(encoder_data(kind, batch_size), steps_per_epoch=steps, epochs=1, verbose=0,
+                     shuffle=False).history

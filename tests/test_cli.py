@@ -98,7 +98,7 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     (["--config=configs/fgan_toy.py", "--config.divergence=alpha"], "'alpha' needs --config.divergence_param"),
     (["--config=configs/fgan_toy.py", "--config.divergence=alpha", "--config.divergence_param=1"],
      "alpha not 0 or 1"),
-    (["--config.data.name=cifar11"], "unknown dataset 'cifar11'; choose one of: celeb_a"),
+    (["--config.data.name=cifar11"], "unknown dataset 'cifar11'; choose one of: binarized_mnist, celeb_a"),
     (["--config.steps=abc"], "--config.steps=abc"),
     (["--config=configs/nope.py"], "cannot read the --config file"),
     (["--strategy=tpu"], "--strategy=tpu"),

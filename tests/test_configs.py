@@ -6,6 +6,7 @@ import pathlib
 import pytest
 
 from zoo import data
+from zoo.models import MODELS
 from zoo.objectives import NAMES as OBJECTIVES
 
 CONFIG_DIR = pathlib.Path(__file__).resolve().parents[1] / "configs"
@@ -14,22 +15,27 @@ NAMES = sorted(p.stem for p in CONFIG_DIR.glob("*_*.py") if not p.stem.startswit
 
 def test_the_recipes_exist():
     assert NAMES == sorted([f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp")
-                            for d in ("toy", "mnist")] + ["nsgan_stacked_mnist", "fgan_toy", "fgan_mnist"])
+                            for d in ("toy", "mnist")] + ["nsgan_stacked_mnist", "fgan_toy", "fgan_mnist"]
+                           + ["bigan_mnist", "ali_mnist", "age_mnist", "avb_mnist", "vae_mnist", "avb_toy", "vae_toy"])
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_config_contract(name):
     module = importlib.import_module(f"configs.{name}")
     c = module.get_config()
-    assert c.name == name and c.objective in OBJECTIVES and c.data.name in data.NAMES
-    for key in ("seed", "steps", "n_critic", "g_optimizer.learning_rate", "d_optimizer.learning_rate",
-                "data.batch_size", "eval.num_samples"):
+    assert c.name == name and c.model in MODELS and c.data.name in data.NAMES
+    if c.model == "gan":
+        assert c.objective in OBJECTIVES and c.n_critic >= 1
+    else:
+        assert set(c.model_options) and "objective" not in c
+    for key in ("seed", "steps", "data.batch_size", "eval.num_samples",
+                *(f"{opt}.learning_rate" for opt in MODELS[c.model].OPTIMIZERS)):
         node = c
         for part in key.split("."):
             node = node[part]
     assert c.steps % c.log_every == 0
     assert f"python -m train --config=configs/{name}.py" in module.__doc__
-    assert re.search(r"et al\. 20\d\d", module.__doc__)  # names its paper
+    assert re.search(r"(et al\.|& \w+) 20\d\d", module.__doc__)  # names its paper
 
 
 @pytest.mark.parametrize("name, clip, gp, critics", [("wgan_toy", 0.01, 0.0, 5), ("wgangp_toy", 0.0, 10.0, 5)])
@@ -41,3 +47,15 @@ def test_wasserstein_recipes_follow_their_papers(name, clip, gp, critics):
     else:
         assert (c.d_optimizer.name, c.d_optimizer.learning_rate, c.d_optimizer.beta_1, c.d_optimizer.beta_2) \
             == ("adam", 1e-4, 0.0, 0.9)
+
+
+def test_encoder_recipes_follow_their_papers():
+    from configs import age_mnist, ali_mnist, avb_mnist, bigan_mnist
+
+    b = bigan_mnist.get_config()  # the official BiGAN MNIST setting (REFERENCES.md)
+    assert (b.latent_dim, b.data.batch_size, b.model_options.prior, b.g_optimizer.learning_rate) == (50, 128, "uniform", 2e-4)
+    assert ali_mnist.get_config().model_options.stochastic
+    a = age_mnist.get_config()  # the official AGE setting
+    assert (a.model_options.mu, a.model_options.lam, a.model_options.g_updates, a.latent_dim) == (10.0, 1000.0, 2, 128)
+    v = avb_mnist.get_config()
+    assert v.latent_dim == 32 and v.model_options.adaptive_contrast and v.data.name == "binarized_mnist"

@@ -69,3 +69,27 @@ def test_celeb_a_style_resize_crops_then_scales():
     img = tf.cast(tf.random.uniform([218, 178, 3], maxval=256, dtype=tf.int32), tf.uint8)
     out = to_unit_range(img, (64, 64, 3))
     assert out.shape == (64, 64, 3) and float(tf.reduce_min(out)) >= -1 and float(tf.reduce_max(out)) <= 1
+
+
+def test_binarized_mnist_is_dynamic_seeded_and_resumable():
+    a = next(iter(data.load("binarized_mnist", 16, seed=0, download=False))).numpy()
+    again = next(iter(data.load("binarized_mnist", 16, seed=0, download=False))).numpy()
+    assert set(np.unique(a)) == {-1.0, 1.0} and a.shape == (16, 28, 28, 1)
+    np.testing.assert_array_equal(a, again)
+    stream = iter(data.load("binarized_mnist", 16, seed=0, download=False))
+    next(stream)
+    resumed = next(iter(data.load("binarized_mnist", 16, seed=0, start=1, download=False))).numpy()
+    np.testing.assert_array_equal(next(stream).numpy(), resumed)
+    # the fixed test binarisation: pixel means follow the grey intensities
+    grey, _ = data.images.arrays("mnist", "test[:500]")
+    binary, _ = data.images.arrays("binarized_mnist", "test[:500]")
+    assert set(np.unique(binary)) == {-1.0, 1.0}
+    assert abs(float(((binary + 1) / 2).mean()) - float(((grey + 1) / 2).mean())) < 0.005
+
+
+def test_four_points_are_one_hot_and_uniform():
+    x = next(iter(data.load("four_points", 4000, seed=0))).numpy()
+    assert x.shape == (4000, 4) and set(np.unique(x)) == {-1.0, 1.0}
+    assert (np.sum(x == 1.0, axis=1) == 1).all()
+    counts = np.bincount(np.argmax(x, axis=1), minlength=4)
+    assert np.all(np.abs(counts - 1000) < 100)

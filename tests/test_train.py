@@ -13,6 +13,12 @@ from zoo.errors import UserError
 
 CONFIGS = [f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp") for d in ("toy", "mnist")]
 CONFIGS.append("nsgan_stacked_mnist")
+ENCODER_CONFIGS = ["bigan_mnist", "ali_mnist", "age_mnist", "avb_mnist", "vae_mnist", "avb_toy", "vae_toy"]
+CONFIGS += ENCODER_CONFIGS
+MNIST_SAMPLE_METRICS = {"fid200_test", "kid200_test", "kid200_test_std", "cs200", "cs200_std",
+                        "parzen200", "parzen200_se", "parzen200_sigma"}
+ENCODER_METRICS = {"recon_mse_test", "nn1_acc_test", "probe_acc_test"}
+PRIORS = {"bigan_mnist": dict(name="uniform", low=-1.0, high=1.0), "age_mnist": dict(name="sphere", radius=1.0)}
 
 
 def tiny(name, **overrides):
@@ -37,7 +43,7 @@ def runs(tmp_path_factory):
 @pytest.mark.parametrize("name", CONFIGS)
 def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
     workdir, model, metrics = runs[name]
-    assert int(model.g_optimizer.iterations) == 4
+    assert int(model.optimizer.iterations) == 4
     for part in ("checkpoints/ckpt-00000004.keras", "backup/training_metadata.json", "config.json",
                  "metrics.json", "export/saved_model/saved_model.pb", "export/generator.onnx",
                  "export/metadata.json", "samples/step_00000004.png"):
@@ -50,18 +56,35 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
         assert set(metrics) == {"modes200", "high_quality200", "reverse_kl200"}
     elif name.endswith("stacked_mnist"):  # digit triples of 200 samples, read by the MNIST classifier
         assert set(metrics) == {"modes200", "kl200"} and 1 <= metrics["modes200"] <= 200
+    elif name in ("avb_toy", "vae_toy"):  # likelihoods of the 4 points (nats; log 4 = 1.386 is the best)
+        want = {"nelbo", "nll_mc"} | ({"nll_iwae100"} if name == "vae_toy" else set())
+        assert set(metrics) == want and metrics["nll_mc"] > np.log(4) - 0.01
     else:  # the names carry the protocol: 200 generated samples against the 10k test split
-        assert set(metrics) == {"fid200_test", "kid200_test", "kid200_test_std", "cs200", "cs200_std",
-                                "parzen200", "parzen200_se", "parzen200_sigma"}
+        want = set(MNIST_SAMPLE_METRICS)
+        if name in ENCODER_CONFIGS:
+            want |= ENCODER_METRICS
+        if name in ("avb_mnist", "vae_mnist"):
+            want |= {"nelbo_test"} | ({"nll_iwae100_test"} if name == "vae_mnist" else set())
+        assert set(metrics) == want
         assert all(np.isfinite(v) for v in metrics.values())
         assert 1.0 <= metrics["cs200"] <= 10.0 and metrics["fid200_test"] > 0
     meta = json.load(open(os.path.join(workdir, "export", "metadata.json")))
     assert meta["latent_dim"] == model.latent_dim and meta["steps"] == 4
-    assert meta["prior"] == dict(name="normal", loc=0.0, scale=1.0)
+    assert meta["prior"] == PRIORS.get(name, dict(name="normal", loc=0.0, scale=1.0))
     assert meta["data"]["shape"] == list(model.data_shape) and meta["metrics"] == metrics
 
 
-@pytest.mark.parametrize("name", ["nsgan_toy", "nsgan_mnist", "wgangp_mnist"])
+def test_four_point_runs_draw_the_posterior_regions(runs):
+    for name in ("avb_toy", "vae_toy"):
+        workdir, model, _ = runs[name]
+        from PIL import Image
+
+        image = np.asarray(Image.open(os.path.join(workdir, "samples", "step_00000004.png")).convert("RGB"))
+        assert image.shape[0] > 200 and len(np.unique(image.reshape(-1, 3), axis=0)) > 20  # a coloured plot
+
+
+@pytest.mark.parametrize("name", ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "bigan_mnist", "age_mnist",
+                                  "vae_toy", "avb_mnist"])
 def test_export_parity_keras_savedmodel_onnx(runs, name):
     workdir, model, _ = runs[name]
     export = os.path.join(workdir, "export")

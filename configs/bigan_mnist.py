@@ -1,0 +1,17 @@
+"""bigan_mnist: BiGAN (Donahue et al. 2017) on permutation-invariant MNIST, the official setting:
+z 50-d uniform on [-1, 1], fully connected G, E and D (configs.common.bigan_mnist_nets), Adam 2e-4
+beta1 0.5, batch 128, non-saturating losses. The official run is 400 epochs (187,500 steps). Run:
+
+    python -m train --config=configs/bigan_mnist.py --workdir=runs/bigan_mnist
+"""
+from configs import common
+
+
+def get_config():
+    adam = common.optimizer("adam", 2e-4, beta_1=0.5)
+    return common.encoder_model(
+        "bigan_mnist", "bigan", "mnist", common.bigan_mnist_nets(),
+        dict(g_optimizer=adam, d_optimizer=adam.copy_and_resolve_references()),
+        steps=20_000, batch_size=128, latent_dim=50, steps_per_execution=common.MNIST_BLOCK,
+        num_samples=common.MNIST_SAMPLES,
+        model_options=dict(loss="non_saturating", stochastic=False, prior="uniform"))

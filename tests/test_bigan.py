@@ -1,0 +1,41 @@
+"""BiGAN / ALI: the losses by hand and the stochastic encoder."""
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests.helpers import encoder_model, fit_encoder_model
+from zoo.models.bigan import bigan_losses
+
+
+def sp(v):
+    return math.log1p(math.exp(v))
+
+
+@pytest.mark.parametrize("loss", ["non_saturating", "minimax"])
+def test_losses_by_hand(loss):
+    d_vec, ge_vec = bigan_losses(tf.constant([2.0]), tf.constant([-1.0]), loss)
+    d = sp(-2.0) + sp(-1.0)  # -log s(2) - log(1 - s(-1))
+    assert float(d_vec[0]) == pytest.approx(d, rel=1e-6)
+    want = sp(2.0) + sp(1.0) if loss == "non_saturating" else -d  # labels swapped / the negative
+    assert float(ge_vec[0]) == pytest.approx(want, rel=1e-6)
+
+
+def test_one_step_logs_the_losses_of_a_constant_discriminator():
+    model = encoder_model("bigan", tf.distribute.get_strategy())
+    last = model.discriminator.layers[-1]
+    last.set_weights([np.zeros_like(w) for w in last.get_weights()])  # D = 0 everywhere
+    model.d_optimizer.learning_rate = 0.0  # and stays 0 for the G/E update
+    h = fit_encoder_model(model, "bigan", 1)
+    assert h["d_loss"][0] == pytest.approx(2 * math.log(2), rel=1e-5)
+    assert h["ge_loss"][0] == pytest.approx(2 * math.log(2), rel=1e-5)
+
+
+def test_ali_encodes_the_mean_and_trains_with_samples():
+    model = encoder_model("ali", tf.distribute.get_strategy())
+    x = tf.random.normal([5, 2])
+    mu, logvar = tf.split(model.encoder(x), 2, axis=-1)
+    np.testing.assert_allclose(model.encode(x), mu, atol=1e-6)
+    code = model._code(x, tf.ones([5, 2]), training=False)
+    np.testing.assert_allclose(code, mu + tf.exp(0.5 * logvar), rtol=1e-5)
