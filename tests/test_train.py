@@ -52,7 +52,7 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
     with open(os.path.join(workdir, "metrics.json")) as f:
         written = json.load(f)
     assert written["step"] == 4 and np.isfinite(list(written["final_losses"].values())).all()
-    if name.endswith("toy"):
+    if name.endswith("toy") and name not in ENCODER_CONFIGS:
         assert set(metrics) == {"modes200", "high_quality200", "reverse_kl200"}
     elif name.endswith("stacked_mnist"):  # digit triples of 200 samples, read by the MNIST classifier
         assert set(metrics) == {"modes200", "kl200"} and 1 <= metrics["modes200"] <= 200
