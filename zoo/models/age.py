@@ -95,16 +95,12 @@ class AGE(ZooModel):
     def _encode(self, x, training):
         return tf.math.l2_normalize(self.encoder(x, training=training), axis=-1)
 
-    def _sphere(self, step, role, index, local_b):
-        z = noise.replica_draw("normal", self.seed, step, role, index, local_b, [self.latent_dim])
-        return tf.math.l2_normalize(z, axis=-1)
-
     def train_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data
+        x = self._batch(data)
         local_b = tf.shape(x)[0]
         n = noise.global_batch(local_b)
         step = self.e_optimizer.iterations
-        fake = self.generator(self._sphere(step, noise.CRITIC_Z, 0, local_b), training=True)
+        fake = self.generator(self._draw_z(step, noise.CRITIC_Z, 0, local_b), training=True)
         with tf.GradientTape() as tape:
             code = self._encode(x, True)
             delta_real, delta_fake = delta(code), delta(self._encode(fake, True))
@@ -112,7 +108,7 @@ class AGE(ZooModel):
             e_loss = delta_real - delta_fake + self.mu * tf.reduce_sum(l1) / n
         self._apply("e_optimizer", tape, e_loss)
         for k in range(self.g_updates):
-            z = self._sphere(step, noise.GENERATOR_Z, k, local_b)
+            z = self._draw_z(step, noise.GENERATOR_Z, k, local_b)
             with tf.GradientTape() as tape:
                 code = self._encode(self.generator(z, training=True), True)
                 g_delta = delta(code)

@@ -117,14 +117,14 @@ class AVB(ZooModel):
                                             local_b, [self.noise_dim]) for j in range(m)])
 
     def train_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data
+        x = self._batch(data)
         local_b = tf.shape(x)[0]
         n = noise.global_batch(local_b)
         step = self.vae_optimizer.iterations
         # adversary: (x, z ~ q(z|x)) against (x, z ~ p(z)), or their standardised versions
         eps = self._draws(step, 0, local_b)
         z_q = self._encoder(x, eps[0], True)
-        z_p = noise.replica_draw("normal", self.seed, step, noise.PRIOR_Z, 0, local_b, [self.latent_dim])
+        z_p = self._draw_z(step, noise.PRIOR_Z, 0, local_b)
         if self.adaptive_contrast:
             mu, sigma = self._moments(x, eps[1:], training=True)
             z_q = (z_q - mu) / sigma

@@ -2,10 +2,13 @@
 
 A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps:
 its `iterations` is the step every callback reads), implements `optimized_variables(name)` and its
-own `train_step`, and calls `_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
+own `train_step`, sets `self.seed` and calls `_setup(latent_dim, data_shape, prior, tracker_names)`
+in `__init__`.
 """
 import keras
 import tensorflow as tf
+
+from zoo.models import noise
 
 # prior name -> what metadata.json records about it (export.sample draws z from this description)
 PRIORS = {
@@ -77,6 +80,21 @@ class ZooModel(keras.Model):
 
     def _logs(self):
         return {m.name: m.result() for m in self.metrics}
+
+    # --- training helpers --------------------------------------------------------------------
+    @staticmethod
+    def _batch(data):
+        """The x of a fit batch (Keras passes (x,), (x, y) or x)."""
+        return data[0] if isinstance(data, (tuple, list)) else data
+
+    def _draw_z(self, step, role, index, local_batch):
+        """This replica's slice of the training draw (seed, step, role, index) of z from the prior
+        (zoo.models.noise: distinct per replica, the same global batch on 1 device and N replicas)."""
+        kind = "uniform" if self.prior == "uniform" else "normal"
+        z = noise.replica_draw(kind, self.seed, step, role, index, local_batch, [self.latent_dim])
+        if self.prior == "uniform":
+            return 2.0 * z - 1.0
+        return tf.math.l2_normalize(z, axis=-1) if self.prior == "sphere" else z
 
     # --- optimizers --------------------------------------------------------------------------
     def optimized_variables(self, name):

@@ -78,25 +78,20 @@ class BiGAN(ZooModel):
         real = tf.reshape(self.discriminator([x, code], training=True), [-1])
         return real, tf.reshape(self.discriminator([fake, z], training=True), [-1])
 
-    def _prior(self, step, role, local_b):
-        kind = "uniform" if self.prior == "uniform" else "normal"
-        z = noise.replica_draw(kind, self.seed, step, role, 0, local_b, [self.latent_dim])
-        return 2.0 * z - 1.0 if self.prior == "uniform" else z
-
     def train_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data
+        x = self._batch(data)
         local_b = tf.shape(x)[0]
         n = noise.global_batch(local_b)
         step = self.g_optimizer.iterations
         eps = [noise.replica_draw("normal", self.seed, step, noise.POSTERIOR_EPS, k, local_b, [self.latent_dim])
                for k in range(2)]
-        z = self._prior(step, noise.CRITIC_Z, local_b)
+        z = self._draw_z(step, noise.CRITIC_Z, 0, local_b)
         code, fake = self._code(x, eps[0], True), self.generator(z, training=True)
         with tf.GradientTape() as tape:
             d_vec, _ = bigan_losses(*self._scores(x, code, fake, z), self.loss)
             d_loss = tf.reduce_sum(d_vec) / n
         self._apply("d_optimizer", tape, d_loss)
-        z = self._prior(step, noise.GENERATOR_Z, local_b)
+        z = self._draw_z(step, noise.GENERATOR_Z, 0, local_b)
         with tf.GradientTape() as tape:
             scores = self._scores(x, self._code(x, eps[1], True), self.generator(z, training=True), z)
             _, ge_vec = bigan_losses(*scores, self.loss)

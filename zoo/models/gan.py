@@ -57,7 +57,7 @@ class GAN(ZooModel):
 
     def _critic_step(self, x, step, k):
         local_b = tf.shape(x)[0]
-        z = noise.replica_draw("normal", self.seed, step, noise.CRITIC_Z, k, local_b, [self.latent_dim])
+        z = self._draw_z(step, noise.CRITIC_Z, k, local_b)
         fake = self.generator(z, training=True)  # outside the tape: the critic step differentiates D only
         with tf.GradientTape() as tape:
             d_vec, _ = self._objective_fn(self._score(x), self._score(fake))
@@ -73,7 +73,7 @@ class GAN(ZooModel):
         self._track(d_loss=tf.reduce_mean(d_vec))
 
     def train_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data
+        x = self._batch(data)
         if x.shape.rank == len(self.data_shape) + 1:
             x = x[:, None]
         if x.shape[1] != self.n_critic:
@@ -83,7 +83,7 @@ class GAN(ZooModel):
         for k in range(self.n_critic):
             self._critic_step(x[:, k], step, k)
         local_b = tf.shape(x)[0]
-        z = noise.replica_draw("normal", self.seed, step, noise.GENERATOR_Z, 0, local_b, [self.latent_dim])
+        z = self._draw_z(step, noise.GENERATOR_Z, 0, local_b)
         with tf.GradientTape() as tape:
             _, g_vec = self._objective_fn(None, self._score(self.generator(z, training=True)))
             g_loss = tf.reduce_sum(g_vec) / noise.global_batch(local_b)

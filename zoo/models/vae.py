@@ -100,7 +100,7 @@ class VAE(ZooModel):
 
     # --- training ----------------------------------------------------------------------------
     def train_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data
+        x = self._batch(data)
         local_b = tf.shape(x)[0]
         step = self.vae_optimizer.iterations
         eps = noise.replica_draw("normal", self.seed, step, noise.POSTERIOR_EPS, 0, local_b, [self.latent_dim])
