@@ -9,7 +9,7 @@ from zoo.models.base import ZooModel
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class AVB(ZooModel):
+class AVB(lik.Decoder, ZooModel):
     """Encoder z = E(x, eps), eps ~ N(0, I_noise_dim); decoder p(x|z) as in the VAE (`likelihood`);
     adversary T(x, z); prior p(z) = N(0, I).
 
@@ -34,12 +34,9 @@ class AVB(ZooModel):
     def __init__(self, encoder, decoder, adversary, likelihood="bernoulli", likelihood_std=1.0,
                  adaptive_contrast=False, contrast_samples=8, seed=0, **kwargs):
         super().__init__(**kwargs)
-        lik.check(likelihood)
         self.encoder = encoder
-        self.decoder = decoder
         self.adversary = adversary
-        self.likelihood = likelihood
-        self.likelihood_std = float(likelihood_std)
+        self._setup_decoder(decoder, likelihood, likelihood_std)
         self.adaptive_contrast = bool(adaptive_contrast)
         self.contrast_samples = int(contrast_samples)
         if self.adaptive_contrast and self.contrast_samples < 2:
@@ -50,10 +47,6 @@ class AVB(ZooModel):
         self.noise_dim = int(encoder.inputs[1].shape[-1])
         self._setup(decoder.inputs[0].shape[-1], decoder.outputs[0].shape[1:], "normal",
                     ["d_loss", "loss", "recon", "kl"])
-
-    @property
-    def generator(self):
-        return self.decoder
 
     def optimized_variables(self, name):
         if name == "d_optimizer":
@@ -71,9 +64,6 @@ class AVB(ZooModel):
     def posterior_sample(self, x, seed):
         """One z ~ q(z|x) per example, drawn with the stateless `seed`."""
         return self._encoder(x, tf.random.stateless_normal([tf.shape(x)[0], self.noise_dim], seed=seed))
-
-    def generate(self, z):
-        return lik.mean(self.likelihood, self.decoder(z, training=False))
 
     def _score(self, x, z, training=False):
         return tf.reshape(self.adversary([x, z], training=training), [-1])
@@ -106,8 +96,7 @@ class AVB(ZooModel):
         eps = tf.random.stateless_normal([1 + self.contrast_samples, tf.shape(x)[0], self.noise_dim], seed=[seed, 3])
         z = self._encoder(x, eps[0])
         moments = self._moments(x, eps[1:]) if self.adaptive_contrast else None
-        rec = lik.log_likelihood(self.likelihood, x, self.decoder(z, training=False), self.likelihood_std)
-        return rec - self.kl_estimate(x, z, moments)
+        return self.log_likelihood(x, z) - self.kl_estimate(x, z, moments)
 
     # --- training ----------------------------------------------------------------------------
     def _draws(self, step, index, local_b):
@@ -138,7 +127,7 @@ class AVB(ZooModel):
             z = self._encoder(x, eps[0], True)
             moments = self._moments(x, eps[1:], training=True) if self.adaptive_contrast else None
             kl = self.kl_estimate(x, z, moments, training=True)
-            rec = lik.log_likelihood(self.likelihood, x, self.decoder(z, training=True), self.likelihood_std)
+            rec = self.log_likelihood(x, z, training=True)
             loss_vec = kl - rec
             loss = tf.reduce_sum(loss_vec) / n
         self._apply("vae_optimizer", tape, loss)
@@ -148,7 +137,6 @@ class AVB(ZooModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(likelihood=self.likelihood, likelihood_std=self.likelihood_std,
-                      adaptive_contrast=self.adaptive_contrast, contrast_samples=self.contrast_samples,
-                      seed=self.seed)
+        config.update(adaptive_contrast=self.adaptive_contrast, contrast_samples=self.contrast_samples,
+                      seed=self.seed, **self.decoder_config())
         return config

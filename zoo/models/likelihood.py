@@ -32,6 +32,35 @@ def mean(kind, out):
     return 2.0 * tf.sigmoid(out) - 1.0 if kind == "bernoulli" else out
 
 
+class Decoder:
+    """What the VAE and AVB share: a `decoder` network z -> output and its likelihood p(x|z).
+
+    The model calls `_setup_decoder` in `__init__`, and adds `decoder_config()` to its config.
+    """
+
+    def _setup_decoder(self, decoder, likelihood, likelihood_std):
+        check(likelihood)
+        self.decoder = decoder
+        self.likelihood = likelihood
+        self.likelihood_std = float(likelihood_std)
+
+    @property
+    def generator(self):
+        """The decoder network (the export path calls every model's z -> x network `generator`)."""
+        return self.decoder
+
+    def generate(self, z):
+        """E[x|z] in the data's value range."""
+        return mean(self.likelihood, self.decoder(z, training=False))
+
+    def log_likelihood(self, x, z, training=False):
+        """log p(x|z) per example: [B]."""
+        return log_likelihood(self.likelihood, x, self.decoder(z, training=training), self.likelihood_std)
+
+    def decoder_config(self):
+        return dict(likelihood=self.likelihood, likelihood_std=self.likelihood_std)
+
+
 def log_normal(z, loc=0.0, log_scale=0.0):
     """log N(z; loc, exp(log_scale)^2) summed over the last axis."""
     u = (z - loc) * tf.exp(-log_scale)

@@ -11,7 +11,7 @@ from zoo.models.base import ZooModel
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class VAE(ZooModel):
+class VAE(lik.Decoder, ZooModel):
     """q(z|x) = N(mu(x), diag exp(logvar(x))) from an `encoder` with 2 latent_dim linear outputs
     [mu, logvar]; p(z) = N(0, I); p(x|z) from the `decoder`'s output (`likelihood` "bernoulli":
     logits, for -1/+1 binary data; "gaussian": the mean, with fixed std `likelihood_std`).
@@ -28,11 +28,8 @@ class VAE(ZooModel):
     def __init__(self, encoder, decoder, likelihood="bernoulli", likelihood_std=1.0, iwae_k=100, seed=0,
                  **kwargs):
         super().__init__(**kwargs)
-        lik.check(likelihood)
         self.encoder = encoder
-        self.decoder = decoder
-        self.likelihood = likelihood
-        self.likelihood_std = float(likelihood_std)
+        self._setup_decoder(decoder, likelihood, likelihood_std)
         self.iwae_k = int(iwae_k)
         self.seed = int(seed)
         latent_dim = decoder.inputs[0].shape[-1]
@@ -40,11 +37,6 @@ class VAE(ZooModel):
             raise ValueError(f"a VAE encoder outputs [mu, logvar] of 2 x {latent_dim} units, "
                              f"not {encoder.outputs[0].shape[-1]}")
         self._setup(latent_dim, decoder.outputs[0].shape[1:], "normal", ["loss", "recon", "kl"])
-
-    @property
-    def generator(self):
-        """The decoder network (the export path calls every model's z -> x network `generator`)."""
-        return self.decoder
 
     def optimized_variables(self, name):
         return self.encoder.trainable_variables + self.decoder.trainable_variables
@@ -63,14 +55,6 @@ class VAE(ZooModel):
         """One z ~ q(z|x) per example, drawn with the stateless `seed`."""
         mu, logvar = self.posterior(x)
         return mu + tf.exp(0.5 * logvar) * tf.random.stateless_normal(tf.shape(mu), seed=seed)
-
-    def generate(self, z):
-        """E[x|z] in the data's value range."""
-        return lik.mean(self.likelihood, self.decoder(z, training=False))
-
-    def log_likelihood(self, x, z, training=False):
-        return lik.log_likelihood(self.likelihood, x, self.decoder(z, training=training),
-                                         self.likelihood_std)
 
     # --- bounds ------------------------------------------------------------------------------
     def _terms(self, x, eps, training=False):
@@ -114,7 +98,6 @@ class VAE(ZooModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(likelihood=self.likelihood, likelihood_std=self.likelihood_std, iwae_k=self.iwae_k,
-                      seed=self.seed)
+        config.update(iwae_k=self.iwae_k, seed=self.seed, **self.decoder_config())
         return config
 
