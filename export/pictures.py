@@ -74,20 +74,12 @@ def posterior(codes, labels, path, title=None):
     plt.close(fig)
 
 
-def as_array(draw, *args, **kwargs):
-    """A picture function's output (drawn into a buffer) as a uint8 RGB array (for TensorBoard)."""
-    import io
-
+def read_png(path):
+    """A PNG file as a uint8 RGB array (the picture just written, for TensorBoard)."""
     from PIL import Image
 
-    buf = io.BytesIO()
-    draw(*args, path=buf, **kwargs)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
-
-
-def scatter_image(points, centres=None, title=None):
-    """The scatter plot as a uint8 RGB array (for TensorBoard)."""
-    return as_array(scatter, points, centres=centres, title=title)
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
 
 
 def _atomic(path, write):

@@ -86,12 +86,12 @@ class Samples(keras.callbacks.Callback):
             codes, labels = posterior_codes(self.model, self.dataset_name, seed=self.seed)
             title = f"q(z|x) of the {len(np.unique(labels))} points, step {step}"
             pictures.posterior(codes, labels, path, title=title)
-            return pictures.as_array(pictures.posterior, codes, labels, title=title)
+            return pictures.read_png(path)
         if data.is_toy(self.dataset_name):
             x = self.model.sample(2500, seed=self.seed).numpy()
             centres = toy.MIXTURES[self.dataset_name][0]
             pictures.scatter(x, path, centres, title=f"{self.dataset_name}, step {step}")
-            return pictures.scatter_image(x, centres, title=f"step {step}")
+            return pictures.read_png(path)  # drawn once, not again for TensorBoard
         image = pictures.grid(self.model.sample(64, seed=self.seed).numpy())
         pictures.save_png(image, path)
         return image
