@@ -2,9 +2,10 @@
 1-device vs 2-replica parity, the encode -> generate round trip after training, the .keras round trip.
 
 Parity, measured with these settings (max weight difference): one SGD step 1.5e-8 to 3e-8 for every
-model but AGE (7.6e-7); 40 Adam steps 6e-8 to 7.5e-8. AGE: 10 Adam steps 1.3e-7, but 40 steps 7e-3 -
-not a bug: AGE's dynamics amplify ANY perturbation at that rate: one device against itself with
-every weight perturbed by 1e-7 (relative) also drifts to 4e-3 (SGD) / 2e-2 (Adam) after 40 steps.
+model but AGE (6.8e-7); 40 Adam steps 6e-8 (1.2e-7 for AVB with adaptive contrast). AGE: 10 Adam
+steps 1.3e-7, but 40 steps 3.1e-2 - not a bug: AGE's dynamics amplify ANY perturbation at that
+rate: one device against itself with every weight perturbed by 1e-7 (relative) also drifts to
+3.7e-3 (SGD) / 2.1e-2 (Adam) after 40 steps.
 Its batch moments are global (tests/test_age.py shows the values and gradients, and that per-replica
 moments break the one-step bound 100x).
 
