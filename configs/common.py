@@ -131,3 +131,26 @@ def binary_mlp_nets(width, noise_dim=0, adversary=False):
     if adversary:
         nets["adversary"] = dict(name="mlp", widths=(width, width), activation="leaky_relu")
     return nets
+
+
+def tempered(config, name, k, width=32, depth=8):
+    """Adds the Tempered lens (Sajjadi et al. 2018) to a GAN config: nets.lens (zoo.nets.lens, the
+    paper's 32-channel, 8-block lens by default), lens.k (K, generator updates over which the lens's
+    adversarial weight anneals from 1 to 0: --config.lens.k=K) and lens_optimizer (a copy of the
+    critic's optimizer)."""
+    config.name = name
+    config.nets.lens = ConfigDict(dict(name="lens", width=width, depth=depth))
+    config.lens = ConfigDict(dict(k=k))
+    config.lens_optimizer = config.d_optimizer.copy_and_resolve_references()
+    return config
+
+
+def base_recipe(kind, recipe):
+    """configs/RECIPE_KIND.py's config (a Tempered config builds on it), or a clear error."""
+    import importlib
+
+    recipes = ("mmgan", "nsgan", "lsgan", "wgan", "wgangp", "fgan")
+    if recipe not in recipes:
+        raise ValueError(f"unknown base recipe {recipe!r} for tempered_{kind}; choose one of: "
+                         f"{', '.join(recipes)} (--config=configs/tempered_{kind}.py:RECIPE)")
+    return importlib.import_module(f"configs.{recipe}_{kind}").get_config()

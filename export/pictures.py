@@ -32,18 +32,22 @@ def save_png(array, path):
     _atomic(path, lambda tmp: Image.fromarray(array).save(tmp, format="PNG"))
 
 
-def scatter(points, path, centres=None, title=None):
-    """A 2-D scatter plot of `points` (and the mixture's mode centres, if given) written to `path`."""
+def scatter(points, path, centres=None, title=None, label="samples", others=()):
+    """A 2-D scatter plot of `points` (and of each (label, points) in `others`, and the mixture's
+    mode centres, if given) written to `path`."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
-    ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.5, label="samples")
+    ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.5, label=label)
+    for other_label, other in others:
+        ax.scatter(other[:, 0], other[:, 1], s=2, alpha=0.5, label=other_label)
     if centres is not None:
         ax.scatter(centres[:, 0], centres[:, 1], s=40, marker="x", c="red", label="modes")
-        ax.legend(loc="upper right")
+    if centres is not None or others:
+        ax.legend(loc="upper right", markerscale=4)
     ax.set_aspect("equal")
     if title:
         ax.set_title(title)

@@ -13,15 +13,18 @@ OPTIMIZERS = {
 
 
 def toy_gan(strategy, objective="non_saturating", n_critic=1, gp_weight=0.0, clip_value=0.0,
-            optimizer="sgd", seed=3, width=32, **objective_options):
-    """A small BN-free MLP GAN on the ring, built and compiled inside `strategy`'s scope."""
+            optimizer="sgd", seed=3, width=32, lens_k=None, **objective_options):
+    """A small BN-free MLP GAN on the ring, built and compiled inside `strategy`'s scope; with a
+    Tempered lens (16 units, 1 block) annealed over `lens_k` steps unless that is None."""
     keras.utils.set_random_seed(1)  # same initial weights whatever the strategy
     with strategy.scope():
         g = nets.build_generator("mlp", 2, (2,), widths=(width, width))
         d = nets.build_discriminator("mlp", (2,), widths=(width, width))
+        lens = {} if lens_k is None else dict(lens=nets.build("lens", "lens", (2,), width=16, depth=1),
+                                              lens_k=lens_k)
         model = GAN(g, d, objective=objective, n_critic=n_critic, gp_weight=gp_weight,
-                    clip_value=clip_value, seed=seed, **objective_options)
-        model.compile(g_optimizer=OPTIMIZERS[optimizer](), d_optimizer=OPTIMIZERS[optimizer]())
+                    clip_value=clip_value, seed=seed, **objective_options, **lens)
+        model.compile(**{name: OPTIMIZERS[optimizer]() for name in model.OPTIMIZERS})
     return model
 
 

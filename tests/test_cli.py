@@ -102,6 +102,9 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     (["--config.steps=abc"], "--config.steps=abc"),
     (["--config=configs/nope.py"], "cannot read the --config file"),
     (["--strategy=tpu"], "--strategy=tpu"),
+    (["--config=configs/tempered_toy.py:vae"], "unknown base recipe 'vae' for tempered_toy; choose one of: mmgan"),
+    (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "config.lens.k .* must be an integer >= 0"),
+    (["--config=configs/tempered_toy.py", "--config.nets.lens.name=mlp"], "net 'mlp' has no lens; the lens nets are: lens"),
 ])
 def test_bad_input_is_one_clear_line(args, expected, tmp_path, root):
     import re

@@ -16,7 +16,8 @@ NAMES = sorted(p.stem for p in CONFIG_DIR.glob("*_*.py") if not p.stem.startswit
 def test_the_recipes_exist():
     assert NAMES == sorted([f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp")
                             for d in ("toy", "mnist")] + ["nsgan_stacked_mnist", "fgan_toy", "fgan_mnist"]
-                           + ["bigan_mnist", "ali_mnist", "age_mnist", "avb_mnist", "vae_mnist", "avb_toy", "vae_toy"])
+                           + ["bigan_mnist", "ali_mnist", "age_mnist", "avb_mnist", "vae_mnist", "avb_toy", "vae_toy"]
+                           + ["tempered_mnist", "tempered_toy"])
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -59,3 +60,16 @@ def test_encoder_recipes_follow_their_papers():
     assert (a.model_options.mu, a.model_options.lam, a.model_options.g_updates, a.latent_dim) == (10.0, 1000.0, 2, 128)
     v = avb_mnist.get_config()
     assert v.latent_dim == 32 and v.model_options.adaptive_contrast and v.data.name == "binarized_mnist"
+
+
+def test_tempered_recipes_add_the_paper_lens_to_any_base_recipe():
+    import configs
+
+    ns = configs.load("tempered_mnist")
+    assert (ns.objective, ns.nets.lens.width, ns.nets.lens.depth, ns.lens.k) == ("non_saturating", 32, 8, 1000)
+    assert ns.lens_optimizer == ns.d_optimizer and ns.nets.generator == configs.load("nsgan_mnist").nets.generator
+    gp = configs.load("tempered_mnist:wgangp")  # the base recipe's critic settings come along
+    assert (gp.objective, gp.gp_weight, gp.n_critic, gp.nets.discriminator.norm) == ("wasserstein", 10.0, 5, "layer")
+    assert configs.load("tempered_toy:fgan").objective == "f_gan"
+    with pytest.raises(ValueError, match="unknown base recipe 'vae'.*nsgan"):
+        configs.load("tempered_mnist:vae")

@@ -1,5 +1,4 @@
 """The trainer: a smoke fit of every config, the workdir contract, resume, export parity."""
-import importlib
 import json
 import os
 
@@ -8,6 +7,7 @@ import onnxruntime as ort
 import pytest
 import tensorflow as tf
 
+import configs
 from train import lib
 from zoo.errors import UserError
 
@@ -15,6 +15,9 @@ CONFIGS = [f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp") for
 CONFIGS.append("nsgan_stacked_mnist")
 ENCODER_CONFIGS = ["bigan_mnist", "ali_mnist", "age_mnist", "avb_mnist", "vae_mnist", "avb_toy", "vae_toy"]
 CONFIGS += ENCODER_CONFIGS
+# the Tempered lens on one config per objective family: NS (MNIST), LS, WGAN-GP, f-GAN (KL) (toy)
+TEMPERED_CONFIGS = ["tempered_mnist", "tempered_toy:lsgan", "tempered_toy:wgangp", "tempered_toy:fgan"]
+CONFIGS += TEMPERED_CONFIGS
 MNIST_SAMPLE_METRICS = {"fid200_test", "kid200_test", "kid200_test_std", "cs200", "cs200_std",
                         "parzen200", "parzen200_se", "parzen200_sigma"}
 ENCODER_METRICS = {"recon_mse_test", "nn1_acc_test", "probe_acc_test"}
@@ -22,7 +25,7 @@ PRIORS = {"bigan_mnist": dict(name="uniform", low=-1.0, high=1.0), "age_mnist": 
 
 
 def tiny(name, **overrides):
-    config = importlib.import_module(f"configs.{name}").get_config()
+    config = configs.load(name)
     config.steps, config.log_every, config.data.batch_size, config.eval.num_samples = 4, 2, 8, 200
     for key, value in overrides.items():
         config[key] = value
@@ -34,7 +37,7 @@ def runs(tmp_path_factory):
     """Every config trained for 4 generator updates in its own workdir."""
     out = {}
     for name in CONFIGS:
-        workdir = str(tmp_path_factory.mktemp(name))
+        workdir = str(tmp_path_factory.mktemp(name.replace(":", "-")))
         model, metrics = lib.run(tiny(name), workdir, tf.distribute.get_strategy(), verbose=0)
         out[name] = (workdir, model, metrics)
     return out
@@ -52,7 +55,10 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
     with open(os.path.join(workdir, "metrics.json")) as f:
         written = json.load(f)
     assert written["step"] == 4 and np.isfinite(list(written["final_losses"].values())).all()
-    if name.endswith("toy") and name not in ENCODER_CONFIGS:
+    if name in TEMPERED_CONFIGS:  # the lens is active (step <= K): x beside L(x) in samples/
+        assert model.lens_k > 4 and os.path.exists(os.path.join(workdir, "samples", "lens_00000004.png"))
+        assert {"lens_adv", "lens_rec", "lens_lambda"} <= set(written["final_losses"])
+    if name.split(":")[0].endswith("toy") and name not in ENCODER_CONFIGS:
         assert set(metrics) == {"modes200", "high_quality200", "reverse_kl200"}
     elif name.endswith("stacked_mnist"):  # digit triples of 200 samples, read by the MNIST classifier
         assert set(metrics) == {"modes200", "kl200"} and 1 <= metrics["modes200"] <= 200
@@ -84,7 +90,7 @@ def test_four_point_runs_draw_the_posterior_regions(runs):
 
 
 @pytest.mark.parametrize("name", ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "bigan_mnist", "age_mnist",
-                                  "vae_toy", "avb_mnist"])
+                                  "vae_toy", "avb_mnist", "tempered_mnist"])
 def test_export_parity_keras_savedmodel_onnx(runs, name):
     workdir, model, _ = runs[name]
     export = os.path.join(workdir, "export")
@@ -98,6 +104,8 @@ def test_export_parity_keras_savedmodel_onnx(runs, name):
             got = saved.signatures[signature](z=tf.constant(z))["x"].numpy()
             np.testing.assert_allclose(got, want, atol=1e-5)
         np.testing.assert_allclose(session.run(["x"], {"z": z})[0], want, atol=1e-5)
+    if name == "tempered_mnist":  # the lens is a training-time device: the artifacts hold G only
+        assert len(saved.variables) == len(model.generator.variables)
 
 
 def test_second_run_resumes_and_longer_steps_continue(tmp_path):

@@ -54,9 +54,12 @@ def _model_options(config):
 def _gan(config, shape):
     generator = _net("generator", config.nets.generator, config.latent_dim, shape)
     discriminator = _net("discriminator", config.nets.discriminator, shape)
-    return dict(generator=generator, discriminator=discriminator, objective=config.objective,
-                n_critic=config.n_critic, gp_weight=config.gp_weight, clip_value=config.clip_value,
-                **objective_options(config))
+    parts = dict(generator=generator, discriminator=discriminator, objective=config.objective,
+                 n_critic=config.n_critic, gp_weight=config.gp_weight, clip_value=config.clip_value,
+                 **objective_options(config))
+    if config.get("lens"):  # the Tempered lens (configs.common.tempered)
+        parts.update(lens=_net("lens", config.nets.lens, shape), lens_k=config.lens.k)
+    return parts
 
 
 def _bigan(config, shape):
@@ -104,7 +107,7 @@ def model(config, replicas=1):
         built = cls(seed=config.seed, **parts)
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {config.model} options: {e}") from None
-    built.compile(**{name: optimizer(config[name]) for name in cls.OPTIMIZERS},
+    built.compile(**{name: optimizer(config[name]) for name in built.OPTIMIZERS},
                   steps_per_execution=steps_per_execution(config, replicas), jit_compile=config.jit_compile)
     return built
 
@@ -122,10 +125,11 @@ def validate(config, replicas):
     if config.model == "gan":
         from zoo import objectives
         objectives.make(config.objective, **objective_options(config))
-    for name in cls.OPTIMIZERS:
+    names = cls.OPTIMIZERS + (("lens_optimizer",) if config.get("lens") else ())
+    for name in names:
         if name not in config:
             raise UserError(f"the {config.model} model needs config.{name} (one per optimizer: "
-                            f"{', '.join(cls.OPTIMIZERS)})")
+                            f"{', '.join(names)})")
     from zoo.metrics import suite
     suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
     for key in ("steps", "log_every", "n_critic", "data.batch_size", "steps_per_execution", "latent_dim"):
@@ -141,5 +145,11 @@ def validate(config, replicas):
     if config.data.batch_size % replicas:
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be divisible by "
                         f"the number of replicas ({replicas})")
+    if config.get("lens"):
+        if config.model != "gan":
+            raise UserError(f"the Tempered lens (config.lens) is an option of the gan model, not {config.model!r}")
+        if not isinstance(config.lens.k, int) or config.lens.k < 0:
+            raise UserError(f"config.lens.k (K, the lens's annealing steps) must be an integer >= 0, "
+                            f"not {config.lens.k!r}")
     if config.get("clip_value", 0) > 0 and config.get("gp_weight", 0) > 0:
         raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")

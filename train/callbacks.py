@@ -66,7 +66,9 @@ class Samples(keras.callbacks.Callback):
 
     Toy data: a scatter of 2,500 samples with the mode centres. Images: a grid of 64 samples from
     a fixed z, so successive pictures show the same latent points learning. The 4-point problem:
-    the posterior regions in latent space (`posterior_codes`).
+    the posterior regions in latent space (`posterior_codes`). A GAN with a Tempered lens, while the
+    lens is active (step <= K): also DIR/samples/lens_STEP.png and TensorBoard's "lens", real x beside
+    L(x) (`lens_picture`).
     """
 
     def __init__(self, directory, log_dir, dataset_name, seed):
@@ -96,14 +98,34 @@ class Samples(keras.callbacks.Callback):
         pictures.save_png(image, path)
         return image
 
+    def lens_picture(self, step):
+        """Real x and L(x): for images a grid whose top half is 32 test images and bottom half their
+        L(x); for toy data 1,000 points x and L(x) in one scatter. Returns it as uint8 HWC."""
+        path = os.path.join(self.directory, f"lens_{step:08d}.png")
+        if data.is_toy(self.dataset_name):
+            x = toy.sample(self.dataset_name, 1000, tf.constant([self.seed, 0x1E75], tf.int64)).numpy()
+            lx = self.model.lens(x, training=False).numpy()
+            pictures.scatter(x, path, title=f"lens, step {step}", label="x", others=[("L(x)", lx)])
+            return pictures.read_png(path)
+        from zoo.data import images
+
+        x = images.arrays(self.dataset_name, "test[:32]")[0]
+        image = pictures.grid(np.concatenate([x, self.model.lens(x, training=False).numpy()]))
+        pictures.save_png(image, path)
+        return image
+
+    def _log(self, name, image, step):
+        with self.writer.as_default():
+            tf.summary.image(name, np.asarray(image)[None], step=step)
+        self.writer.flush()
+
     def on_epoch_end(self, epoch, logs=None):
         step = step_of(self.model)
         image = self.picture(step)
-        if image is None:
-            return
-        with self.writer.as_default():
-            tf.summary.image("samples", np.asarray(image)[None], step=step)
-        self.writer.flush()
+        if image is not None:
+            self._log("samples", image, step)
+        if getattr(self.model, "lens", None) is not None and step <= self.model.lens_k:
+            self._log("lens", self.lens_picture(step), step)
 
 
 def posterior_codes(model, name, n=500, seed=0):

@@ -38,6 +38,8 @@ def _one_line(e):
         return f"unknown config key {key!r} in --config.{key}=...{hint}"
     if isinstance(e, OSError) or "Attempted" in text:
         return "cannot read the --config file: " + text.splitlines()[-1].strip()
+    if "Error whilst parsing config file" in text:  # get_config raised: its own message is the last line
+        return re.sub(r"^\w+(Error|Exception): ", "", text.splitlines()[-1].strip())
     return text.splitlines()[0]
 
 

@@ -106,9 +106,9 @@ def run(config, workdir, strategy, verbose=1):
     spe = config.log_every
     start = resume_step(workdir, spe)
     ds = build.dataset(config, start_step=start)  # fails on missing data before DIR is touched
-    check_workdir_config(config, workdir, write=True)
     with strategy.scope():
-        model = build.model(config, strategy.num_replicas_in_sync)
+        model = build.model(config, strategy.num_replicas_in_sync)  # bad nets fail before it too
+    check_workdir_config(config, workdir, write=True)
     cbs = [
         callbacks.StopOnNonFinite(),
         keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup"), save_freq="epoch",

@@ -119,7 +119,8 @@ class ZooModel(keras.Model):
         getattr(self, name).apply(tape.gradient(loss, variables), variables)
 
     # --- serialisation -----------------------------------------------------------------------
-    NETS = ()
+    NETS = ()  # the networks get_config serialises (an instance may add OPTIONAL_NETS it has)
+    OPTIONAL_NETS = ()
 
     def get_config(self):
         config = super().get_config()
@@ -129,8 +130,9 @@ class ZooModel(keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for part in cls.NETS:
-            config[part] = keras.saving.deserialize_keras_object(config[part])
+        for part in cls.NETS + cls.OPTIONAL_NETS:
+            if part in config:
+                config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
 
     def get_compile_config(self):

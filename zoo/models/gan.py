@@ -1,4 +1,7 @@
-"""GAN: a generator and a discriminator (critic) trained by any objective of zoo.objectives."""
+"""GAN: a generator and a discriminator (critic) trained by any objective of zoo.objectives,
+optionally with the Tempered lens (Sajjadi et al. 2018) in front of the critic's real data."""
+import math
+
 import keras
 import tensorflow as tf
 
@@ -6,6 +9,15 @@ from zoo import objectives
 from zoo.models import noise
 from zoo.models.base import ZooModel
 from zoo.objectives import clip_weights, gradient_penalty
+
+
+def lens_lambda(step, k):
+    """Tempered's annealing weight of the lens's adversarial term: 1 - sin(t pi / (2K)) for t <= K,
+    0 afterwards (and always 0 for K = 0). `step` is the generator update t (a tensor or a number)."""
+    t = tf.cast(step, tf.float32)
+    if k <= 0:
+        return tf.zeros_like(t)
+    return tf.where(t <= k, 1.0 - tf.sin(tf.minimum(t, float(k)) * (math.pi / (2.0 * k))), 0.0)
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -23,14 +35,27 @@ class GAN(ZooModel):
     f-GAN: objective="f_gan" with `divergence` (a name of zoo.objectives.fdiv.DIVERGENCES), its
     `divergence_param` (pi or alpha), `g_update` ("alternative" or "saddle") and `output_bound`
     (the critic output V becomes B tanh(V / B); None for the raw V).
+
+    Tempered lens: `lens` (a network x -> L(x), zoo.nets.lens) and `lens_k` (K) make the critic see
+    L(x) in place of every real x, with the objective otherwise unchanged (the gradient penalty
+    interpolates between L(x) and G(z)). After the critic updates, the lens takes one step of its
+    own optimizer (`lens_optimizer`) on the last real sub-batch, against the updated critic:
+        L_lens = lambda(t) L_adv + L_rec,  L_adv = the objective's generator-side loss on L(x)
+        (-log D(L(x)) for the non-saturating GAN),  L_rec = ||x - L(x)||^2 (summed over the
+        example's values),  lambda(t) = `lens_lambda(t, K)`.
+    No other player's gradient reaches the lens, and the lens's loss updates nothing but the lens.
+    After K the lens keeps training on L_rec alone (it stays in front of the critic, near the
+    identity; the `lens_rec` tracker shows how near). The generator, and so every export, never
+    sees the lens.
     """
 
     OPTIMIZERS = ("g_optimizer", "d_optimizer")
     NETS = ("generator", "discriminator")
+    OPTIONAL_NETS = ("lens",)
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
                  gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
-                 g_update="alternative", output_bound=None, **kwargs):
+                 g_update="alternative", output_bound=None, lens=None, lens_k=0, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -45,12 +70,20 @@ class GAN(ZooModel):
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
         self.seed = int(seed)
+        self.lens = lens
+        self.lens_k = int(lens_k)
+        if self.lens_k < 0:
+            raise ValueError(f"lens_k (K, the lens's annealing steps) must be >= 0, not {lens_k}")
         names = ["d_loss", "g_loss"] + (["gp"] if self.gp_weight > 0 else [])
+        if lens is not None:
+            self.OPTIMIZERS = GAN.OPTIMIZERS + ("lens_optimizer",)
+            self.NETS = GAN.NETS + ("lens",)
+            names += ["lens_adv", "lens_rec", "lens_lambda"]
         self._setup(generator.inputs[0].shape[-1], generator.outputs[0].shape[1:], "normal", names)
 
     def optimized_variables(self, name):
-        net = self.generator if name == "g_optimizer" else self.discriminator
-        return net.trainable_variables
+        nets = {"g_optimizer": self.generator, "d_optimizer": self.discriminator, "lens_optimizer": self.lens}
+        return nets[name].trainable_variables
 
     def _score(self, x):
         return tf.reshape(self.discriminator(x, training=True), [-1])
@@ -72,6 +105,16 @@ class GAN(ZooModel):
             clip_weights(self.discriminator.trainable_variables, self.clip_value)
         self._track(d_loss=tf.reduce_mean(d_vec))
 
+    def _lens_step(self, x, lx, tape, step):
+        """One lens update on real x, whose L(x) `lx` was computed under `tape` (reused, not redone)."""
+        lam = lens_lambda(step, self.lens_k)
+        with tape:
+            _, adv = self._objective_fn(None, self._score(lx))
+            rec = tf.reduce_sum(tf.square(x - lx), axis=list(range(1, x.shape.rank)))
+            loss = tf.reduce_sum(lam * adv + rec) / noise.global_batch(tf.shape(x)[0])
+        self._apply("lens_optimizer", tape, loss)
+        self._track(lens_adv=tf.reduce_mean(adv), lens_rec=tf.reduce_mean(rec), lens_lambda=lam)
+
     def train_step(self, data):
         x = self._batch(data)
         if x.shape.rank == len(self.data_shape) + 1:
@@ -81,7 +124,15 @@ class GAN(ZooModel):
                              f"[B, {self.n_critic}, *{self.data_shape}], got {x.shape}")
         step = self.g_optimizer.iterations
         for k in range(self.n_critic):
-            self._critic_step(x[:, k], step, k)
+            real = x[:, k]
+            if self.lens is not None:
+                tape = tf.GradientTape()
+                with tape:  # the last sub-batch's L(x) is reused by the lens step
+                    lx = self.lens(real, training=True)
+                real = tf.stop_gradient(lx)
+            self._critic_step(real, step, k)
+        if self.lens is not None:
+            self._lens_step(x[:, -1], lx, tape, step)
         local_b = tf.shape(x)[0]
         z = self._draw_z(step, noise.GENERATOR_Z, 0, local_b)
         with tf.GradientTape() as tape:
@@ -98,5 +149,5 @@ class GAN(ZooModel):
             objective=self.objective, n_critic=self.n_critic, gp_weight=self.gp_weight,
             clip_value=self.clip_value, seed=self.seed, divergence=self.divergence,
             divergence_param=self.divergence_param, g_update=self.g_update,
-            output_bound=self.output_bound)
+            output_bound=self.output_bound, lens_k=self.lens_k)
         return config

@@ -6,17 +6,21 @@ Roles and their arguments (the rest are options from the config's `nets.ROLE` en
 - encoder(data_shape, code_dim, noise_dim=0): x (and noise eps [B, noise_dim] when noise_dim > 0,
   the implicit encoder of AVB) -> a linear code [B, code_dim]
 - joint_discriminator(data_shape, latent_dim): (x, z) -> one score [B, 1] (BiGAN's D, AVB's T)
+- lens(data_shape): x -> L(x) of the same shape (the Tempered lens; net "lens" only)
 """
 from zoo.errors import UserError, choose
-from zoo.nets import dcgan, mlp
+from zoo.nets import dcgan, lens, mlp
 
-NETS = {"mlp": mlp, "dcgan": dcgan}
-ROLES = ("generator", "discriminator", "encoder", "joint_discriminator")
+NETS = {"mlp": mlp, "dcgan": dcgan, "lens": lens}
+ROLES = ("generator", "discriminator", "encoder", "joint_discriminator", "lens")
 
 
 def build(role, name, *args, **options):
     """The `role` network of family `name`; bad options are a UserError naming them."""
-    builder = getattr(choose("net", name, NETS), role)
+    builder = getattr(choose("net", name, NETS), role, None)
+    if builder is None:
+        roles = [n for n, module in NETS.items() if hasattr(module, role)]
+        raise UserError(f"net {name!r} has no {role}; the {role} nets are: {', '.join(roles)}")
     try:
         return builder(*args, **options)
     except TypeError as e:  # an option the builder does not take
