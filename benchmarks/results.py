@@ -288,9 +288,9 @@ def _encoder_tables(runs, evaluated, trained):
     return lines
 
 
-def replace_readme_section(text, path="README.md"):
-    """Puts `text` between the RESULTS markers of the README (if it has them)."""
-    begin, end = "<!-- RESULTS:BEGIN -->", "<!-- RESULTS:END -->"
+def replace_readme_section(text, path="README.md", marker="RESULTS"):
+    """Puts `text` between the MARKER markers of the README (if it has them)."""
+    begin, end = f"<!-- {marker}:BEGIN -->", f"<!-- {marker}:END -->"
     with open(path) as f:
         readme = f.read()
     if begin not in readme or end not in readme:

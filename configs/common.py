@@ -24,8 +24,9 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     c.nets = ConfigDict(nets)
     # evaluation (zoo.metrics.suite): samples drawn for the metrics, features for FID/KID on RGB data
     # ("classifier": the zoo's MNIST network; "inception": Keras' Inception-v3, needs a download),
-    # and every how many steps the metrics also go to TensorBoard during training (0: only at the end)
-    c.eval = ConfigDict(dict(num_samples=num_samples, features="classifier", every=eval_every))
+    # and every how many steps the metrics also go to TensorBoard during training (0: only at the end),
+    # on every_samples samples (0: num_samples; fewer make a cheap curve, the final metrics keep num_samples)
+    c.eval = ConfigDict(dict(num_samples=num_samples, features="classifier", every=eval_every, every_samples=0))
     # one Keras "epoch" = log_every steps: checkpoints, backups, samples and scalars are per epoch
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution

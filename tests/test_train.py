@@ -153,6 +153,11 @@ def test_eval_every_writes_metrics_to_tensorboard_and_may_change_on_resume(tmp_p
     assert [step for step, _ in scalars["eval/modes100"]] == [12, 16]
     assert scalars["eval/modes100"][-1][1] == final["modes100"]
     assert set(final) == {"modes100", "high_quality100", "reverse_kl100"}
+    config = tiny("nsgan_toy", steps=20)  # a cheap curve: fewer samples during training, not at the end
+    config.eval.every, config.eval.num_samples, config.eval.every_samples = 4, 100, 50
+    _, final = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    scalars = _scalars(os.path.join(workdir, "logs", "eval"))
+    assert [step for step, _ in scalars["eval/modes50"]] == [20] and "modes100" in final
 
 
 def test_workdir_of_another_config_is_refused_and_left_intact(tmp_path):

@@ -67,12 +67,12 @@ def data_info(name):
     return info
 
 
-def evaluate(model, config):
+def evaluate(model, config, num_samples=None):
     """The final metrics of `model`: every metric of zoo.metrics.suite that fits the config's data,
-    on config.eval.num_samples samples drawn with seed config.seed + 1."""
+    on config.eval.num_samples (or `num_samples`) samples drawn with seed config.seed + 1."""
     from zoo.metrics import suite
 
-    return suite.evaluate(model, config.data.name, config.eval.num_samples, seed=config.seed + 1,
+    return suite.evaluate(model, config.data.name, num_samples or config.eval.num_samples, seed=config.seed + 1,
                           features=config.eval.get("features", "classifier"),
                           download=config.data.download)
 
@@ -121,7 +121,8 @@ def run(config, workdir, strategy, verbose=1):
     ]
     every = config.eval.get("every", 0)
     if every:
-        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config), every, os.path.join(workdir, "logs")))
+        n = config.eval.get("every_samples", 0) or None
+        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config, n), every, os.path.join(workdir, "logs")))
     if start:
         print(f"Resuming {workdir} at step {start} of {config.steps}")
     history = model.fit(ds, epochs=config.steps // spe, steps_per_epoch=spe, callbacks=cbs,

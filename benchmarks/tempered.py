@@ -1,0 +1,164 @@
+"""Does the Tempered lens help? NS-GAN, LSGAN and WGAN-GP on MNIST, with and without the lens, 3 seeds.
+
+    python -m benchmarks.tempered [--recipes=nsgan,lsgan,wgangp] [--seeds=0,1,2] [--phase=all|table]
+
+Each run trains through the real trainer (`benchmarks.results.train`, records in
+benchmarks/results/results.jsonl, workdirs under runs/results/) at the same budget: STEPS generator
+updates at batch 64, the lens annealed over the first K (the paper's lens: 32 channels, 8 residual
+blocks; the base recipes' networks and optimisers, configs/RECIPE_mnist.py). During training the
+run evaluates itself every EVERY steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
+DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Writes
+benchmarks/results/tempered.md (also into README.md between the TEMPERED markers) and the FID
+curves benchmarks/results/tempered_fid.png. Everything resumes: finished runs are not retrained.
+"""
+import json
+import os
+import statistics
+
+from absl import app, flags
+
+from benchmarks import results
+
+STEPS = 600  # generator updates: 18 runs (WGAN-GP's are 5 critic updates each) in about an hour on 2 cores
+K = 300  # the lens anneals over the first half (the paper: the first 10% of 1M steps)
+EVERY = 100
+CURVE_SAMPLES = 2_000
+RECIPES = ("nsgan", "lsgan", "wgangp")
+OUT = "benchmarks/results/tempered.md"
+PLOT = "benchmarks/results/tempered_fid.png"
+
+flags.DEFINE_list("recipes", list(RECIPES), "Base recipes (configs/RECIPE_mnist.py).")
+flags.DEFINE_list("seeds", ["0", "1", "2"], "Seeds per recipe and variant.")
+FLAGS = flags.FLAGS
+
+
+def run_name(recipe, lens, seed):
+    return f"tempered_mnist:{recipe}-seed{seed}" if lens else f"{recipe}_mnist-seed{seed}"
+
+
+def run_config(recipe, lens, seed):
+    import configs
+
+    overrides = {"steps": STEPS, "log_every": EVERY, "seed": int(seed), "eval.every": EVERY,
+                 "eval.every_samples": CURVE_SAMPLES}
+    if lens:
+        overrides["lens.k"] = K
+    return configs.load(f"tempered_mnist:{recipe}" if lens else f"{recipe}_mnist", overrides)
+
+
+def _scalars(log_dir):
+    """{tag: [(step, value), ...]} of the TensorBoard event files in `log_dir`, in file order."""
+    import tensorflow as tf
+
+    out = {}
+    if not os.path.isdir(log_dir):
+        return out
+    for name in sorted(os.listdir(log_dir)):
+        for record in tf.data.TFRecordDataset(os.path.join(log_dir, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
+    return out
+
+
+def measure(recipe, lens, seed):
+    """The run's final fid10k_test, its fid2k_test curve, train time and (lens runs) the lens's
+    E||x - L(x)||^2 over the epoch ending at K and at the end."""
+    from train import lib
+
+    name = run_name(recipe, lens, seed)
+    workdir = os.path.join(FLAGS.runs, name)
+    with open(os.path.join(workdir, "metrics.json")) as f:
+        written = json.load(f)
+    curve = sorted(dict(_scalars(os.path.join(workdir, "logs", "eval"))[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
+    row = dict(name=name, fid=lib.read_metrics(workdir)["fid10k_test"], curve=curve,
+               seconds=results._records("train").get(name, {}).get("seconds"))
+    if lens:
+        # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / EVERY - 1
+        rec = dict(_scalars(os.path.join(workdir, "logs", "train")).get("epoch_lens_rec", []))
+        row.update(rec_at_k=rec.get(K // EVERY - 1), rec_end=written["final_losses"]["lens_rec"])
+    return row
+
+
+def _mean_sd(values):
+    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def table(rows):
+    pixels = 28 * 28
+    lines = [f"Budget: {STEPS:,} generator updates at batch 64, {len(FLAGS.seeds)} seeds per row; lens "
+             f"annealed over K = {K} (paper's lens, 32 channels x 8 blocks). fid10k_test at the end "
+             f"(mean +- sd over seeds, then each seed); fid{CURVE_SAMPLES // 1000}k_test during training "
+             f"(mean over seeds). Lens distortion: RMS per pixel of x - L(x), sqrt(E||x - L(x)||^2 / 784), "
+             f"over the epoch ending at K and the last epoch. Curves: `{PLOT}`.", "",
+             "| recipe | lens | fid10k_test | per seed | " +
+             " | ".join(f"fid{CURVE_SAMPLES // 1000}k @ {s}" for s in range(EVERY, STEPS + 1, EVERY)) +
+             " | lens RMS at K / end | train time (s, mean) |",
+             "|---|---|---|---|" + "---|" * (STEPS // EVERY) + "---|---|"]
+    for recipe in FLAGS.recipes:
+        for lens in (False, True):
+            group = [r for r in rows if r["name"] in {run_name(recipe, lens, s) for s in FLAGS.seeds}]
+            if not group:
+                continue
+            mean, sd = _mean_sd([r["fid"] for r in group])
+            points = [statistics.mean(r["curve"][i][1] for r in group) for i in range(len(group[0]["curve"]))]
+            rms = ""
+            if lens:
+                at_k = [r["rec_at_k"] for r in group if r["rec_at_k"] is not None]
+                rms = (f"{statistics.mean((v / pixels) ** 0.5 for v in at_k):.3f} / "
+                       f"{statistics.mean((r['rec_end'] / pixels) ** 0.5 for r in group):.3f}")
+            seconds = [r["seconds"] for r in group if r["seconds"]]
+            per_seed = ", ".join(f"{r['fid']:.1f}" for r in group)
+            curve = " | ".join(f"{p:.1f}" for p in points)
+            time = f"{statistics.mean(seconds):.0f}" if seconds else "n/a"
+            lines.append(f"| {recipe} | {'yes' if lens else 'no'} | {mean:.1f} +- {sd:.1f} | {per_seed} | "
+                         f"{curve} | {rms} | {time} |")
+    return "\n".join(lines)
+
+
+def plot(rows):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, axes = plt.subplots(1, len(FLAGS.recipes), figsize=(5 * len(FLAGS.recipes), 4), dpi=100, squeeze=False)
+    for ax, recipe in zip(axes[0], FLAGS.recipes):
+        for lens, colour in ((False, "tab:blue"), (True, "tab:orange")):
+            group = [r for r in rows if r["name"] in {run_name(recipe, lens, s) for s in FLAGS.seeds}]
+            if not group:
+                continue
+            steps = [s for s, _ in group[0]["curve"]]
+            values = np.array([[v for _, v in r["curve"]] for r in group])
+            label = "with lens" if lens else "without lens"
+            ax.plot(steps, values.mean(0), color=colour, label=f"{label} (mean of {len(group)})")
+            ax.fill_between(steps, values.min(0), values.max(0), color=colour, alpha=0.2)
+        ax.axvline(K, color="grey", lw=0.5, ls="--")
+        ax.set_title(f"{recipe}, MNIST (lens annealed by step {K})")
+        ax.set_xlabel("generator updates")
+        ax.set_ylabel(f"fid{CURVE_SAMPLES // 1000}k_test")
+        ax.set_yscale("log")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(PLOT)
+    plt.close(fig)
+
+
+def main(argv):
+    runs = [(r, lens, s) for r in FLAGS.recipes for lens in (False, True) for s in FLAGS.seeds]
+    if FLAGS.phase in ("all", "train"):
+        for recipe, lens, seed in runs:
+            results.train(run_name(recipe, lens, seed), run_config(recipe, lens, seed))
+    if FLAGS.phase in ("all", "table"):
+        rows = [measure(*run) for run in runs if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), "metrics.json"))]
+        text = table(rows)
+        print(text)
+        with open(OUT, "w") as f:
+            f.write("# Tempered lens on MNIST (`python -m benchmarks.tempered`)\n\n" + text + "\n")
+        plot(rows)
+        results.replace_readme_section(text, marker="TEMPERED")
+
+
+if __name__ == "__main__":
+    app.run(main)
