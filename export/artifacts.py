@@ -1,5 +1,14 @@
-"""Artifact checksums (no TensorFlow: the TF-free sampler uses this too)."""
+"""Reading an export without TensorFlow: metadata, checksums and onnxruntime sessions.
+
+The TF-free CLIs (export.sample, export.encode) use only this, numpy, onnxruntime and Pillow.
+"""
 import hashlib
+import json
+import os
+
+
+class ExportError(ValueError):
+    """A bad export directory or input; the message is one sentence for the user."""
 
 
 def sha256(path):
@@ -9,3 +18,27 @@ def sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def load_metadata(export_dir):
+    path = os.path.join(export_dir, "metadata.json")
+    if not os.path.isfile(path):
+        raise ExportError(f"{export_dir} is not an export directory (no metadata.json)")
+    with open(path) as f:
+        return json.load(f)
+
+
+def session(export_dir, metadata, name):
+    """An onnxruntime session on EXPORT_DIR/NAME ("generator.onnx" or "encoder.onnx") after checking
+    its SHA-256 against metadata.json."""
+    import onnxruntime as ort
+
+    path = os.path.join(export_dir, name)
+    if name not in metadata.get("artifacts", {}) or not os.path.isfile(path):
+        what = "encoder" if name == "encoder.onnx" else "generator"
+        why = (f"model {metadata.get('model')!r} has no encoder" if what == "encoder" and not metadata.get("encoder")
+               else "it was exported without the onnx format (python -m export --workdir=DIR --format=onnx)")
+        raise ExportError(f"{export_dir} has no {name}: {why}")
+    if sha256(path) != metadata["artifacts"][name]:
+        raise ExportError(f"{path} does not match the SHA-256 in metadata.json (modified or corrupt)")
+    return ort.InferenceSession(path, providers=["CPUExecutionProvider"])

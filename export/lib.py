@@ -1,9 +1,15 @@
-"""Writes DIR/export: saved_model/, generator.onnx and metadata.json, atomically.
+"""Writes DIR/export: saved_model/, generator.onnx, encoder.onnx and metadata.json, atomically.
 
-The SavedModel has signatures `serving_default` and `sample`, both taking `z` [batch, latent_dim]
-float32 and returning {"x": samples}; `generator.onnx` takes `z` with a dynamic batch axis and
-returns `x`. metadata.json says how to draw z and read x, so the artifacts are usable without
-this library.
+Every zoo model exports the same way (DESIGN.md's export contract):
+- SavedModel signatures `serving_default` and `sample` (input `z` [batch, latent_dim] float32 ->
+  {"x": samples}); models with an encoder add `encode` (input `x` [batch, *data_shape] -> {"z"})
+  and `reconstruct` (input `x` -> {"x": generate(encode(x))}).
+- `generator.onnx` (input `z`, output `x`) and, with an encoder, `encoder.onnx` (input `x`,
+  output `z`), both with a dynamic batch axis.
+- `metadata.json`: how to draw z and read x (prior, shapes, value range, pixel mapping), what the
+  encoder computes, where the run came from, and the SHA-256 of every artifact file.
+Everything runs in inference mode (batch norm uses its moving statistics) and holds only the
+generator's and the encoder's variables: no critic, lens, adversary or optimizer state.
 """
 import json
 import os
@@ -16,69 +22,122 @@ import tensorflow as tf
 from export.artifacts import sha256
 
 ONNX_OPSET = 17
+FORMATS = ("saved_model", "onnx")
 
 
 def _versions():
     import onnx
+    import onnxruntime
     import tf2onnx
 
     import zoo
     return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
-            "tf2onnx": tf2onnx.__version__, "onnx": onnx.__version__, "zoo": zoo.__version__}
+            "tf2onnx": tf2onnx.__version__, "onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
+            "zoo": zoo.__version__}
 
 
-def _generator_fn(model):
-    """model.generate as a tf.function of `z` (the generator network plus any fixed output map,
-    e.g. a Bernoulli decoder's logits -> mean)."""
-    spec = tf.TensorSpec([None, model.latent_dim], tf.float32, name="z")
-    return tf.function(lambda z: {"x": model.generate(z)}, input_signature=[spec]), spec
+def has_encoder(model):
+    return hasattr(model, "encode")
+
+
+def endpoints(model):
+    """{signature name: (tf.function, its one input TensorSpec)} of `model`'s exported functions."""
+    z = tf.TensorSpec([None, model.latent_dim], tf.float32, name="z")
+    sample = tf.function(lambda z: {"x": model.generate(z)}, input_signature=[z])
+    out = {"serving_default": (sample, z), "sample": (sample, z)}
+    if has_encoder(model):
+        x = tf.TensorSpec([None, *model.data_shape], tf.float32, name="x")
+        out["encode"] = (tf.function(lambda x: {"z": model.encode(x)}, input_signature=[x]), x)
+        out["reconstruct"] = (tf.function(lambda x: {"x": model.reconstruct(x)}, input_signature=[x]), x)
+    return out
 
 
 def write_saved_model(model, path):
-    fn, spec = _generator_fn(model)
     archive = keras.export.ExportArchive()
-    archive.track(model.generator)  # only the generator's variables: no critic, encoder or adversary
-    archive.add_endpoint("serving_default", fn)
-    archive.add_endpoint("sample", fn)
+    archive.track(model.generator)  # only the exported networks' variables
+    if has_encoder(model):
+        archive.track(model.encoder)
+    for name, (fn, _) in endpoints(model).items():
+        archive.add_endpoint(name, fn)
     archive.write_out(path, verbose=False)
 
 
-def write_onnx(model, path):
+def write_onnx(fn, spec, path, output):
+    """`fn` (a tf.function of one input `spec`, returning {output: tensor}) as an ONNX file whose
+    input and output carry the names `spec.name` and `output`."""
     import tf2onnx
 
-    fn, spec = _generator_fn(model)
     proto, _ = tf2onnx.convert.from_function(fn, input_signature=[spec], opset=ONNX_OPSET)
     # tf2onnx names outputs after graph tensors ("Identity:0"); give the one output a stable name
     old = proto.graph.output[0].name
     for node in proto.graph.node:
-        node.output[:] = ["x" if o == old else o for o in node.output]
-    proto.graph.output[0].name = "x"
+        node.output[:] = [output if o == old else o for o in node.output]
+    proto.graph.output[0].name = output
     with open(path, "wb") as f:
         f.write(proto.SerializeToString())
 
 
-def export(model, directory, info):
-    """Exports `model`'s generator to `directory` (replaced atomically); returns the metadata.
+def _signatures(model):
+    z = dict(shape=[None, model.latent_dim], dtype="float32")
+    x = dict(shape=[None, *model.data_shape], dtype="float32")
+    out = {"serving_default": dict(inputs=dict(z=z), outputs=dict(x=x)),
+           "sample": dict(inputs=dict(z=z), outputs=dict(x=x))}
+    if has_encoder(model):
+        out.update(encode=dict(inputs=dict(x=x), outputs=dict(z=z)),
+                   reconstruct=dict(inputs=dict(x=x), outputs=dict(x=x)))
+    return out
 
-    `info` holds what only the trainer knows: data (name, shape, value_range), model, objective,
-    steps, metrics.
+
+def _files(root):
+    """Every file under `root`, as paths relative to it, sorted."""
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
+
+
+def check_formats(formats):
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        from zoo.errors import UserError
+        raise UserError(f"unknown export format {', '.join(unknown) or '(none)'}; choose from: {', '.join(FORMATS)}")
+    return formats
+
+
+def export(model, directory, info, formats=FORMATS):
+    """Exports `model`'s generator (and encoder) to `directory`, replaced atomically; returns the
+    metadata. `formats` picks "saved_model" and/or "onnx".
+
+    `info` holds what only the trainer knows: data (name, shape, value_range, to_pixels), model,
+    objective, config, steps, metrics.
     """
+    formats = check_formats(formats)
     parent = os.path.dirname(os.path.abspath(directory))
     os.makedirs(parent, exist_ok=True)
     tmp = f"{os.path.abspath(directory)}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
-    write_saved_model(model, os.path.join(tmp, "saved_model"))
-    write_onnx(model, os.path.join(tmp, "generator.onnx"))
+    onnx_files = {}
+    if "saved_model" in formats:
+        write_saved_model(model, os.path.join(tmp, "saved_model"))
+    if "onnx" in formats:
+        fns = endpoints(model)
+        write_onnx(*fns["sample"], os.path.join(tmp, "generator.onnx"), "x")
+        onnx_files["generator.onnx"] = dict(input="z", output="x")
+        if has_encoder(model):
+            write_onnx(*fns["encode"], os.path.join(tmp, "encoder.onnx"), "z")
+            onnx_files["encoder.onnx"] = dict(input="x", output="z")
+    encoder = None
+    if has_encoder(model):
+        encoder = " ".join(model.encode.__doc__.split())  # what the code is, from the model's own docstring
     metadata = dict(
-        format_version=1,
+        format_version=2,
         latent_dim=model.latent_dim,
         prior=model.prior_info,
-        inputs=dict(z=dict(shape=[None, model.latent_dim], dtype="float32")),
-        outputs=dict(x=dict(shape=[None, *model.data_shape], dtype="float32")),
+        data_shape=list(model.data_shape),
+        encoder=encoder,
+        signatures=_signatures(model) if "saved_model" in formats else {},
+        onnx=onnx_files,
         **info,
-        artifacts={"generator.onnx": sha256(os.path.join(tmp, "generator.onnx")),
-                   "saved_model/saved_model.pb": sha256(os.path.join(tmp, "saved_model", "saved_model.pb"))},
+        artifacts={path: sha256(os.path.join(tmp, path)) for path in _files(tmp)},
         versions=_versions(),
     )
     with open(os.path.join(tmp, "metadata.json"), "w") as f:

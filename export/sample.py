@@ -1,36 +1,33 @@
-"""python -m export.sample EXPORT_DIR --num=64 --seed=0 --out=grid.png|samples.npy
+"""python -m export.sample EXPORT_DIR --num=64 --seed=0 --out=grid.png|samples.npy [--truncation=T]
 
 Draws z from the prior named in metadata.json, runs generator.onnx with onnxruntime, and writes an
 image grid (image data), a scatter plot (2-D data) or the raw samples (.npy). Imports no TensorFlow:
 it runs wherever numpy, onnxruntime, Pillow and matplotlib do.
 """
 import argparse
-import json
-import os
 import sys
 
 import numpy as np
 
-from export.artifacts import sha256
+from export.artifacts import ExportError, load_metadata, session
 
 
-class ExportError(ValueError):
-    pass
+def draw_prior(prior, num, latent_dim, seed, truncation=None):
+    """z [num, latent_dim] float32 from the prior described in metadata.json.
 
-
-def load_metadata(export_dir):
-    path = os.path.join(export_dir, "metadata.json")
-    if not os.path.isfile(path):
-        raise ExportError(f"{export_dir} is not an export directory (no metadata.json)")
-    with open(path) as f:
-        return json.load(f)
-
-
-def draw_prior(prior, num, latent_dim, seed):
-    """z [num, latent_dim] float32 from the prior described in metadata.json."""
+    `truncation` t (normal prior only): the truncation trick, every coordinate with
+    |z - loc| > t scale redrawn until it is inside (a normal truncated to [-t, t] standard deviations).
+    """
     rng = np.random.default_rng(seed)
+    if truncation is not None and prior["name"] != "normal":
+        raise ExportError(f"--truncation applies to a normal prior; this export's prior is {prior['name']!r}")
+    if truncation is not None and not truncation > 0:
+        raise ExportError(f"--truncation must be positive, not {truncation}")
     if prior["name"] == "normal":
-        z = rng.normal(prior["loc"], prior["scale"], size=(num, latent_dim))
+        n = rng.normal(size=(num, latent_dim))
+        while truncation is not None and (outside := np.abs(n) > truncation).any():
+            n[outside] = rng.normal(size=int(outside.sum()))
+        z = prior["loc"] + prior["scale"] * n
     elif prior["name"] == "uniform":
         z = rng.uniform(prior["low"], prior["high"], size=(num, latent_dim))
     elif prior["name"] == "sphere":  # a normalised Gaussian is uniform on the sphere
@@ -41,24 +38,12 @@ def draw_prior(prior, num, latent_dim, seed):
     return z.astype(np.float32)
 
 
-def generator_session(export_dir, metadata):
-    """An onnxruntime session on generator.onnx after checking its SHA-256 against metadata.json."""
-    import onnxruntime as ort
-
-    path = os.path.join(export_dir, "generator.onnx")
-    if not os.path.isfile(path):
-        raise ExportError(f"{export_dir} has no generator.onnx")
-    if sha256(path) != metadata["artifacts"]["generator.onnx"]:
-        raise ExportError(f"{path} does not match the SHA-256 in metadata.json (modified or corrupt)")
-    return ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-
-
-def sample(export_dir, num, seed):
+def sample(export_dir, num, seed, truncation=None):
     """num samples [num, *data shape] from the exported generator."""
     metadata = load_metadata(export_dir)
-    session = generator_session(export_dir, metadata)
-    z = draw_prior(metadata["prior"], num, metadata["latent_dim"], seed)
-    return session.run(["x"], {"z": z})[0], metadata
+    generator = session(export_dir, metadata, "generator.onnx")
+    z = draw_prior(metadata["prior"], num, metadata["latent_dim"], seed, truncation)
+    return generator.run(["x"], {"z": z})[0], metadata
 
 
 def write(x, metadata, out):
@@ -80,13 +65,15 @@ def main(argv=None):
     parser.add_argument("--num", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="samples.png", help="a .png or .npy path")
+    parser.add_argument("--truncation", type=float, default=None,
+                        help="normal prior only: redraw every coordinate of z beyond T standard deviations")
     args = parser.parse_args(argv)
     try:
         if args.num < 1:
             raise ExportError(f"--num must be at least 1, not {args.num}")
         if not args.out.endswith((".png", ".npy")):
             raise ExportError(f"--out must end in .png or .npy, not {args.out!r}")
-        x, metadata = sample(args.export_dir, args.num, args.seed)
+        x, metadata = sample(args.export_dir, args.num, args.seed, args.truncation)
         write(x, metadata, args.out)
     except ExportError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -86,9 +86,19 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     result = run(["-m", "train.evaluate", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "metrics.json").read_text())["metrics"] == before["metrics"]
+    result = run(["-m", "export", f"--workdir={workdir}", "--step=19500", "--format=onnx"], cwd=cwd)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == 19500
+    assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json"]
+    line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--step=5"], cwd=cwd))
+    assert "no checkpoint of step 5" in line and "it holds steps 19000, 19500, 20000" in line
+    line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--format=tflite"], cwd=cwd))
+    assert "unknown export format tflite; choose from: saved_model, onnx" in line
+    assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json"]  # left intact
     result = run(["-m", "export", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == 20000
+    assert os.path.isdir(workdir / "export" / "saved_model")
 
 
 @pytest.mark.parametrize("args, expected", [

@@ -89,8 +89,8 @@ def test_four_point_runs_draw_the_posterior_regions(runs):
         assert image.shape[0] > 200 and len(np.unique(image.reshape(-1, 3), axis=0)) > 20  # a coloured plot
 
 
-@pytest.mark.parametrize("name", ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "bigan_mnist", "age_mnist",
-                                  "vae_toy", "avb_mnist", "tempered_mnist"])
+@pytest.mark.parametrize("name", ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "bigan_mnist", "ali_mnist",
+                                  "age_mnist", "vae_toy", "avb_mnist", "tempered_mnist"])
 def test_export_parity_keras_savedmodel_onnx(runs, name):
     workdir, model, _ = runs[name]
     export = os.path.join(workdir, "export")
@@ -104,8 +104,17 @@ def test_export_parity_keras_savedmodel_onnx(runs, name):
             got = saved.signatures[signature](z=tf.constant(z))["x"].numpy()
             np.testing.assert_allclose(got, want, atol=1e-5)
         np.testing.assert_allclose(session.run(["x"], {"z": z})[0], want, atol=1e-5)
-    if name == "tempered_mnist":  # the lens is a training-time device: the artifacts hold G only
-        assert len(saved.variables) == len(model.generator.variables)
+        if hasattr(model, "encode"):  # the encoder, batch norm in inference mode too
+            x = np.random.default_rng(batch).uniform(-1, 1, size=(batch, *model.data_shape)).astype(np.float32)
+            codes = model.encode(x).numpy()
+            np.testing.assert_allclose(saved.signatures["encode"](x=tf.constant(x))["z"].numpy(), codes, atol=1e-5)
+            encoder = ort.InferenceSession(os.path.join(export, "encoder.onnx"))
+            np.testing.assert_allclose(encoder.run(["z"], {"x": x})[0], codes, atol=1e-5)
+            np.testing.assert_allclose(saved.signatures["reconstruct"](x=tf.constant(x))["x"].numpy(),
+                                       model.reconstruct(x).numpy(), atol=1e-5)
+    # the artifacts hold G (and E) only: no critic, lens or adversary
+    nets = [model.generator] + ([model.encoder] if hasattr(model, "encode") else [])
+    assert len(saved.variables) == sum(len(n.variables) for n in nets)
 
 
 def test_second_run_resumes_and_longer_steps_continue(tmp_path):

@@ -88,14 +88,14 @@ def write_metrics(model, config, workdir, losses=None):
     return metrics
 
 
-def export_run(model, config, workdir, metrics):
+def export_run(model, config, workdir, metrics, formats=None):
     from export import lib as export_lib
 
     info = dict(data=data_info(config.data.name), model=config.model, objective=config.get("objective"),
                 config=config.name, steps=callbacks.step_of(model), metrics=metrics)
     if config.get("objective") == "f_gan":
         info.update(divergence=config.divergence, divergence_param=config.divergence_param)
-    return export_lib.export(model, os.path.join(workdir, "export"), info)
+    return export_lib.export(model, os.path.join(workdir, "export"), info, formats or export_lib.FORMATS)
 
 
 def run(config, workdir, strategy, verbose=1):
@@ -133,19 +133,25 @@ def run(config, workdir, strategy, verbose=1):
     return model, metrics
 
 
-def load_latest(workdir):
-    """The newest checkpoint of `workdir` as a compiled model, or a UserError."""
-    ckpts = callbacks.list_checkpoints(os.path.join(workdir, "checkpoints"))
+def load_latest(workdir, step=None):
+    """The newest checkpoint of `workdir` (or the one of `step`) as a compiled model, or a UserError."""
+    directory = os.path.join(workdir, "checkpoints")
+    ckpts = callbacks.list_checkpoints(directory)
     if not ckpts:
-        raise UserError(f"no checkpoint in {os.path.join(workdir, 'checkpoints')}: train first "
-                        f"with python -m train --workdir={workdir}")
+        raise UserError(f"no checkpoint in {directory}: train first with python -m train --workdir={workdir}")
+    if step is not None:
+        path = os.path.join(directory, f"ckpt-{step:08d}.keras")
+        if path not in ckpts:
+            steps = ", ".join(str(int(os.path.basename(p)[5:-6])) for p in ckpts)
+            raise UserError(f"no checkpoint of step {step} in {directory}; it holds steps {steps}")
+        ckpts = [path]
     import zoo.models  # noqa: F401  (registers the zoo's classes for safe-mode loading)
     return keras.saving.load_model(ckpts[-1], safe_mode=True)
 
 
-def load_run(workdir):
-    """(config, newest checkpoint as a model) of a training workdir, or a UserError."""
-    return read_config(workdir), load_latest(workdir)
+def load_run(workdir, step=None):
+    """(config, newest checkpoint (or that of `step`) as a model) of a training workdir, or a UserError."""
+    return read_config(workdir), load_latest(workdir, step)
 
 
 def read_metrics(workdir):

@@ -1,0 +1,115 @@
+"""python -m export.encode EXPORT_DIR --input=x.npy|PNG_DIR --out=codes.npy [--batch_size=256]
+
+Encodes data to latent codes with the export's encoder.onnx (BiGAN/ALI, AGE, AVB and VAE exports;
+metadata.json's "encoder" says what the code is). The input is a .npy array [N, *data shape] of
+float values in the data's value range (metadata.json: data.value_range; images: [-1, 1]), or a
+folder of PNG images of the data's size (pixels p become p / 127.5 - 1), read in sorted file-name
+order. Writes float32 codes [N, latent_dim]. Imports no TensorFlow: numpy, onnxruntime and Pillow only.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+
+from export.artifacts import ExportError, load_metadata, session
+
+TOLERANCE = 1e-3  # float round-off allowed outside the value range
+
+
+def read_pngs(folder, shape):
+    """The PNG images of `folder` (sorted by name) as float32 [N, *shape] in [-1, 1]."""
+    from PIL import Image
+
+    names = sorted(n for n in os.listdir(folder) if n.lower().endswith(".png"))
+    if not names:
+        raise ExportError(f"{folder} holds no .png images")
+    if len(shape) != 3:
+        raise ExportError(f"this export's data are vectors of shape {tuple(shape)}, not images: use --input=FILE.npy")
+    height, width, channels = shape
+    images = []
+    for name in names:
+        with Image.open(os.path.join(folder, name)) as image:
+            if image.size != (width, height):
+                raise ExportError(f"{name} is {image.size[0]}x{image.size[1]} pixels; this export takes "
+                                  f"{width}x{height}")
+            pixels = np.asarray(image.convert("L" if channels == 1 else "RGB"), np.float32)
+        images.append(pixels.reshape(height, width, channels))
+    return np.stack(images) / 127.5 - 1.0
+
+
+def read_input(path, metadata):
+    """The input as float32 [N, *data shape], checked against metadata.json's shape and value range."""
+    shape = tuple(metadata["data_shape"])
+    if os.path.isdir(path):
+        x = read_pngs(path, shape)
+    elif path.endswith(".npy") and os.path.isfile(path):
+        try:
+            x = np.load(path, allow_pickle=False)
+        except ValueError as e:
+            raise ExportError(f"cannot read {path}: {e}") from None
+    else:
+        raise ExportError(f"--input must be an existing .npy file or a folder of PNG images, not {path!r}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ExportError(f"{path} holds {x.dtype} values; the encoder takes floats in the data's value range "
+                          f"(image pixels p map to p / 127.5 - 1)")
+    if x.ndim == len(shape) + 1 and tuple(x.shape[1:]) == shape:
+        pass
+    elif tuple(x.shape) == shape:
+        raise ExportError(f"{path} holds one example of shape {x.shape}; add the batch axis: [N, {', '.join(map(str, shape))}]")
+    else:
+        raise ExportError(f"{path} has shape {x.shape}; this export encodes [N, {', '.join(map(str, shape))}]")
+    if not np.isfinite(x).all():
+        raise ExportError(f"{path} holds NaN or infinite values")
+    value_range = metadata["data"].get("value_range")
+    if value_range is not None and len(x):
+        lo, hi = value_range
+        if x.min() < lo - TOLERANCE or x.max() > hi + TOLERANCE:
+            raise ExportError(f"{path} has values in [{x.min():g}, {x.max():g}]; this export's data are in "
+                              f"[{lo:g}, {hi:g}] (image pixels p map to p / 127.5 - 1)")
+    return x.astype(np.float32)
+
+
+def check_encoder(export_dir, metadata):
+    if not metadata.get("encoder"):
+        raise ExportError(f"{export_dir} holds a {metadata.get('model')!r} model, which has no encoder "
+                          f"(the bigan, age, avb and vae models have one)")
+
+
+def encode(export_dir, x, batch_size=256):
+    """Codes [N, latent_dim] of x [N, *data shape] by the export's encoder.onnx."""
+    metadata = load_metadata(export_dir)
+    check_encoder(export_dir, metadata)
+    encoder = session(export_dir, metadata, "encoder.onnx")
+    parts = [encoder.run(["z"], {"x": x[i:i + batch_size]})[0] for i in range(0, len(x), batch_size)]
+    return np.concatenate(parts) if parts else np.zeros([0, metadata["latent_dim"]], np.float32)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m export.encode", description=__doc__.split("\n\n")[1])
+    parser.add_argument("export_dir")
+    parser.add_argument("--input", required=True, help="a .npy array [N, *data shape] or a folder of PNG images")
+    parser.add_argument("--out", default="codes.npy", help="a .npy path for the codes")
+    parser.add_argument("--batch_size", type=int, default=256)
+    args = parser.parse_args(argv)
+    try:
+        if not args.out.endswith(".npy"):
+            raise ExportError(f"--out must end in .npy, not {args.out!r}")
+        if args.batch_size < 1:
+            raise ExportError(f"--batch_size must be at least 1, not {args.batch_size}")
+        metadata = load_metadata(args.export_dir)
+        check_encoder(args.export_dir, metadata)  # before reading a possibly large input
+        x = read_input(args.input, metadata)
+        codes = encode(args.export_dir, x, args.batch_size)
+    except ExportError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    tmp = f"{args.out}.tmp-{os.getpid()}.npy"
+    np.save(tmp, codes)
+    os.replace(tmp, args.out)
+    print(f"wrote {codes.shape[0]} codes of dimension {codes.shape[1]} to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""Export of every model family: Keras vs SavedModel vs onnxruntime, the TF-free CLIs, checksums.
+
+Families: GAN (non-saturating, WGAN-GP), GAN with a Tempered lens, BiGAN, ALI, AGE, AVB, VAE
+(small BN-free nets from tests.helpers, trained 3 steps); the DCGAN/batch-norm exports of the real
+configs are checked the same way in tests/test_train.py. Measured here (max absolute difference
+over batch sizes 1, 7 and 64, every signature and ONNX file): GAN, WGAN-GP, GAN + lens, BiGAN, ALI
+0.0; AGE 1.2e-7; AVB and VAE 2.4e-7.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import onnxruntime as ort
+import pytest
+import tensorflow as tf
+
+from export import encode as encode_cli
+from export import lib as export_lib
+from export import sample as sample_cli
+from tests.helpers import encoder_data, encoder_model, fit, fit_encoder_model, toy_gan
+from train import lib as train_lib
+
+ATOL = 1e-5
+ENCODER_FAMILIES = ("bigan", "ali", "age", "avb", "vae")
+FAMILIES = ("gan", "wgangp", "gan_lens") + ENCODER_FAMILIES
+
+
+def _build(family):
+    strategy = tf.distribute.get_strategy()
+    if family in ENCODER_FAMILIES:
+        model = encoder_model(family, strategy)
+        fit_encoder_model(model, family, 3)
+        return model, "four_points" if family in ("avb", "vae") else "ring"
+    options = dict(gan={}, wgangp=dict(objective="wasserstein", n_critic=5, gp_weight=10.0),
+                   gan_lens=dict(lens_k=10))[family]
+    model = toy_gan(strategy, **options)
+    fit(model, 3)
+    return model, "ring"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = {}
+    for family in FAMILIES:
+        model, data_name = _build(family)
+        directory = str(tmp_path_factory.mktemp(family) / "export")
+        info = dict(data=train_lib.data_info(data_name), model=family, objective=None, config=family,
+                    steps=3, metrics={})
+        out[family] = (model, directory, export_lib.export(model, directory, info), data_name)
+    return out
+
+
+def _x(data_name, batch):
+    return next(iter(encoder_data("vae" if data_name == "four_points" else "bigan", batch, data_seed=batch))).numpy()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_keras_savedmodel_and_onnx_agree(exported, family):
+    model, directory, meta, data_name = exported[family]
+    saved = tf.saved_model.load(os.path.join(directory, "saved_model"))
+    generator = ort.InferenceSession(os.path.join(directory, "generator.onnx"))
+    has_encoder = family in ENCODER_FAMILIES
+    assert set(saved.signatures) == ({"serving_default", "sample"} | ({"encode", "reconstruct"} if has_encoder else set()))
+    assert os.path.exists(os.path.join(directory, "encoder.onnx")) == has_encoder
+    encoder = ort.InferenceSession(os.path.join(directory, "encoder.onnx")) if has_encoder else None
+    for batch in (1, 7, 64):
+        z = np.random.default_rng(batch).normal(size=(batch, model.latent_dim)).astype(np.float32)
+        want = model.generate(z).numpy()
+        for signature in ("serving_default", "sample"):
+            np.testing.assert_allclose(saved.signatures[signature](z=tf.constant(z))["x"].numpy(), want, atol=ATOL)
+        np.testing.assert_allclose(generator.run(["x"], {"z": z})[0], want, atol=ATOL)
+        if has_encoder:
+            x = _x(data_name, batch)
+            codes = model.encode(x).numpy()
+            np.testing.assert_allclose(saved.signatures["encode"](x=tf.constant(x))["z"].numpy(), codes, atol=ATOL)
+            np.testing.assert_allclose(encoder.run(["z"], {"x": x})[0], codes, atol=ATOL)
+            np.testing.assert_allclose(saved.signatures["reconstruct"](x=tf.constant(x))["x"].numpy(),
+                                       model.reconstruct(x).numpy(), atol=ATOL)
+    # only the exported networks' variables: no critic, lens, adversary or optimizer state
+    exported_nets = [model.generator] + ([model.encoder] if has_encoder else [])
+    assert len(saved.variables) == sum(len(n.variables) for n in exported_nets)
+
+
+@pytest.mark.parametrize("family", ["gan_lens", "age"])
+def test_metadata_describes_the_artifacts(exported, family):
+    model, directory, meta, _ = exported[family]
+    on_disk = json.load(open(os.path.join(directory, "metadata.json")))
+    assert on_disk == json.loads(json.dumps(meta))
+    files = sorted(os.path.relpath(os.path.join(d, f), directory) for d, _, fs in os.walk(directory) for f in fs)
+    assert sorted(meta["artifacts"]) == [f for f in files if f != "metadata.json"]
+    assert meta["latent_dim"] == model.latent_dim and meta["data_shape"] == list(model.data_shape)
+    if family == "age":
+        assert meta["prior"] == dict(name="sphere", radius=1.0) and "sphere" in meta["encoder"]
+        assert meta["signatures"]["encode"] == dict(inputs=dict(x=dict(shape=[None, 2], dtype="float32")),
+                                                    outputs=dict(z=dict(shape=[None, 8], dtype="float32")))
+        assert meta["onnx"]["encoder.onnx"] == dict(input="x", output="z")
+    else:
+        assert meta["encoder"] is None and "encoder.onnx" not in meta["onnx"]
+    assert {"tensorflow", "keras", "tf2onnx", "onnx", "onnxruntime"} <= set(meta["versions"])
+
+
+def test_savedmodel_loads_as_a_keras_layer_and_in_saved_model_cli(exported):
+    model, directory, _, data_name = exported["bigan"]
+    path = os.path.join(directory, "saved_model")
+    x = _x(data_name, 7)
+    layer = keras.layers.TFSMLayer(path, call_endpoint="encode")
+    np.testing.assert_allclose(layer(x)["z"], model.encode(x), atol=ATOL)
+    shown = subprocess.run(["saved_model_cli", "show", "--dir", path, "--all"], capture_output=True, text=True,
+                           timeout=300)
+    assert shown.returncode == 0, shown.stderr
+    for name in ("serving_default", "sample", "encode", "reconstruct"):
+        assert f"signature_def['{name}']" in shown.stdout
+    assert "inputs['x'] tensor_info" in shown.stdout and "outputs['z'] tensor_info" in shown.stdout
+
+
+def test_export_formats(exported, tmp_path):
+    model, _, _, data_name = exported["vae"]
+    info = dict(data=train_lib.data_info(data_name), model="vae", objective=None, config="vae", steps=3, metrics={})
+    meta = export_lib.export(model, str(tmp_path / "onnx"), info, formats=("onnx",))
+    assert sorted(os.listdir(tmp_path / "onnx")) == ["encoder.onnx", "generator.onnx", "metadata.json"]
+    assert meta["signatures"] == {}
+    export_lib.export(model, str(tmp_path / "sm"), info, formats=("saved_model",))
+    assert sorted(os.listdir(tmp_path / "sm")) == ["metadata.json", "saved_model"]
+    from zoo.errors import UserError
+    with pytest.raises(UserError, match="unknown export format tflite; choose from: saved_model, onnx"):
+        export_lib.export(model, str(tmp_path / "bad"), info, formats=("tflite",))
+    assert not (tmp_path / "bad").exists()
+
+
+# --- the TF-free command lines ---------------------------------------------------------------
+NO_TF = ("import sys; from export import {module} as m; rc = m.main(sys.argv[1:]);"
+         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported TF';"
+         "sys.exit(rc)")
+
+
+def run_cli(module, args, cwd):
+    return subprocess.run([sys.executable, "-c", NO_TF.format(module=module), *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def image_bigan(tmp_path_factory):
+    """An untrained BiGAN on 28x28x1 images (MLP nets), exported: for the PNG input of export.encode."""
+    from zoo import nets
+    from zoo.models import BiGAN
+
+    keras.utils.set_random_seed(2)
+    shape = (28, 28, 1)
+    model = BiGAN(nets.build_generator("mlp", 4, shape, widths=(16,), output_activation="tanh"),
+                  nets.build("encoder", "mlp", shape, 4, widths=(16,)),
+                  nets.build("joint_discriminator", "mlp", shape, 4, widths=(16,)))
+    model.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
+    directory = tmp_path_factory.mktemp("image_bigan") / "export"
+    info = dict(data=train_lib.data_info("mnist"), model="bigan", objective=None, config="t", steps=0, metrics={})
+    export_lib.export(model, str(directory), info)
+    return model, directory
+
+
+def test_encode_cli_npy_and_png_folder_without_tensorflow(image_bigan, tmp_path):
+    from PIL import Image
+
+    model, directory = image_bigan
+    pixels = np.random.default_rng(0).integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
+    folder = tmp_path / "pngs"
+    folder.mkdir()
+    for i, p in enumerate(pixels):
+        Image.fromarray(p).save(folder / f"{i:03d}.png")
+    x = (pixels[..., None].astype(np.float32) / 127.5 - 1.0)
+    np.save(tmp_path / "x.npy", x)
+    want = model.encode(x).numpy()
+    for source in (tmp_path / "x.npy", folder):
+        result = run_cli("encode", [directory, f"--input={source}", f"--out={tmp_path / 'codes.npy'}",
+                                    "--batch_size=2"], tmp_path)
+        assert result.returncode == 0, result.stderr
+        np.testing.assert_allclose(np.load(tmp_path / "codes.npy"), want, atol=ATOL)
+
+
+def test_sample_cli_equals_the_in_process_generator_without_tensorflow(exported, tmp_path):
+    model, directory, meta, _ = exported["bigan"]  # a uniform prior
+    result = run_cli("sample", [directory, "--num=9", "--seed=4", f"--out={tmp_path / 'x.npy'}"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    z = sample_cli.draw_prior(meta["prior"], 9, model.latent_dim, 4)
+    np.testing.assert_allclose(np.load(tmp_path / "x.npy"), model.generate(z).numpy(), atol=ATOL)
+
+
+def test_truncation_draws_inside_the_bound():
+    prior = dict(name="normal", loc=0.0, scale=1.0)
+    z = sample_cli.draw_prior(prior, 2000, 8, seed=0, truncation=0.5)
+    assert np.abs(z).max() <= 0.5 and z.std() == pytest.approx(0.28, abs=0.02)  # sd of N(0,1) cut at 0.5: 0.284
+    with pytest.raises(sample_cli.ExportError, match="applies to a normal prior; this export's prior is 'sphere'"):
+        sample_cli.draw_prior(dict(name="sphere", radius=1.0), 4, 8, seed=0, truncation=1.0)
+
+
+def _error(capsys, module, args):
+    assert module.main([str(a) for a in args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ")
+    return err[0]
+
+
+def test_encode_cli_refuses_bad_input_with_one_sentence(exported, image_bigan, tmp_path, capsys):
+    _, directory, _, _ = exported["bigan"]
+    good = _x("ring", 4)
+    cases = {
+        "wrong_shape.npy": (np.zeros((4, 3), np.float32), r"has shape \(4, 3\); this export encodes \[N, 2\]"),
+        "one.npy": (good[0], r"one example of shape \(2,\); add the batch axis"),
+        "ints.npy": (np.zeros((4, 2), np.int64), "holds int64 values; the encoder takes floats"),
+        "nan.npy": (np.full((4, 2), np.nan, np.float32), "NaN or infinite"),
+    }
+    for name, (array, message) in cases.items():
+        np.save(tmp_path / name, array)
+        assert message and __import__("re").search(message, _error(capsys, encode_cli, [directory, f"--input={tmp_path / name}"]))
+    _, image_dir = image_bigan
+    np.save(tmp_path / "range.npy", np.full((2, 28, 28, 1), 255.0, np.float32))
+    assert "values in [255, 255]; this export's data are in [-1, 1]" in _error(
+        capsys, encode_cli, [image_dir, f"--input={tmp_path / 'range.npy'}"])
+    gan_dir = exported["gan"][1]
+    assert "holds a 'gan' model, which has no encoder" in _error(capsys, encode_cli, [gan_dir, f"--input={tmp_path / 'one.npy'}"])
+    assert "must be an existing .npy file or a folder" in _error(capsys, encode_cli, [directory, "--input=nope.txt"])
+    assert not (tmp_path / "codes.npy").exists()
+
+
+def test_a_tampered_artifact_is_refused(exported, tmp_path, capsys):
+    _, directory, _, _ = exported["bigan"]
+    copy = tmp_path / "export"
+    shutil.copytree(directory, copy)
+    for name in ("encoder.onnx", "generator.onnx"):
+        data = bytearray((copy / name).read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (copy / name).write_bytes(bytes(data))
+    np.save(tmp_path / "x.npy", _x("ring", 4))
+    assert "encoder.onnx does not match the SHA-256" in _error(capsys, encode_cli, [copy, f"--input={tmp_path / 'x.npy'}"])
+    assert "generator.onnx does not match the SHA-256" in _error(capsys, sample_cli, [copy, f"--out={tmp_path / 'x2.npy'}"])
+    os.remove(copy / "encoder.onnx")
+    assert "has no encoder.onnx" in _error(capsys, encode_cli, [copy, f"--input={tmp_path / 'x.npy'}"])
