@@ -1,0 +1,129 @@
+"""Serving speed of the exported artifacts: onnxruntime vs the SavedModel in process vs model.predict.
+
+    python -m benchmarks.serving [--calls=200] [--seconds=2]
+
+Models: the MNIST DCGAN generator of configs/nsgan_mnist.py (sampling at batch 1, 64 and 1024) and
+the DCGAN encoder of configs/age_mnist.py (encoding at batch 64), exported by the real export path
+(`export.lib.export`) from freshly built networks (speed does not depend on the weights). Each cell
+runs 5 warm-up calls, then up to --calls timed calls (at least 20, at most --seconds seconds); it
+reports the median and p99 latency and the throughput (examples per second at the median).
+onnxruntime runs with its default CPU settings; the SavedModel is called through its signature;
+`predict` is Keras's `model.predict(z, batch_size=batch)` on the generator (`model.encoder.predict`
+on the encoder network). Targets (issue 7): onnxruntime batch-1 sampling under 1 ms median, and at
+least 2x faster than the SavedModel at batch 1. Writes benchmarks/results/serving.md and the README
+section between the SERVING markers.
+"""
+import os
+import statistics
+import tempfile
+import time
+
+from absl import app, flags
+
+from benchmarks import results
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+flags.DEFINE_integer("calls", 200, "Timed calls per cell (at most).")
+flags.DEFINE_float("seconds", 2.0, "Time budget per cell.")
+FLAGS = flags.FLAGS
+OUT = "benchmarks/results/serving.md"
+SAMPLE_BATCHES = (1, 64, 1024)
+ENCODE_BATCH = 64
+
+
+def timed(fn):
+    """(median ms, p99 ms) of fn() over the cell's calls, after 5 warm-up calls."""
+    for _ in range(5):
+        fn()
+    times, start = [], time.perf_counter()
+    while len(times) < FLAGS.calls and (len(times) < 20 or time.perf_counter() - start < FLAGS.seconds):
+        t = time.perf_counter()
+        fn()
+        times.append(1e3 * (time.perf_counter() - t))
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))], len(times)
+
+
+def exported(config_name, directory):
+    import configs
+    from export import lib as export_lib
+    from train import build
+    from train import lib as train_lib
+
+    config = configs.load(config_name)
+    model = build.model(config)
+    info = dict(data=train_lib.data_info(config.data.name), model=config.model, objective=config.get("objective"),
+                config=config.name, steps=0, metrics={})
+    export_lib.export(model, directory, info)
+    return model
+
+
+def backends(model, directory, task):
+    """{backend name: function of one numpy input} for `task` ("sample" or "encode")."""
+    import onnxruntime as ort
+    import tensorflow as tf
+
+    onnx_name, input_name, output = ("generator.onnx", "z", "x") if task == "sample" else ("encoder.onnx", "x", "z")
+    session = ort.InferenceSession(os.path.join(directory, onnx_name), providers=["CPUExecutionProvider"])
+    signature = tf.saved_model.load(os.path.join(directory, "saved_model")).signatures[task]
+    net = model.generator if task == "sample" else model.encoder
+    return {
+        "onnxruntime": lambda v: session.run([output], {input_name: v})[0],
+        "SavedModel": lambda v: signature(**{input_name: tf.constant(v)})[output].numpy(),
+        "model.predict": lambda v: net.predict(v, batch_size=len(v), verbose=0),
+    }
+
+
+def measure():
+    import numpy as np
+
+    rows = []
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        for config_name, task, batches in (("nsgan_mnist", "sample", SAMPLE_BATCHES),
+                                           ("age_mnist", "encode", (ENCODE_BATCH,))):
+            directory = os.path.join(tmp, config_name)
+            model = exported(config_name, directory)
+            fns = backends(model, directory, task)
+            for batch in batches:
+                shape = (batch, model.latent_dim) if task == "sample" else (batch, *model.data_shape)
+                v = rng.uniform(-1, 1, size=shape).astype(np.float32)
+                for backend, fn in fns.items():
+                    median, p99, n = timed(lambda: fn(v))
+                    rows.append(dict(task=task, config=config_name, batch=batch, backend=backend, median=median,
+                                     p99=p99, calls=n, throughput=batch / (median / 1e3)))
+                    print(rows[-1], flush=True)
+    return rows
+
+
+def table(rows):
+    lines = ["| task | batch | backend | median (ms) | p99 (ms) | throughput (examples/s) | vs onnxruntime |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ort_row = next(o for o in rows if o["task"] == r["task"] and o["batch"] == r["batch"] and o["backend"] == "onnxruntime")
+        lines.append(f"| {r['task']} ({r['config']}) | {r['batch']} | {r['backend']} | {r['median']:.3f} | "
+                     f"{r['p99']:.3f} | {r['throughput']:,.0f} | {r['median'] / ort_row['median']:.1f}x |")
+    one = {r["backend"]: r["median"] for r in rows if r["task"] == "sample" and r["batch"] == 1}
+    lines += ["", f"Targets: onnxruntime batch-1 sampling median {one['onnxruntime']:.3f} ms (target < 1 ms: "
+              f"{'met' if one['onnxruntime'] < 1 else 'NOT met'}); SavedModel / onnxruntime at batch 1 = "
+              f"{one['SavedModel'] / one['onnxruntime']:.1f}x (target >= 2x: "
+              f"{'met' if one['SavedModel'] >= 2 * one['onnxruntime'] else 'NOT met'})."]
+    return "\n".join(lines)
+
+
+def main(argv):
+    import onnxruntime
+    import tensorflow as tf
+
+    text = table(measure())
+    header = (f"Measured by `python -m benchmarks.serving` on {os.cpu_count()} CPU cores (TensorFlow "
+              f"{tf.__version__}, onnxruntime {onnxruntime.__version__}).\n\n")
+    print(header + text)
+    with open(OUT, "w") as f:
+        f.write("# Serving speed\n\n" + header + text + "\n")
+    results.replace_readme_section(header + text, marker="SERVING")
+
+
+if __name__ == "__main__":
+    app.run(main)
