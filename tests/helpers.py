@@ -83,3 +83,23 @@ def encoder_data(kind, batch_size=64, data_seed=5):
 def fit_encoder_model(model, kind, steps, batch_size=64):
     return model.fit(encoder_data(kind, batch_size), steps_per_epoch=steps, epochs=1, verbose=0,
                      shuffle=False).history
+
+
+# model families of the parity matrix: name -> builder of (model, data of global batches)
+PARITY = {
+    "non_saturating": dict(objective="non_saturating"),
+    "least_squares": dict(objective="least_squares"),
+    "wgan_gp": dict(objective="wasserstein", n_critic=5, gp_weight=10.0),
+    "f_gan_kl": dict(objective="f_gan", divergence="kl"),
+    "lens": dict(objective="non_saturating", lens_k=10),
+}
+ENCODER_KINDS = ("bigan", "ali", "age", "avb", "avb_ac", "vae")
+
+
+def parity_model(family, strategy, optimizer):
+    """(model, make_data) of a parity-matrix family: a GAN recipe of PARITY or an encoder model kind,
+    built in `strategy`'s scope; make_data() gives its dataset of global batches of 64."""
+    if family in ENCODER_KINDS:
+        return encoder_model(family, strategy, optimizer), lambda: encoder_data(family, 64)
+    model = toy_gan(strategy, optimizer=optimizer, **PARITY[family])
+    return model, lambda: data.load("ring", 64, seed=5, group=model.n_critic)

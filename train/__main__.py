@@ -1,5 +1,5 @@
 """python -m train --config=configs/NAME.py --workdir=DIR [--config.KEY=VALUE ...]
-                   [--strategy=default|mirrored] [--cpu_replicas=N]
+                   [--strategy=default|mirrored|multi_worker] [--cpu_replicas=N]
 
 With no flags it trains the embedded default (configs/nsgan_toy.py: a non-saturating GAN on the
 8-gaussian ring, no download) into a fresh directory under ./runs and says where.
@@ -19,7 +19,8 @@ import configs
 _parse_flags = cli.parse_flags_or_exit(lambda: config_flags.DEFINE_config_file(
     "config", configs.DEFAULT, "Experiment config file (configs/*.py).", lock_config=True))
 flags.DEFINE_string("workdir", None, "Run directory; default: a new one under ./runs.")
-flags.DEFINE_enum("strategy", "default", ["default", "mirrored"], "tf.distribute strategy.")
+flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker"],
+                  "tf.distribute strategy (multi_worker: configured by TF_CONFIG; README, 'Distributed training').")
 flags.DEFINE_integer("cpu_replicas", 0, "Split the CPU into this many logical devices (for mirrored "
                      "training and its tests on a CPU-only machine).", lower_bound=0)
 FLAGS = flags.FLAGS
@@ -32,6 +33,9 @@ def main(argv):
         raise UserError(f"unexpected arguments {' '.join(argv[1:])}; flags look like --name=value")
     config = FLAGS.config
     workdir = FLAGS.workdir
+    if workdir is None and FLAGS.strategy == "multi_worker":
+        from zoo.errors import UserError
+        raise UserError("--strategy=multi_worker needs --workdir (the same directory on every worker)")
     if workdir is None:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         workdir = os.path.join("runs", f"{config.name}-{stamp}")
@@ -47,6 +51,9 @@ def main(argv):
     except NonFiniteLoss as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(3)
+    if not metrics:  # a multi-worker run's non-chief worker: the chief reports
+        print(f"Done: worker {strategies.worker()[:2]} of {workdir}")
+        return
     print(f"Done: {workdir} (metrics {metrics}); sample with: "
           f"python -m export.sample {os.path.join(workdir, 'export')} --num=64 --seed=0 --out=grid.png")
 

@@ -99,13 +99,23 @@ def export_run(model, config, workdir, metrics, formats=None):
 
 
 def run(config, workdir, strategy, verbose=1):
-    """Trains (or resumes) `config` in `workdir` under `strategy`; evaluates and exports at the end."""
+    """Trains (or resumes) `config` in `workdir` under `strategy`; evaluates and exports at the end.
+
+    In a multi-worker run every worker calls this with the same arguments: the chief writes
+    `workdir` (checkpoints, backup, logs, samples, metrics, export); the other workers save their
+    checkpoints and backups under WORKDIR/workers/ (train.strategy.worker_dir) and return no metrics.
+    """
+    from train import strategy as strategies
+
     build.validate(config, strategy.num_replicas_in_sync)
+    chief = strategies.worker_dir(workdir, strategy) == workdir
+    workdir = strategies.worker_dir(workdir, strategy)
     check_workdir_config(config, workdir, write=False)
     keras.utils.set_random_seed(config.seed)
     spe = config.log_every
     start = resume_step(workdir, spe)
-    ds = build.dataset(config, start_step=start)  # fails on missing data before DIR is touched
+    build.dataset(config, start_step=start)  # fails on missing data before DIR is touched
+    ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
     with strategy.scope():
         model = build.model(config, strategy.num_replicas_in_sync)  # bad nets fail before it too
     check_workdir_config(config, workdir, write=True)
@@ -114,19 +124,21 @@ def run(config, workdir, strategy, verbose=1):
         keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup"), save_freq="epoch",
                                          delete_checkpoint=False),
         callbacks.Checkpoints(os.path.join(workdir, "checkpoints")),
-        keras.callbacks.TensorBoard(os.path.join(workdir, "logs"), update_freq="epoch",
-                                    write_graph=False),
-        callbacks.Samples(os.path.join(workdir, "samples"), os.path.join(workdir, "logs"),
-                          config.data.name, config.seed),
     ]
+    if chief:
+        cbs += [keras.callbacks.TensorBoard(os.path.join(workdir, "logs"), update_freq="epoch", write_graph=False),
+                callbacks.Samples(os.path.join(workdir, "samples"), os.path.join(workdir, "logs"),
+                                  config.data.name, config.seed)]
     every = config.eval.get("every", 0)
-    if every:
+    if every and chief:
         n = config.eval.get("every_samples", 0) or None
         cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config, n), every, os.path.join(workdir, "logs")))
     if start:
         print(f"Resuming {workdir} at step {start} of {config.steps}")
     history = model.fit(ds, epochs=config.steps // spe, steps_per_epoch=spe, callbacks=cbs,
                         verbose=verbose, shuffle=False)
+    if not chief:
+        return model, {}
     losses = {k: float(v[-1]) for k, v in history.history.items()}
     metrics = write_metrics(model, config, workdir, losses)
     export_run(model, config, workdir, metrics)

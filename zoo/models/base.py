@@ -30,6 +30,20 @@ def draw_prior(prior, shape, seed):
     raise ValueError(f"unknown prior {prior!r}; choose one of: {', '.join(PRIORS)}")
 
 
+def multi_worker_logs(logs):
+    """Workaround of keras-team/keras#20585 / tensorflow/tensorflow#72388 (Keras 3.15, TF 2.21): in
+    multi-worker mode Keras reduces train_step's logs with `strategy.reduce(MEAN, v, axis=0)`, which
+    rejects scalars ("Invalid reduction dimension 0"). Each log gets a leading axis of length 1, so
+    that reduction is the mean over replicas, the value 1 device and mirrored replicas log (tested
+    against a 1-device run; tests/test_multi_worker.py also checks that Keras still needs this).
+    Same predicate as Keras's own `_collective_all_reduce_multi_worker`; a no-op everywhere else."""
+    strategy = tf.distribute.get_strategy()
+    if not (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+            and strategy.extended._in_multi_worker_mode()):
+        return logs
+    return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+
+
 class ZooModel(keras.Model):
     OPTIMIZERS = ()
 
@@ -79,7 +93,7 @@ class ZooModel(keras.Model):
             self.trackers[name].update_state(value)
 
     def _logs(self):
-        return {m.name: m.result() for m in self.metrics}
+        return multi_worker_logs({m.name: m.result() for m in self.metrics})
 
     # --- training helpers --------------------------------------------------------------------
     @staticmethod
