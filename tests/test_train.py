@@ -184,7 +184,7 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monk
 
     workdir = str(tmp_path / "run")
     lib.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
-    backup = os.path.join(workdir, "backup", "latest.weights.h5")
+    backup = os.path.join(workdir, "backup", "epoch-00000002", "model.weights.h5")
     good = open(backup, "rb").read()
     ckpts = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
 

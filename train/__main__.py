@@ -1,5 +1,5 @@
 """python -m train --config=configs/NAME.py --workdir=DIR [--config.KEY=VALUE ...]
-                   [--strategy=default|mirrored|multi_worker] [--cpu_replicas=N]
+                   [--strategy=default|mirrored|multi_worker] [--cpu_replicas=N] [--deterministic]
 
 With no flags it trains the embedded default (configs/nsgan_toy.py: a non-saturating GAN on the
 8-gaussian ring, no download) into a fresh directory under ./runs and says where.
@@ -21,6 +21,9 @@ _parse_flags = cli.parse_flags_or_exit(lambda: config_flags.DEFINE_config_file(
 flags.DEFINE_string("workdir", None, "Run directory; default: a new one under ./runs.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker"],
                   "tf.distribute strategy (multi_worker: configured by TF_CONFIG; README, 'Distributed training').")
+flags.DEFINE_bool("deterministic", False, "TensorFlow op determinism: two runs with the same seed give "
+                  "identical weights (on CPU; some GPU ops are slower or unavailable). Also on with "
+                  "the environment variable TF_DETERMINISTIC_OPS=1.")
 flags.DEFINE_integer("cpu_replicas", 0, "Split the CPU into this many logical devices (for mirrored "
                      "training and its tests on a CPU-only machine).", lower_bound=0)
 FLAGS = flags.FLAGS
@@ -42,6 +45,9 @@ def main(argv):
         print(f"Training {config.name} into {workdir}")
     from train import strategy as strategies
     strategies.split_cpu(FLAGS.cpu_replicas)
+    if FLAGS.deterministic:
+        import tensorflow as tf
+        tf.config.experimental.enable_op_determinism()
     strategy = strategies.make(FLAGS.strategy, FLAGS.cpu_replicas)
 
     from train import lib

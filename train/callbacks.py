@@ -1,7 +1,9 @@
-"""Training callbacks: sample pictures, atomic checkpoints, and a stop on non-finite losses."""
+"""Training callbacks: sample pictures, atomic checkpoints and backups, a stop on non-finite losses."""
 import glob
+import json
 import math
 import os
+import shutil
 
 import keras
 import numpy as np
@@ -54,6 +56,73 @@ class Checkpoints(keras.callbacks.Callback):
         os.replace(tmp, path)
         for old in list_checkpoints(self.directory)[:-self.keep]:
             os.remove(old)
+
+
+class AtomicBackup(keras.callbacks.BackupAndRestore):
+    """Keras's BackupAndRestore (resume state every epoch) with every save atomic.
+
+    Keras writes latest.weights.h5 in place, then training_metadata.json: a kill during the first
+    leaves a corrupt backup that the next run cannot load, and a kill between the two leaves weights
+    one epoch ahead of the epoch count (the resumed run would train that epoch twice). Here each
+    save writes DIR/epoch-N/ (weights and metadata) under a temporary name, renames it into place,
+    and only then replaces DIR/training_metadata.json (the pointer: {"epoch": N, "dir": "epoch-N"})
+    by a rename, and deletes the older epoch-N directories. A kill at any point leaves the pointer on
+    a complete backup.
+    """
+
+    def __init__(self, backup_dir):
+        super().__init__(backup_dir, save_freq="epoch", delete_checkpoint=False)
+
+    def _save_model(self):
+        epoch = self._current_epoch
+        name = f"epoch-{epoch:08d}"
+        final = os.path.join(self.backup_dir, name)
+        tmp = f"{final}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(tmp)
+        self.model.save_weights(os.path.join(tmp, "model.weights.h5"))
+        shutil.rmtree(final, ignore_errors=True)  # left by a run killed after this rename, before the pointer's
+        os.replace(tmp, final)
+        pointer = dict(epoch=epoch, batch=0, dir=name)
+        _write_json_atomically(self._training_metadata_path, pointer)
+        for old in glob.glob(os.path.join(self.backup_dir, "epoch-*")):
+            if os.path.basename(old) != name:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _load_model(self):
+        pointer = read_backup(self.backup_dir)
+        if pointer is None:
+            return
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        self.model.load_weights(pointer["weights"])
+        self.model._initial_epoch = pointer["epoch"]  # how Keras's own BackupAndRestore resumes fit
+
+
+def read_backup(directory):
+    """The backup pointer of `directory` with the weights' path ({"epoch", "weights"}), or None.
+
+    Reads Keras's own layout too (latest.weights.h5 beside the metadata), which runs written before
+    AtomicBackup have."""
+    path = os.path.join(directory, "training_metadata.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        pointer = json.load(f)
+    if "dir" in pointer:
+        weights = os.path.join(directory, pointer["dir"], "model.weights.h5")
+    else:
+        weights = os.path.join(directory, "latest.weights.h5")
+    return dict(epoch=int(pointer["epoch"]), weights=weights)
+
+
+def _write_json_atomically(path, obj):
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "w") as f:
+        json.dump(obj, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 def list_checkpoints(directory):

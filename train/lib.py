@@ -1,7 +1,7 @@
 """The trainer: config -> strategy -> model.fit -> evaluate -> export.
 
 Workdir layout (the contract in DESIGN.md): checkpoints/ (ckpt-STEP.keras, whole models),
-backup/ (BackupAndRestore resume state), logs/ (TensorBoard), samples/ (PNG per epoch),
+backup/ (resume state, callbacks.AtomicBackup), logs/ (TensorBoard), samples/ (PNG per epoch),
 config.json, metrics.json, export/.
 """
 import json
@@ -42,16 +42,9 @@ def check_workdir_config(config, workdir, write):
 
 
 def resume_step(workdir, steps_per_epoch):
-    """The step BackupAndRestore will resume from (0 for a new run).
-
-    Mirrors the callback's own rule: a `.bkp` copy (left by a save that was interrupted) wins.
-    """
-    path = os.path.join(workdir, "backup", "training_metadata.json")
-    for candidate in (f"{path}.bkp", path):
-        if os.path.exists(candidate):
-            with open(candidate) as f:
-                return json.load(f)["epoch"] * steps_per_epoch
-    return 0
+    """The step the backup resumes from (0 for a new run): callbacks.AtomicBackup's epoch count."""
+    pointer = callbacks.read_backup(os.path.join(workdir, "backup"))
+    return 0 if pointer is None else pointer["epoch"] * steps_per_epoch
 
 
 def data_info(name):
@@ -121,8 +114,7 @@ def run(config, workdir, strategy, verbose=1):
     check_workdir_config(config, workdir, write=True)
     cbs = [
         callbacks.StopOnNonFinite(),
-        keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup"), save_freq="epoch",
-                                         delete_checkpoint=False),
+        callbacks.AtomicBackup(os.path.join(workdir, "backup")),
         callbacks.Checkpoints(os.path.join(workdir, "checkpoints")),
     ]
     if chief:
