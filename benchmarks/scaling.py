@@ -1,0 +1,106 @@
+"""Generator updates per second of the MNIST DCGAN (configs/nsgan_mnist.py, global batch 64) on 1,
+2 and 4 logical CPU replicas (MirroredStrategy) and on 2 local worker processes
+(MultiWorkerMirroredStrategy over 127.0.0.1).
+
+    python -m benchmarks.scaling [--steps=60] [--warmup=10]
+
+Each setting runs in fresh processes (the logical-device split must precede TensorFlow's start, and
+a process holds one strategy): build the model in the strategy's scope, feed it as the trainer does
+(train.strategy.distribute), run `fit` for --warmup steps, then time --steps steps; one step per
+Keras call everywhere (replicated runs must: train.build.steps_per_execution), so the rows differ
+only in the distribution. On one CPU the
+replicas share the same 2 cores, so the table measures the distribution overhead, not a speed-up.
+Writes benchmarks/results/scaling.md and the README section between the SCALING markers.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+from absl import app, flags
+
+flags.DEFINE_integer("steps", 60, "Timed generator updates per setting.")
+flags.DEFINE_integer("warmup", 10, "Untimed updates first (tracing, pipeline start).")
+flags.DEFINE_integer("replicas", 0, "Internal: run one measurement with this many logical CPU replicas.")
+flags.DEFINE_string("strategy", "", "Internal: default, mirrored or multi_worker.")
+FLAGS = flags.FLAGS
+OUT = "benchmarks/results/scaling.md"
+CONFIG = "nsgan_mnist"
+
+
+def measure_here():
+    """One measurement in this process; prints a JSON line with the updates per second."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import configs
+    from train import build
+    from train import strategy as strategies
+
+    strategies.split_cpu(FLAGS.replicas)
+    strategy = strategies.make(FLAGS.strategy, FLAGS.replicas)
+    config = configs.load(CONFIG, {"steps_per_execution": 1})  # replicas force 1: compare like with like
+    with strategy.scope():
+        model = build.model(config, strategy.num_replicas_in_sync)
+    ds = strategies.distribute(strategy, lambda: build.dataset(config), config.data.batch_size)
+    model.fit(ds, steps_per_epoch=FLAGS.warmup, epochs=1, verbose=0, shuffle=False)
+    start = time.perf_counter()
+    model.fit(ds, steps_per_epoch=FLAGS.steps, epochs=1, verbose=0, shuffle=False)
+    seconds = time.perf_counter() - start
+    print(json.dumps(dict(replicas=strategy.num_replicas_in_sync, updates_per_second=FLAGS.steps / seconds)))
+
+
+def _free_ports(n):
+    sockets = [socket.socket() for _ in range(n)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def _run(args, workers=1):
+    base = [sys.executable, "-m", "benchmarks.scaling", f"--steps={FLAGS.steps}", f"--warmup={FLAGS.warmup}", *args]
+    pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if workers == 1:
+        procs = [subprocess.Popen(base, **pipes)]
+    else:
+        cluster = {"worker": [f"127.0.0.1:{p}" for p in _free_ports(workers)]}
+        procs = [subprocess.Popen(base, **pipes, env=dict(
+            os.environ, TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})))
+            for i in range(workers)]
+    outs = [p.communicate() for p in procs]
+    for p, (_, err) in zip(procs, outs):
+        if p.returncode:
+            last = [line for line in err.splitlines() if line.strip()][-1:]
+            raise SystemExit(f"error: the measurement {' '.join(args)} failed: {' '.join(last)}")
+    return json.loads(outs[0][0].strip().splitlines()[-1])["updates_per_second"]
+
+
+def main(argv):
+    if FLAGS.strategy:
+        return measure_here()
+    settings = [("1 device", ["--strategy=default"], 1),
+                ("2 logical CPU replicas (mirrored)", ["--strategy=mirrored", "--replicas=2"], 1),
+                ("4 logical CPU replicas (mirrored)", ["--strategy=mirrored", "--replicas=4"], 1),
+                ("2 worker processes on 127.0.0.1 (multi_worker)", ["--strategy=multi_worker"], 2)]
+    rows = []
+    for name, args, workers in settings:
+        rows.append((name, _run(args, workers)))
+        print(name, f"{rows[-1][1]:.2f} updates/s", flush=True)
+    one = rows[0][1]
+    lines = [f"`python -m benchmarks.scaling`: {CONFIG} (DCGAN, global batch 64), {FLAGS.steps} timed generator "
+             f"updates after {FLAGS.warmup} warm-up, on {os.cpu_count()} CPU cores.", "",
+             "| setting | generator updates / s | vs 1 device |", "|---|---|---|"]
+    lines += [f"| {name} | {ups:.2f} | {ups / one:.2f}x |" for name, ups in rows]
+    text = "\n".join(lines)
+    print(text)
+    with open(OUT, "w") as f:
+        f.write("# Scaling\n\n" + text + "\n")
+    from benchmarks import results
+    results.replace_readme_section(text, marker="SCALING")
+
+
+if __name__ == "__main__":
+    app.run(main)
