@@ -1,13 +1,16 @@
-"""Generator updates per second through `fit` vs a bare tf.function loop of the same step.
+"""Training speed of every model family: updates per second through `fit` and a bare tf.function
+loop of the same step, the step's FLOPs, and the achieved FLOP/s against the machine's matmul peak.
 
-    python -m benchmarks.throughput [--configs=nsgan_toy,nsgan_mnist] [--seconds=20] [--repeats=3]
-                                    [--steps_per_execution=N]
+    python -m benchmarks.throughput [--configs=nsgan_toy,nsgan_mnist,...] [--seconds=20] [--repeats=3]
+                                    [--steps_per_execution=N] [--jit_compile]
 
 Both paths run the model's own `train_step` on the same data pipeline, in blocks of the config's
 steps_per_execution inside one tf.function (what Keras does). The bare loop has no callbacks, no
 progress bar and no per-block metric read-back; the ratio fit / bare is what Keras costs. Each
 path is warmed up (traced) first, then timed `--repeats` times alternately; the table reports the
-median. Prints a Markdown table.
+median. FLOPs per step: the convolutions and matmuls (forward and gradients) of the traced graph of
+one train_step, from their static shapes (`step_flops`). Peak: the best of 3 timed runs of 20 float32 2048x2048 matmuls in one tf.function,
+measured in the same run (2 n^3 FLOPs each). Prints a Markdown table.
 """
 import os
 import statistics
@@ -17,31 +20,95 @@ from absl import app, flags
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-flags.DEFINE_list("configs", ["nsgan_toy", "nsgan_mnist"], "Configs to measure.")
+FAMILIES = ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "tempered_mnist", "bigan_mnist", "age_mnist",
+            "vae_mnist", "avb_mnist", "vae_toy"]
+flags.DEFINE_list("configs", FAMILIES, "Configs to measure (NAME or NAME:ARG).")
+flags.DEFINE_bool("jit_compile", False, "XLA-compile the steps (config.jit_compile).")
+flags.DEFINE_string("out", "", "Also write the table here and into README.md's THROUGHPUT section "
+                    "(benchmarks/results/throughput_families.md for the default run).")
 flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
 flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
 flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
 FLAGS = flags.FLAGS
 
 
-def measure(name):
-    import importlib
+def matmul_peak(n=2048, reps=20):
+    """The machine's float32 matmul FLOP/s: best of 3 timed blocks of `reps` n x n products."""
+    import tensorflow as tf
 
+    a = tf.random.normal([n, n])
+
+    @tf.function
+    def block():
+        x = a
+        for _ in range(reps):
+            x = tf.linalg.matmul(x, a) * (1.0 / n)
+        return tf.reduce_sum(x)
+
+    block().numpy()
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        block().numpy()
+        best = min(best, time.perf_counter() - start)
+    return 2.0 * n ** 3 * reps / best
+
+
+def _dims(tensor, batch):
+    """Static shape of `tensor` with an unknown (batch) dimension read as `batch`."""
+    return [batch if d is None else d for d in tensor.shape.as_list()]
+
+
+def _op_flops(op, batch):
+    """2 x multiply-adds of a convolution or matmul op (forward or gradient), from static shapes."""
+    if op.type in ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"):
+        if op.type == "Conv2D":
+            out, kernel = _dims(op.outputs[0], batch), _dims(op.inputs[1], batch)
+        elif op.type == "Conv2DBackpropInput":  # (input_sizes, filter, out_backprop)
+            out, kernel = _dims(op.inputs[2], batch), _dims(op.inputs[1], batch)
+        else:  # (input, filter_sizes, out_backprop) -> the kernel's gradient
+            out, kernel = _dims(op.inputs[2], batch), _dims(op.outputs[0], batch)
+        b, h, w, c_out = out
+        kh, kw, c_in, _ = kernel
+        return 2 * b * h * w * c_out * kh * kw * c_in
+    if op.type == "MatMul":
+        a = _dims(op.inputs[0], batch)
+        m, n = _dims(op.outputs[0], batch)
+        k = a[0] if op.get_attr("transpose_a") else a[1]
+        return 2 * m * n * k
+    return 0
+
+
+def step_flops(model, it, batch):
+    """FLOPs of one train_step: convolutions and matmuls (forward and gradients) of its traced graph,
+    counted from static shapes (unknown batch dimensions read as the global batch). TensorFlow's own
+    profiler counts only some of these op types here (measured: it reported Conv2DBackpropInput
+    alone for the MNIST DCGAN), so the count is ours. Elementwise ops are left out (a few %)."""
+    import tensorflow as tf
+
+    graph = tf.function(lambda: model.train_step(next(it))).get_concrete_function().graph
+    return sum(_op_flops(op, batch) for op in graph.get_operations())
+
+
+def measure(name):
     import keras
     import tensorflow as tf
 
+    import configs
     from train import build
 
     keras.backend.clear_session()
-    config = importlib.import_module(f"configs.{name}").get_config()
+    config = configs.load(name)
     if FLAGS.steps_per_execution:
         config.steps_per_execution = FLAGS.steps_per_execution
+    config.jit_compile = FLAGS.jit_compile or config.jit_compile
     model = build.model(config)
     block = model.steps_per_execution
     ds = build.dataset(config)
     it = iter(ds)
+    flops = step_flops(model, it, config.data.batch_size)
 
-    @tf.function
+    @tf.function(jit_compile=config.jit_compile)
     def bare_block():
         for _ in tf.range(block):
             model.train_step(next(it))
@@ -50,7 +117,7 @@ def measure(name):
         start = time.perf_counter()
         for _ in range(blocks):
             bare_block()
-        model.g_optimizer.iterations.numpy()  # wait for the device
+        model.optimizer.iterations.numpy()  # wait for the device
         return time.perf_counter() - start
 
     def run_fit(blocks):
@@ -70,19 +137,38 @@ def measure(name):
     steps = blocks * block
     fit_rate = steps / statistics.median(fit_t)
     bare_rate = steps / statistics.median(bare_t)
-    return dict(config=name, batch=config.data.batch_size, n_critic=config.n_critic, block=block,
+    n_critic = config.get("n_critic", 1)
+    return dict(config=name, model=config.model, batch=config.data.batch_size, n_critic=n_critic, block=block,
                 steps=steps, fit=fit_rate, bare=bare_rate, ratio=fit_rate / bare_rate,
-                images=fit_rate * config.data.batch_size * config.n_critic)
+                examples=fit_rate * config.data.batch_size * n_critic, flops=flops)
 
 
 def main(argv):
-    rows = [measure(name) for name in FLAGS.configs]
-    print("| config | global batch | steps_per_execution | timed steps | fit updates/s | "
-          "bare loop updates/s | fit / bare | real images/s (fit) |")
-    print("|---|---|---|---|---|---|---|---|")
+    peak = matmul_peak()
+    print(f"matmul peak: {peak / 1e9:.1f} GFLOP/s", flush=True)
+    rows = []
+    for name in FLAGS.configs:
+        rows.append(measure(name))
+        print(rows[-1], flush=True)
+    lines = [f"`python -m benchmarks.throughput --seconds={FLAGS.seconds:g} --repeats={FLAGS.repeats}` on "
+             f"{os.cpu_count()} CPU cores; matmul peak measured in the same run: {peak / 1e9:.1f} GFLOP/s "
+             "(float32, 2048x2048). FLOPs: convolutions and matmuls of one train_step, forward and "
+             "gradients; real examples/s counts every critic sub-batch.", "",
+             "| config | model | global batch | steps_per_execution | fit updates/s | bare loop updates/s | fit / bare "
+             "| real examples/s (fit) | GFLOP / step | achieved GFLOP/s (fit) | % of matmul peak |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        print(f"| {r['config']} | {r['batch']} | {r['block']} | {r['steps']} | {r['fit']:.1f} | "
-              f"{r['bare']:.1f} | {r['ratio']:.3f} | {r['images']:.0f} |")
+        achieved = r["flops"] * r["fit"]
+        lines.append(f"| {r['config']} | {r['model']} | {r['batch']} | {r['block']} | {r['fit']:.1f} | {r['bare']:.1f} | "
+                     f"{r['ratio']:.3f} | {r['examples']:.0f} | {r['flops'] / 1e9:.3f} | {achieved / 1e9:.1f} | "
+                     f"{100 * achieved / peak:.1f}% |")
+    text = "\n".join(lines)
+    print(text)
+    if FLAGS.out:
+        with open(FLAGS.out, "w") as f:
+            f.write("# Training throughput of every model family\n\n" + text + "\n")
+        from benchmarks import results
+        results.replace_readme_section(text, marker="THROUGHPUT")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,79 @@
+"""Seconds per evaluation metric at the standard sample counts (zoo.metrics.suite).
+
+    python -m benchmarks.eval_speed
+
+Samples: 10,000 images from the MNIST DCGAN generator (configs/nsgan_mnist.py, fresh weights: speed
+does not depend on them) and 2,500 toy points. Each metric is timed twice in one process: "cold"
+(the first call, which also reads the reference split and computes its features, cached for the
+process) and "warm" (what every further evaluation of a run costs, e.g. the FID curve of
+eval.every). Encoder and likelihood metrics use fresh bigan_mnist and vae_mnist models. Targets
+(issue 9): FID + KID + classifier score on 10k samples under 30 s, Parzen under 60 s. Writes
+benchmarks/results/eval_speed.md and the README section between the EVAL_SPEED markers.
+"""
+import os
+import time
+
+from absl import app
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+OUT = "benchmarks/results/eval_speed.md"
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main(argv):
+    import configs
+    from train import build
+    from zoo.data import images
+    from zoo.metrics import encoder, suite
+
+    rows = []
+
+    def both(name, fn):
+        cold, warm = timed(fn), timed(fn)
+        rows.append((name, cold, warm))
+        print(f"{name}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
+
+    gan = build.model(configs.load("nsgan_mnist"))
+    samples = {}
+    both("generate 10k MNIST samples (batches of 1,000)",
+         lambda: samples.update(x=suite.generated(gan, 10_000, seed=1)))
+    both("fid10k_test + kid10k_test + cs10k (classifier features)",
+         lambda: suite.feature_metrics(samples["x"], "mnist"))
+    both("parzen10k (sigma search on 1k validation, 10k x 10k test)",
+         lambda: suite.parzen_metrics(samples["x"], "mnist"))
+    toy = suite.generated(build.model(configs.load("nsgan_toy")), 2_500, seed=1)
+    both("modes2500 / high_quality2500 / reverse_kl2500 (ring)", lambda: suite.toy_metrics(toy, "ring"))
+    bigan = build.model(configs.load("bigan_mnist"))
+    train, train_labels = suite.reference("mnist", "train")
+    test, test_labels = suite.reference("mnist", "test")
+    both("encoder metrics (60k train codes, 10k test: 1-NN, probe, reconstruction)",
+         lambda: encoder.encoder_metrics(bigan, train, train_labels, test, test_labels))
+    vae = build.model(configs.load("vae_mnist"))
+    suite.reference(images.BINARIZED, "test")
+    both("nelbo_test + nll_iwae100_test (VAE, 10k binarised test images)",
+         lambda: suite.likelihood_metrics(vae, images.BINARIZED))
+
+    features = next(r for r in rows if r[0].startswith("fid"))
+    parzen = next(r for r in rows if r[0].startswith("parzen"))
+    lines = [f"`python -m benchmarks.eval_speed` on {os.cpu_count()} CPU cores; cold = first call in a process "
+             "(reads the reference split and its features), warm = every later call.", "",
+             "| metric | cold (s) | warm (s) |", "|---|---|---|"]
+    lines += [f"| {name} | {cold:.1f} | {warm:.1f} |" for name, cold, warm in rows]
+    lines += ["", f"Targets: FID + KID + classifier score on 10k samples {features[1]:.1f} s cold / "
+              f"{features[2]:.1f} s warm (target < 30 s: {'met' if features[1] < 30 else 'NOT met'}); Parzen "
+              f"{parzen[1]:.1f} s cold (target < 60 s: {'met' if parzen[1] < 60 else 'NOT met'})."]
+    text = "\n".join(lines)
+    print(text)
+    with open(OUT, "w") as f:
+        f.write("# Evaluation speed\n\n" + text + "\n")
+    from benchmarks import results
+    results.replace_readme_section(text, marker="EVAL_SPEED")
+
+
+if __name__ == "__main__":
+    app.run(main)
