@@ -15,6 +15,8 @@ import time
 
 from absl import app
 
+from benchmarks.publish import publish
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 OUT = "benchmarks/results/eval_speed.md"
 
@@ -67,12 +69,7 @@ def main(argv):
     lines += ["", f"Targets: FID + KID + classifier score on 10k samples {features[1]:.1f} s cold / "
               f"{features[2]:.1f} s warm (target < 30 s: {'met' if features[1] < 30 else 'NOT met'}); Parzen "
               f"{parzen[1]:.1f} s cold (target < 60 s: {'met' if parzen[1] < 60 else 'NOT met'})."]
-    text = "\n".join(lines)
-    print(text)
-    with open(OUT, "w") as f:
-        f.write("# Evaluation speed\n\n" + text + "\n")
-    from benchmarks import results
-    results.replace_readme_section(text, marker="EVAL_SPEED")
+    publish("\n".join(lines), OUT, "Evaluation speed", "EVAL_SPEED")
 
 
 if __name__ == "__main__":

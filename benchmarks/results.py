@@ -20,6 +20,7 @@ import time
 from absl import app, flags
 
 from benchmarks import budgets
+from benchmarks.publish import replace_readme_section
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -288,19 +289,6 @@ def _encoder_tables(runs, evaluated, trained):
                   "sharp posteriors, so it can fall below nll_mc); nll_mc is the same Monte-Carlo quantity "
                   "for both models. Posterior regions: benchmarks/results/avb_toy.png, vae_toy.png.", ""]
     return lines
-
-
-def replace_readme_section(text, path="README.md", marker="RESULTS"):
-    """Puts `text` between the MARKER markers of the README (if it has them)."""
-    begin, end = f"<!-- {marker}:BEGIN -->", f"<!-- {marker}:END -->"
-    with open(path) as f:
-        readme = f.read()
-    if begin not in readme or end not in readme:
-        return
-    head, rest = readme.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    with open(path, "w") as f:
-        f.write(f"{head}{begin}\n{text}\n{end}{tail}")
 
 
 def main(argv):

@@ -14,12 +14,13 @@ Writes benchmarks/results/scaling.md and the README section between the SCALING 
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 
 from absl import app, flags
+
+from benchmarks.publish import publish
 
 flags.DEFINE_integer("steps", 60, "Timed generator updates per setting.")
 flags.DEFINE_integer("warmup", 10, "Untimed updates first (tracing, pipeline start).")
@@ -50,26 +51,15 @@ def measure_here():
     print(json.dumps(dict(replicas=strategy.num_replicas_in_sync, updates_per_second=FLAGS.steps / seconds)))
 
 
-def _free_ports(n):
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def _run(args, workers=1):
     base = [sys.executable, "-m", "benchmarks.scaling", f"--steps={FLAGS.steps}", f"--warmup={FLAGS.warmup}", *args]
     pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if workers == 1:
         procs = [subprocess.Popen(base, **pipes)]
     else:
-        cluster = {"worker": [f"127.0.0.1:{p}" for p in _free_ports(workers)]}
-        procs = [subprocess.Popen(base, **pipes, env=dict(
-            os.environ, TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})))
-            for i in range(workers)]
+        from train import strategy as strategies
+        procs = [subprocess.Popen(base, **pipes, env=dict(os.environ, TF_CONFIG=tf_config))
+                 for tf_config in strategies.local_cluster(workers)]
     outs = [p.communicate() for p in procs]
     for p, (_, err) in zip(procs, outs):
         if p.returncode:
@@ -94,12 +84,7 @@ def main(argv):
              f"updates after {FLAGS.warmup} warm-up, on {os.cpu_count()} CPU cores.", "",
              "| setting | generator updates / s | vs 1 device |", "|---|---|---|"]
     lines += [f"| {name} | {ups:.2f} | {ups / one:.2f}x |" for name, ups in rows]
-    text = "\n".join(lines)
-    print(text)
-    with open(OUT, "w") as f:
-        f.write("# Scaling\n\n" + text + "\n")
-    from benchmarks import results
-    results.replace_readme_section(text, marker="SCALING")
+    publish("\n".join(lines), OUT, "Scaling", "SCALING")
 
 
 if __name__ == "__main__":

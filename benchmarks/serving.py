@@ -20,7 +20,7 @@ import time
 
 from absl import app, flags
 
-from benchmarks import results
+from benchmarks.publish import publish
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -119,10 +119,7 @@ def main(argv):
     text = table(measure())
     header = (f"Measured by `python -m benchmarks.serving` on {os.cpu_count()} CPU cores (TensorFlow "
               f"{tf.__version__}, onnxruntime {onnxruntime.__version__}).\n\n")
-    print(header + text)
-    with open(OUT, "w") as f:
-        f.write("# Serving speed\n\n" + header + text + "\n")
-    results.replace_readme_section(header + text, marker="SERVING")
+    publish(header + text, OUT, "Serving speed", "SERVING")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import statistics
 from absl import app, flags
 
 from benchmarks import results
+from benchmarks.publish import replace_readme_section
 
 STEPS = 600  # generator updates: 18 runs (WGAN-GP's are 5 critic updates each) in about an hour on 2 cores
 K = 300  # the lens anneals over the first half (the paper: the first 10% of 1M steps)
@@ -46,21 +47,6 @@ def run_config(recipe, lens, seed):
     return configs.load(f"tempered_mnist:{recipe}" if lens else f"{recipe}_mnist", overrides)
 
 
-def _scalars(log_dir):
-    """{tag: [(step, value), ...]} of the TensorBoard event files in `log_dir`, in file order."""
-    import tensorflow as tf
-
-    out = {}
-    if not os.path.isdir(log_dir):
-        return out
-    for name in sorted(os.listdir(log_dir)):
-        for record in tf.data.TFRecordDataset(os.path.join(log_dir, name)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
-    return out
-
-
 def measure(recipe, lens, seed):
     """The run's final fid10k_test, its fid2k_test curve, train time and (lens runs) the lens's
     E||x - L(x)||^2 over the epoch ending at K and at the end."""
@@ -70,12 +56,12 @@ def measure(recipe, lens, seed):
     workdir = os.path.join(FLAGS.runs, name)
     with open(os.path.join(workdir, "metrics.json")) as f:
         written = json.load(f)
-    curve = sorted(dict(_scalars(os.path.join(workdir, "logs", "eval"))[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
+    curve = sorted(dict(lib.read_scalars(os.path.join(workdir, "logs", "eval"))[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
     row = dict(name=name, fid=lib.read_metrics(workdir)["fid10k_test"], curve=curve,
                seconds=results._records("train").get(name, {}).get("seconds"))
     if lens:
         # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / EVERY - 1
-        rec = dict(_scalars(os.path.join(workdir, "logs", "train")).get("epoch_lens_rec", []))
+        rec = dict(lib.read_scalars(os.path.join(workdir, "logs", "train")).get("epoch_lens_rec", []))
         row.update(rec_at_k=rec.get(K // EVERY - 1), rec_end=written["final_losses"]["lens_rec"])
     return row
 
@@ -157,7 +143,7 @@ def main(argv):
         with open(OUT, "w") as f:
             f.write("# Tempered lens on MNIST (`python -m benchmarks.tempered`)\n\n" + text + "\n")
         plot(rows)
-        results.replace_readme_section(text, marker="TEMPERED")
+        replace_readme_section(text, marker="TEMPERED")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import time
 
 from absl import app, flags
 
+from benchmarks.publish import publish
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 FAMILIES = ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "tempered_mnist", "bigan_mnist", "age_mnist",
@@ -163,12 +165,10 @@ def main(argv):
                      f"{r['ratio']:.3f} | {r['examples']:.0f} | {r['flops'] / 1e9:.3f} | {achieved / 1e9:.1f} | "
                      f"{100 * achieved / peak:.1f}% |")
     text = "\n".join(lines)
-    print(text)
     if FLAGS.out:
-        with open(FLAGS.out, "w") as f:
-            f.write("# Training throughput of every model family\n\n" + text + "\n")
-        from benchmarks import results
-        results.replace_readme_section(text, marker="THROUGHPUT")
+        publish(text, FLAGS.out, "Training throughput of every model family", "THROUGHPUT")
+    else:
+        print(text)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ WGAN-GP 1.2e-7, AGE 6.8e-7 (its global batch moments); 40 Adam steps NS, lens an
 WGAN-GP 2.3e-6 (AGE drifts to 3.1e-2 in 40 Adam steps on 2 workers as on 2 replicas: its own
 sensitivity, tests/test_age.py, so it is bounded at one step here).
 """
-import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -20,29 +18,17 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers import ENCODER_KINDS, PARITY, parity_model
+from train import strategy as strategies
 
 JOB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "multi_worker_job.py")
 FAMILIES = list(PARITY) + list(ENCODER_KINDS)
 
 
-def free_ports(n):
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def launch(args, workers=2, timeout=900, cwd=None):
     """Runs `python ARGS` as `workers` processes of one cluster; returns [(returncode, stdout, stderr)]."""
-    cluster = {"worker": [f"127.0.0.1:{p}" for p in free_ports(workers)]}
-    procs = []
-    for index in range(workers):
-        env = dict(os.environ, TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}))
-        procs.append(subprocess.Popen([sys.executable, *args], env=env, cwd=cwd, text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    procs = [subprocess.Popen([sys.executable, *args], env=dict(os.environ, TF_CONFIG=tf_config), cwd=cwd,
+                              text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for tf_config in strategies.local_cluster(workers)]
     try:
         return [_wait(p, timeout) for p in procs]
     finally:

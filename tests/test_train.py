@@ -139,17 +139,6 @@ def test_resumed_run_equals_uninterrupted_run(tmp_path):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
-def _scalars(log_dir):
-    """{tag: [(step, value), ...]} of the TensorBoard event files in `log_dir`."""
-    out = {}
-    for name in sorted(os.listdir(log_dir)):
-        for record in tf.data.TFRecordDataset(os.path.join(log_dir, name)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
-    return out
-
-
 def test_eval_every_writes_metrics_to_tensorboard_and_may_change_on_resume(tmp_path):
     workdir = str(tmp_path / "run")
     lib.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
@@ -158,14 +147,14 @@ def test_eval_every_writes_metrics_to_tensorboard_and_may_change_on_resume(tmp_p
     config.eval.every = 4
     config.eval.num_samples = 100  # eval keys may change between runs of one workdir
     _, final = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-    scalars = _scalars(os.path.join(workdir, "logs", "eval"))
+    scalars = lib.read_scalars(os.path.join(workdir, "logs", "eval"))
     assert [step for step, _ in scalars["eval/modes100"]] == [12, 16]
     assert scalars["eval/modes100"][-1][1] == final["modes100"]
     assert set(final) == {"modes100", "high_quality100", "reverse_kl100"}
     config = tiny("nsgan_toy", steps=20)  # a cheap curve: fewer samples during training, not at the end
     config.eval.every, config.eval.num_samples, config.eval.every_samples = 4, 100, 50
     _, final = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-    scalars = _scalars(os.path.join(workdir, "logs", "eval"))
+    scalars = lib.read_scalars(os.path.join(workdir, "logs", "eval"))
     assert [step for step, _ in scalars["eval/modes50"]] == [20] and "modes100" in final
 
 

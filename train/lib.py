@@ -167,6 +167,22 @@ def read_metrics(workdir):
         return json.load(f)["metrics"]
 
 
+def read_scalars(log_dir):
+    """{tag: [(step, value), ...]} of the TensorBoard event files in `log_dir` ({} if there is none),
+    in file order: e.g. DIR/logs/eval's "eval/fid2k_test" curve, DIR/logs/train's "epoch_d_loss"."""
+    import tensorflow as tf
+
+    out = {}
+    if not os.path.isdir(log_dir):
+        return out
+    for name in sorted(os.listdir(log_dir)):
+        for record in tf.data.TFRecordDataset(os.path.join(log_dir, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
+    return out
+
+
 def read_config(workdir):
     from ml_collections import ConfigDict
 

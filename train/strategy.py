@@ -95,3 +95,17 @@ def distribute(strategy, make_dataset, global_batch):
         return make_dataset().map(cut)
 
     return strategy.distribute_datasets_from_function(pipeline)
+
+
+def local_cluster(workers):
+    """TF_CONFIG values for `workers` processes forming one cluster on 127.0.0.1 (free ports), the
+    value for task index i at position i: how to run multi-worker training on one machine."""
+    import socket
+
+    sockets = [socket.socket() for _ in range(workers)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    cluster = {"worker": [f"127.0.0.1:{s.getsockname()[1]}" for s in sockets]}
+    for s in sockets:
+        s.close()
+    return [json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}}) for i in range(workers)]
