@@ -3,7 +3,7 @@ updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), nets (one e
 role), eval.num_samples, eval.features, eval.every, log_every, steps_per_execution, jit_compile, and
 one optimizer config (name + keyword arguments of the Keras optimizer) per optimizer of the model.
 GAN configs add objective, n_critic, gp_weight, clip_value; the encoder models add model_options."""
-from ml_collections import ConfigDict
+from ml_collections import ConfigDict, config_dict
 
 
 def optimizer(name, learning_rate, **kwargs):
@@ -31,6 +31,8 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution
     c.jit_compile = jit_compile  # XLA-compile the train step
+    # GPU option (GAN only): "mixed_float16" (loss-scaled) or "mixed_bfloat16"; None = float32
+    c.mixed_precision = config_dict.placeholder(str)
     return c
 
 

@@ -40,6 +40,34 @@ def has_encoder(model):
     return hasattr(model, "encode")
 
 
+def _nets(model):
+    return [model.generator] + ([model.encoder] if has_encoder(model) else [])
+
+
+def _as_float32(config):
+    """A Keras config with every dtype policy (e.g. mixed_float16) replaced by float32."""
+    if isinstance(config, dict):
+        if config.get("class_name") == "DTypePolicy":
+            return dict(config, config=dict(config["config"], name="float32"))
+        return {k: _as_float32(v) for k, v in config.items()}
+    if isinstance(config, list):
+        return [_as_float32(v) for v in config]
+    return config
+
+
+def float32_model(model):
+    """`model` itself, or, when its networks compute in float16/bfloat16 (config.mixed_precision), a
+    copy that computes in float32 with the same (float32) weights: onnxruntime cannot mix the two
+    (measured: a bfloat16 generator fails to load, a float16 one differs from Keras by 3e-3), and
+    float32 serves everywhere."""
+    if all(layer.dtype_policy.compute_dtype == "float32" for net in _nets(model) for layer in net.layers):
+        return model
+    copy = type(model).from_config(_as_float32(model.get_config()))
+    for name in model.NETS:
+        getattr(copy, name).set_weights(getattr(model, name).get_weights())
+    return copy
+
+
 def endpoints(model):
     """{signature name: (tf.function, its one input TensorSpec)} of `model`'s exported functions."""
     z = tf.TensorSpec([None, model.latent_dim], tf.float32, name="z")
@@ -54,9 +82,8 @@ def endpoints(model):
 
 def write_saved_model(model, path):
     archive = keras.export.ExportArchive()
-    archive.track(model.generator)  # only the exported networks' variables
-    if has_encoder(model):
-        archive.track(model.encoder)
+    for net in _nets(model):  # only the exported networks' variables
+        archive.track(net)
     for name, (fn, _) in endpoints(model).items():
         archive.add_endpoint(name, fn)
     archive.write_out(path, verbose=False)
@@ -110,6 +137,8 @@ def export(model, directory, info, formats=FORMATS):
     objective, config, steps, metrics.
     """
     formats = check_formats(formats)
+    trained = model.generator.dtype_policy.name
+    model = float32_model(model)
     parent = os.path.dirname(os.path.abspath(directory))
     os.makedirs(parent, exist_ok=True)
     tmp = f"{os.path.abspath(directory)}.tmp-{os.getpid()}"
@@ -134,6 +163,7 @@ def export(model, directory, info, formats=FORMATS):
         prior=model.prior_info,
         data_shape=list(model.data_shape),
         encoder=encoder,
+        precision=dict(artifacts="float32", trained=trained),
         signatures=_signatures(model) if "saved_model" in formats else {},
         onnx=onnx_files,
         **info,

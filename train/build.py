@@ -94,11 +94,33 @@ def _vae(config, shape):
 PARTS = {"gan": _gan, "bigan": _bigan, "age": _age, "avb": _avb, "vae": _vae}
 
 
+# config.mixed_precision -> the Keras dtype policy of the networks (variables stay float32)
+PRECISIONS = ("mixed_float16", "mixed_bfloat16")
+
+
+def _parts(config, shape):
+    """The networks (built under config.mixed_precision's policy, if any) and options of the model."""
+    policy = config.get("mixed_precision")
+    if not policy:
+        return PARTS[config.model](config, shape)
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        return PARTS[config.model](config, shape)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
 def model(config, replicas=1):
-    """The compiled model of `config` (call inside the strategy's scope)."""
+    """The compiled model of `config` (call inside the strategy's scope).
+
+    config.mixed_precision ("mixed_float16" for GPUs, "mixed_bfloat16" for TPUs and recent CPUs;
+    GAN only) builds the networks under that Keras policy and, for float16, wraps every optimizer
+    in a LossScaleOptimizer (whose skipped steps, on an overflow, do not advance the step counter).
+    """
     cls = choose("model", config.model, MODELS)
     shape = data.data_shape(config.data.name)
-    parts = PARTS[config.model](config, shape)
+    parts = _parts(config, shape)
     x_net = parts.get("generator", parts.get("decoder"))
     if tuple(x_net.outputs[0].shape[1:]) != tuple(shape):
         raise UserError(f"the {config.model} model's generator makes {tuple(x_net.outputs[0].shape[1:])}, "
@@ -107,7 +129,8 @@ def model(config, replicas=1):
         built = cls(seed=config.seed, **parts)
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {config.model} options: {e}") from None
-    built.compile(**{name: optimizer(config[name]) for name in built.OPTIMIZERS},
+    wrap = keras.optimizers.LossScaleOptimizer if config.get("mixed_precision") == "mixed_float16" else (lambda o: o)
+    built.compile(**{name: wrap(optimizer(config[name])) for name in built.OPTIMIZERS},
                   steps_per_execution=steps_per_execution(config, replicas), jit_compile=config.jit_compile)
     return built
 
@@ -145,6 +168,10 @@ def validate(config, replicas):
     if config.data.batch_size % replicas:
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be divisible by "
                         f"the number of replicas ({replicas})")
+    if config.get("mixed_precision"):
+        choose("mixed_precision", config.mixed_precision, dict.fromkeys(PRECISIONS))
+        if config.model != "gan":
+            raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model!r}")
     if config.get("lens"):
         if config.model != "gan":
             raise UserError(f"the Tempered lens (config.lens) is an option of the gan model, not {config.model!r}")

@@ -63,8 +63,8 @@ class ZooModel(keras.Model):
 
     # --- the contract every zoo model offers -------------------------------------------------
     def generate(self, z):
-        """x = G(z) in inference mode, in the data's value range."""
-        return self.generator(z, training=False)
+        """x = G(z) in inference mode, in the data's value range, float32 (also under mixed precision)."""
+        return tf.cast(self.generator(z, training=False), tf.float32)
 
     def call(self, z, training=False):
         return self.generate(z)
@@ -130,7 +130,11 @@ class ZooModel(keras.Model):
 
     def _apply(self, name, tape, loss):
         variables = self.optimized_variables(name)
-        getattr(self, name).apply(tape.gradient(loss, variables), variables)
+        optimizer = getattr(self, name)
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):  # mixed_float16: scale on the tape
+            with tape:
+                loss = optimizer.scale_loss(loss)
+        optimizer.apply(tape.gradient(loss, variables), variables)
 
     # --- serialisation -----------------------------------------------------------------------
     NETS = ()  # the networks get_config serialises (an instance may add OPTIONAL_NETS it has)

@@ -36,6 +36,10 @@ class GAN(ZooModel):
     `divergence_param` (pi or alpha), `g_update` ("alternative" or "saddle") and `output_bound`
     (the critic output V becomes B tanh(V / B); None for the raw V).
 
+    Mixed precision (a config option for GPUs, train.build): the networks may compute in float16 or
+    bfloat16 with float32 variables; scores, samples and losses are cast to float32 here, and a
+    LossScaleOptimizer (mixed_float16) scales each loss on its tape (ZooModel._apply).
+
     Tempered lens: `lens` (a network x -> L(x), zoo.nets.lens) and `lens_k` (K) make the critic see
     L(x) in place of every real x, with the objective otherwise unchanged (the gradient penalty
     interpolates between L(x) and G(z)). After the critic updates, the lens takes one step of its
@@ -86,12 +90,16 @@ class GAN(ZooModel):
         return nets[name].trainable_variables
 
     def _score(self, x):
-        return tf.reshape(self.discriminator(x, training=True), [-1])
+        return tf.cast(tf.reshape(self.discriminator(x, training=True), [-1]), tf.float32)
+
+    def _fake(self, z):
+        """G(z) in training mode, float32 (under mixed precision G computes in float16/bfloat16)."""
+        return tf.cast(self.generator(z, training=True), tf.float32)
 
     def _critic_step(self, x, step, k):
         local_b = tf.shape(x)[0]
         z = self._draw_z(step, noise.CRITIC_Z, k, local_b)
-        fake = self.generator(z, training=True)  # outside the tape: the critic step differentiates D only
+        fake = self._fake(z)  # outside the tape: the critic step differentiates D only
         with tf.GradientTape() as tape:
             d_vec, _ = self._objective_fn(self._score(x), self._score(fake))
             if self.gp_weight > 0:
@@ -128,7 +136,7 @@ class GAN(ZooModel):
             if self.lens is not None:
                 tape = tf.GradientTape()
                 with tape:  # the last sub-batch's L(x) is reused by the lens step
-                    lx = self.lens(real, training=True)
+                    lx = tf.cast(self.lens(real, training=True), tf.float32)
                 real = tf.stop_gradient(lx)
             self._critic_step(real, step, k)
         if self.lens is not None:
@@ -136,7 +144,7 @@ class GAN(ZooModel):
         local_b = tf.shape(x)[0]
         z = self._draw_z(step, noise.GENERATOR_Z, 0, local_b)
         with tf.GradientTape() as tape:
-            _, g_vec = self._objective_fn(None, self._score(self.generator(z, training=True)))
+            _, g_vec = self._objective_fn(None, self._score(self._fake(z)))
             g_loss = tf.reduce_sum(g_vec) / noise.global_batch(local_b)
         self._apply("g_optimizer", tape, g_loss)
         self._track(g_loss=tf.reduce_mean(g_vec))
