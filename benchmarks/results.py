@@ -135,6 +135,10 @@ compare objectives with each other at equal budget, not with the published numbe
 times were measured while another training run (and at times the test suite) shared the two
 cores: they are upper bounds, roughly 1.5-2x an idle machine's.
 
+The Tempered lens comparison (NS, LS, WGAN-GP with and without the lens, 3 seeds, FID curves) has
+its own table: `benchmarks/results/tempered.md` and `benchmarks/results/tempered_fid.png`
+(`python -m benchmarks.tempered`).
+
 """
 
 # published numbers with a comparable protocol, by config (REFERENCES.md)
