@@ -7,8 +7,10 @@ loop of the same step, the step's FLOPs, and the achieved FLOP/s against the mac
 Both paths run the model's own `train_step` on the same data pipeline, in blocks of the config's
 steps_per_execution inside one tf.function (what Keras does). The bare loop has no callbacks, no
 progress bar and no per-block metric read-back; the ratio fit / bare is what Keras costs. Each
-path is warmed up (traced) first, then timed `--repeats` times alternately; the table reports the
-median. FLOPs per step: the convolutions and matmuls (forward and gradients) of the traced graph of
+path is warmed up (traced) first; then the bare loop is timed `--repeats` times, and one `fit` call
+runs 1 + `--repeats` epochs of the same length, timed by a callback, the first dropped (each `fit`
+call starts a new iterator over the input pipeline, which a training run pays once); the table
+reports the medians. FLOPs per step: the convolutions and matmuls (forward and gradients) of the traced graph of
 one train_step, from their static shapes (`step_flops`). Peak: the best of 3 timed runs of 20 float32 2048x2048 matmuls in one tf.function,
 measured in the same run (2 n^3 FLOPs each). Prints a Markdown table.
 """
@@ -110,10 +112,13 @@ def measure(name):
     it = iter(ds)
     flops = step_flops(model, it, config.data.batch_size)
 
-    @tf.function(jit_compile=config.jit_compile)
+    # XLA compiles the step, not the iterator around it (as Keras does with jit_compile)
+    step = tf.function(model.train_step, jit_compile=True) if config.jit_compile else model.train_step
+
+    @tf.function
     def bare_block():
         for _ in tf.range(block):
-            model.train_step(next(it))
+            step(next(it))
 
     def run_bare(blocks):
         start = time.perf_counter()
@@ -122,20 +127,31 @@ def measure(name):
         model.optimizer.iterations.numpy()  # wait for the device
         return time.perf_counter() - start
 
-    def run_fit(blocks):
-        start = time.perf_counter()
-        model.fit(ds, steps_per_epoch=blocks * block, epochs=1, verbose=0, shuffle=False)
-        return time.perf_counter() - start
+    class EpochTimes(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.optimizer.iterations.numpy()
+            times.append(time.perf_counter() - self.start)
+
+    def run_fit(blocks, epochs=1):
+        """Seconds of each epoch of `blocks` blocks in ONE fit call (a fit call also starts a new
+        iterator over the input pipeline, which a training run pays once, not per epoch)."""
+        times.clear()
+        model.fit(ds, steps_per_epoch=blocks * block, epochs=epochs, verbose=0, shuffle=False,
+                  callbacks=[EpochTimes()])
+        return list(times)
+
+    times = []
 
     # warm up both (tracing), then size a repeat to about FLAGS.seconds
     run_bare(2)
     run_fit(2)
     per_block = run_bare(5) / 5
     blocks = max(2, int(FLAGS.seconds / per_block))
-    fit_t, bare_t = [], []
-    for _ in range(FLAGS.repeats):
-        bare_t.append(run_bare(blocks))
-        fit_t.append(run_fit(blocks))
+    bare_t = [run_bare(blocks) for _ in range(FLAGS.repeats)]
+    fit_t = run_fit(blocks, 1 + FLAGS.repeats)[1:]  # the first epoch holds the pipeline's start
     steps = blocks * block
     fit_rate = steps / statistics.median(fit_t)
     bare_rate = steps / statistics.median(bare_t)
