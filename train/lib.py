@@ -101,13 +101,14 @@ def run(config, workdir, strategy, verbose=1):
     from train import strategy as strategies
 
     build.validate(config, strategy.num_replicas_in_sync)
-    chief = strategies.worker_dir(workdir, strategy) == workdir
-    workdir = strategies.worker_dir(workdir, strategy)
+    own = strategies.worker_dir(workdir, strategy)
+    chief, workdir = own == workdir, own
     check_workdir_config(config, workdir, write=False)
     keras.utils.set_random_seed(config.seed)
     spe = config.log_every
     start = resume_step(workdir, spe)
-    build.dataset(config, start_step=start)  # fails on missing data before DIR is touched
+    # built here, so missing data fails before DIR is touched (a multi-worker input builds its
+    # per-worker datasets when it is created, too)
     ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
     with strategy.scope():
         model = build.model(config, strategy.num_replicas_in_sync)  # bad nets fail before it too
