@@ -57,7 +57,7 @@ def main(argv):
     except NonFiniteLoss as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(3)
-    if not metrics:  # a multi-worker run's non-chief worker: the chief reports
+    if strategies.worker_dir(workdir, strategy) != workdir:  # a non-chief worker: the chief reports
         print(f"Done: worker {strategies.worker()[:2]} of {workdir}")
         return
     print(f"Done: {workdir} (metrics {metrics}); sample with: "
