@@ -176,9 +176,11 @@ class Samples(keras.callbacks.Callback):
             lx = self.model.lens(x, training=False).numpy()
             pictures.scatter(x, path, title=f"lens, step {step}", label="x", others=[("L(x)", lx)])
             return pictures.read_png(path)
-        from zoo.data import images
+        if getattr(self, "_lens_x", None) is None:  # read once, not at every epoch
+            from zoo.data import images
 
-        x = images.arrays(self.dataset_name, "test[:32]")[0]
+            self._lens_x = images.arrays(self.dataset_name, "test[:32]")[0]
+        x = self._lens_x
         image = pictures.grid(np.concatenate([x, self.model.lens(x, training=False).numpy()]))
         pictures.save_png(image, path)
         return image
