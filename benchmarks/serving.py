@@ -3,8 +3,8 @@
     python -m benchmarks.serving [--calls=200] [--seconds=2]
 
 Models: the MNIST DCGAN generator of configs/nsgan_mnist.py (sampling at batch 1, 64 and 1024) and
-the DCGAN encoder of configs/age_mnist.py (encoding at batch 64), exported by the real export path
-(`export.lib.export`) from freshly built networks (speed does not depend on the weights). Each cell
+the DCGAN encoder of configs/age_mnist.py (encoding at batch 64), exported by the trainer's export
+step (`train.lib.export_run`) from freshly built networks (speed does not depend on the weights). Each cell
 runs 5 warm-up calls, then up to --calls timed calls (at least 20, at most --seconds seconds); it
 reports the median and p99 latency and the throughput (examples per second at the median).
 onnxruntime runs with its default CPU settings; the SavedModel is called through its signature;
@@ -45,17 +45,15 @@ def timed(fn):
     return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))], len(times)
 
 
-def exported(config_name, directory):
+def exported(config_name, workdir):
+    """A fresh model of `config_name`, exported by the trainer's export step to WORKDIR/export."""
     import configs
-    from export import lib as export_lib
     from train import build
     from train import lib as train_lib
 
     config = configs.load(config_name)
     model = build.model(config)
-    info = dict(data=train_lib.data_info(config.data.name), model=config.model, objective=config.get("objective"),
-                config=config.name, steps=0, metrics={})
-    export_lib.export(model, directory, info)
+    train_lib.export_run(model, config, workdir, metrics={})
     return model
 
 
@@ -83,8 +81,8 @@ def measure():
     with tempfile.TemporaryDirectory() as tmp:
         for config_name, task, batches in (("nsgan_mnist", "sample", SAMPLE_BATCHES),
                                            ("age_mnist", "encode", (ENCODE_BATCH,))):
-            directory = os.path.join(tmp, config_name)
-            model = exported(config_name, directory)
+            model = exported(config_name, os.path.join(tmp, config_name))
+            directory = os.path.join(tmp, config_name, "export")
             fns = backends(model, directory, task)
             for batch in batches:
                 shape = (batch, model.latent_dim) if task == "sample" else (batch, *model.data_shape)
