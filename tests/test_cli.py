@@ -115,12 +115,37 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     (["--config=configs/tempered_toy.py:vae"], "unknown base recipe 'vae' for tempered_toy; choose one of: mmgan"),
     (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "config.lens.k .* must be an integer >= 0"),
     (["--config=configs/tempered_toy.py", "--config.nets.lens.name=mlp"], "net 'mlp' has no lens; the lens nets are: lens"),
+    (["--config.intra_op_threads=-1"], "config.intra_op_threads must be an integer >= 0"),
 ])
 def test_bad_input_is_one_clear_line(args, expected, tmp_path, root):
     import re
     result = run(["-m", "train", *args, f"--workdir={tmp_path / 'w'}"], cwd=root)
     assert re.search(expected, one_line_error(result))
     assert not (tmp_path / "w").exists()  # nothing written for a mistake
+
+
+def test_intra_op_threads_reach_tensorflow_only_before_it_starts(root):
+    """config.intra_op_threads is set before TensorFlow starts (as python -m train does), and a
+    late setting is a clear error; the trainer warns when a config's setting is not in effect."""
+    code = ("from ml_collections import ConfigDict\n"
+            "from train import strategy\n"
+            "from zoo.errors import UserError\n"
+            "one, two = ConfigDict(dict(intra_op_threads=1)), ConfigDict(dict(intra_op_threads=2))\n"
+            "strategy.set_intra_op_threads(one)\n"
+            "import tensorflow as tf\n"
+            "tf.constant(1.0) + 1.0\n"
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), strategy.intra_op_threads_warning(one))\n"
+            "try:\n"
+            "    strategy.set_intra_op_threads(two)\n"
+            "except UserError as e:\n"
+            "    print(e)\n"
+            "print(strategy.intra_op_threads_warning(two))\n")
+    result = run(["-c", code], cwd=root, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 None"
+    assert lines[1] == "config.intra_op_threads must be set before TensorFlow initialises"
+    assert lines[2].startswith("warning: config.intra_op_threads=2 is not in effect")
 
 
 def test_offline_missing_dataset_is_one_clear_line(tmp_path, root):

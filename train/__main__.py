@@ -44,6 +44,7 @@ def main(argv):
         workdir = os.path.join("runs", f"{config.name}-{stamp}")
         print(f"Training {config.name} into {workdir}")
     from train import strategy as strategies
+    strategies.set_intra_op_threads(config)
     strategies.split_cpu(FLAGS.cpu_replicas)
     if FLAGS.deterministic:
         import tensorflow as tf

@@ -3,6 +3,7 @@ import math
 
 import keras
 
+from train import strategy as strategies
 from zoo import data, nets
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
@@ -34,6 +35,13 @@ def steps_per_execution(config, replicas):
     tensor ... while/cond", keras-team/keras#19246; reproduced here with a plain Sequential model).
     """
     return 1 if replicas > 1 else math.gcd(config.steps_per_execution, config.log_every)
+
+
+def jit_compile(config, replicas):
+    """config.jit_compile with one replica; off with more: XLA cannot compile a step whose variables
+    are mirrored on other devices (measured on TF 2.21 with 2 logical CPUs: "tf.Variable on a
+    different device", tensorflow.org/xla/known_issues)."""
+    return bool(config.jit_compile) and replicas == 1
 
 
 def objective_options(config):
@@ -131,7 +139,7 @@ def model(config, replicas=1):
         raise UserError(f"bad {config.model} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if config.get("mixed_precision") == "mixed_float16" else (lambda o: o)
     built.compile(**{name: wrap(optimizer(config[name])) for name in built.OPTIMIZERS},
-                  steps_per_execution=steps_per_execution(config, replicas), jit_compile=config.jit_compile)
+                  steps_per_execution=steps_per_execution(config, replicas), jit_compile=jit_compile(config, replicas))
     return built
 
 
@@ -162,6 +170,7 @@ def validate(config, replicas):
             value = config.get(key, 1) if key == "n_critic" else config[key]  # only GANs have critics
         if not isinstance(value, int) or value < 1:
             raise UserError(f"config.{key} must be a positive integer, not {value!r}")
+    strategies.intra_op_threads(config)
     if config.steps % config.log_every:
         raise UserError(f"config.steps ({config.steps}) must be a multiple of config.log_every "
                         f"({config.log_every}), the number of steps between checkpoints")

@@ -6,6 +6,7 @@ config.json, metrics.json, export/.
 """
 import json
 import os
+import sys
 
 import keras
 
@@ -24,15 +25,16 @@ def _write_json(path, obj):
 def check_workdir_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
-    Only `steps` (to train longer) and `eval` (what is measured, not how it trains) may change
-    between runs on one workdir.
+    Only `steps` (to train longer), `eval` (what is measured, not how it trains) and
+    `intra_op_threads` (how fast, not what) may change between runs on one workdir.
     """
     path = os.path.join(workdir, "config.json")
     new = json.loads(config.to_json())
     if os.path.exists(path):
         with open(path) as f:
             old = json.load(f)
-        differ = sorted(k for k in set(old) | set(new) if k not in ("steps", "eval") and old.get(k) != new.get(k))
+        free = ("steps", "eval", "intra_op_threads")
+        differ = sorted(k for k in set(old) | set(new) if k not in free and old.get(k) != new.get(k))
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
@@ -101,6 +103,9 @@ def run(config, workdir, strategy, verbose=1):
     from train import strategy as strategies
 
     build.validate(config, strategy.num_replicas_in_sync)
+    warning = strategies.intra_op_threads_warning(config)
+    if warning:
+        print(warning, file=sys.stderr)
     own = strategies.worker_dir(workdir, strategy)
     chief, workdir = own == workdir, own
     check_workdir_config(config, workdir, write=False)
