@@ -2,20 +2,28 @@
 loop of the same step, the step's FLOPs, and the achieved FLOP/s against the machine's matmul peak.
 
     python -m benchmarks.throughput [--configs=nsgan_toy,nsgan_mnist,...] [--seconds=20] [--repeats=3]
-                                    [--steps_per_execution=N] [--jit_compile]
+                                    [--steps_per_execution=N] [--jit_compile=on|off]
+                                    [--intra_op_threads=N]
 
-Both paths run the model's own `train_step` on the same data pipeline, in blocks of the config's
-steps_per_execution inside one tf.function (what Keras does). The bare loop has no callbacks, no
-progress bar and no per-block metric read-back; the ratio fit / bare is what Keras costs. Each
-path is warmed up (traced) first; then the bare loop is timed `--repeats` times, and one `fit` call
-runs 1 + `--repeats` epochs of the same length, timed by a callback, the first dropped (each `fit`
-call starts a new iterator over the input pipeline, which a training run pays once); the table
-reports the medians. FLOPs per step: the convolutions and matmuls (forward and gradients) of the traced graph of
-one train_step, from their static shapes (`step_flops`). Peak: the best of 3 timed runs of 20 float32 2048x2048 matmuls in one tf.function,
-measured in the same run (2 n^3 FLOPs each). Prints a Markdown table.
+Every config runs in its own process (CPU threading is fixed when TensorFlow starts, and configs
+choose theirs: config.intra_op_threads). Both paths run the model's own `train_step` on the same
+data pipeline, in blocks of the config's steps_per_execution inside one tf.function (what Keras
+does). The bare loop has no callbacks, no progress bar and no per-block metric read-back; the ratio
+fit / bare is what Keras costs. Each path is warmed up (traced) first; then the bare loop is timed
+`--repeats` times, and one `fit` call runs 1 + `--repeats` epochs of the same length, timed by a
+callback, the first dropped (each `fit` call starts a new iterator over the input pipeline, which a
+training run pays once); the table reports the medians. FLOPs per step: the convolutions and
+matmuls (forward and gradients) of the traced graph of one train_step, from their static shapes
+(`step_flops`). Peak: the best of 3 timed runs of 20 float32 2048x2048 matmuls in one tf.function,
+measured in the same run with TensorFlow's default threading (2 n^3 FLOPs each). Prints a Markdown
+table.
 """
+import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 
 from absl import app, flags
@@ -26,14 +34,23 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 FAMILIES = ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "tempered_mnist", "bigan_mnist", "age_mnist",
             "vae_mnist", "avb_mnist", "vae_toy"]
-flags.DEFINE_list("configs", FAMILIES, "Configs to measure (NAME or NAME:ARG).")
-flags.DEFINE_bool("jit_compile", False, "XLA-compile the steps (config.jit_compile).")
-flags.DEFINE_string("out", "", "Also write the table here and into README.md's THROUGHPUT section "
-                    "(benchmarks/results/throughput_families.md for the default run).")
-flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
-flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
-flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
 FLAGS = flags.FLAGS
+
+
+def run_child(name, seconds, repeats, steps_per_execution=0, jit_compile="config", intra_op_threads=-1,
+              bare=True):
+    """The row of `name` measured in a fresh process with these settings (see the flags)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "row.json")
+        cmd = [sys.executable, "-m", "benchmarks.throughput", f"--configs={name}", f"--row_json={path}",
+               f"--seconds={seconds}", f"--repeats={repeats}", f"--steps_per_execution={steps_per_execution}",
+               f"--jit_compile={jit_compile}", f"--intra_op_threads={intra_op_threads}",
+               "--bare" if bare else "--nobare"]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+        with open(path) as f:
+            return json.load(f)
 
 
 def matmul_peak(n=2048, reps=20):
@@ -94,23 +111,32 @@ def step_flops(model, it, batch):
     return sum(_op_flops(op, batch) for op in graph.get_operations())
 
 
-def measure(name):
-    import keras
-    import tensorflow as tf
-
+def load_config(name):
+    """configs.load(name) with the flags' overrides."""
     import configs
-    from train import build
 
-    keras.backend.clear_session()
     config = configs.load(name)
     if FLAGS.steps_per_execution:
         config.steps_per_execution = FLAGS.steps_per_execution
-    config.jit_compile = FLAGS.jit_compile or config.jit_compile
+    if FLAGS.jit_compile != "config":
+        config.jit_compile = FLAGS.jit_compile == "on"
+    if FLAGS.intra_op_threads >= 0:
+        config.intra_op_threads = FLAGS.intra_op_threads
+    return config
+
+
+def measure(config, bare=True):
+    """The row of `config`: fit updates/s (and, if `bare`, the bare loop's and the step's FLOPs)."""
+    import keras
+    import tensorflow as tf
+
+    from train import build
+
     model = build.model(config)
     block = model.steps_per_execution
     ds = build.dataset(config)
     it = iter(ds)
-    flops = step_flops(model, it, config.data.batch_size)
+    flops = step_flops(model, it, config.data.batch_size) if bare else 0
 
     # XLA compiles the step, not the iterator around it (as Keras does with jit_compile)
     step = tf.function(model.train_step, jit_compile=True) if config.jit_compile else model.train_step
@@ -145,39 +171,53 @@ def measure(name):
 
     times = []
 
-    # warm up both (tracing), then size a repeat to about FLAGS.seconds
-    run_bare(2)
-    run_fit(2)
-    per_block = run_bare(5) / 5
-    blocks = max(2, int(FLAGS.seconds / per_block))
-    bare_t = [run_bare(blocks) for _ in range(FLAGS.repeats)]
+    # warm up (tracing), then size a repeat to about FLAGS.seconds
+    per_block = run_fit(1, 2)[1]
+    if bare:
+        run_bare(2)
+        per_block = run_bare(5) / 5
+    blocks = max(1, round(FLAGS.seconds / per_block))
+    bare_t = [run_bare(blocks) for _ in range(FLAGS.repeats)] if bare else []
     fit_t = run_fit(blocks, 1 + FLAGS.repeats)[1:]  # the first epoch holds the pipeline's start
     steps = blocks * block
     fit_rate = steps / statistics.median(fit_t)
-    bare_rate = steps / statistics.median(bare_t)
+    bare_rate = steps / statistics.median(bare_t) if bare else float("nan")
     n_critic = config.get("n_critic", 1)
-    return dict(config=name, model=config.model, batch=config.data.batch_size, n_critic=n_critic, block=block,
-                steps=steps, fit=fit_rate, bare=bare_rate, ratio=fit_rate / bare_rate,
+    return dict(config=config.name, model=config.model, batch=config.data.batch_size, n_critic=n_critic,
+                block=block, steps=steps, jit=bool(config.jit_compile), threads=config.intra_op_threads,
+                fit=fit_rate, fit_all=[steps / t for t in fit_t], bare=bare_rate, ratio=fit_rate / bare_rate,
                 examples=fit_rate * config.data.batch_size * n_critic, flops=flops)
 
 
 def main(argv):
+    if FLAGS.row_json:  # one config, in this fresh process
+        from train import strategy as strategies
+
+        (name,) = FLAGS.configs
+        config = load_config(name)
+        strategies.set_intra_op_threads(config)  # before TensorFlow starts
+        row = measure(config, FLAGS.bare)
+        with open(FLAGS.row_json, "w") as f:
+            json.dump(row, f)
+        return
     peak = matmul_peak()
     print(f"matmul peak: {peak / 1e9:.1f} GFLOP/s", flush=True)
     rows = []
     for name in FLAGS.configs:
-        rows.append(measure(name))
+        rows.append(run_child(name, FLAGS.seconds, FLAGS.repeats, FLAGS.steps_per_execution, FLAGS.jit_compile,
+                              FLAGS.intra_op_threads))
         print(rows[-1], flush=True)
     lines = [f"`python -m benchmarks.throughput --seconds={FLAGS.seconds:g} --repeats={FLAGS.repeats}` on "
              f"{os.cpu_count()} CPU cores; matmul peak measured in the same run: {peak / 1e9:.1f} GFLOP/s "
              "(float32, 2048x2048). FLOPs: convolutions and matmuls of one train_step, forward and "
              "gradients; real examples/s counts every critic sub-batch.", "",
-             "| config | model | global batch | steps_per_execution | fit updates/s | bare loop updates/s | fit / bare "
+             "| config | model | global batch | steps_per_execution | intra_op_threads | XLA | fit updates/s | bare loop updates/s | fit / bare "
              "| real examples/s (fit) | GFLOP / step | achieved GFLOP/s (fit) | % of matmul peak |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         achieved = r["flops"] * r["fit"]
-        lines.append(f"| {r['config']} | {r['model']} | {r['batch']} | {r['block']} | {r['fit']:.1f} | {r['bare']:.1f} | "
+        lines.append(f"| {r['config']} | {r['model']} | {r['batch']} | {r['block']} | {r['threads'] or 'all'} | "
+                     f"{'on' if r['jit'] else 'off'} | {r['fit']:.1f} | {r['bare']:.1f} | "
                      f"{r['ratio']:.3f} | {r['examples']:.0f} | {r['flops'] / 1e9:.3f} | {achieved / 1e9:.1f} | "
                      f"{100 * achieved / peak:.1f}% |")
     text = "\n".join(lines)
@@ -187,5 +227,22 @@ def main(argv):
         print(text)
 
 
+def define_flags():
+    """This script's flags (defined only when it runs, so that benchmarks.settings can import it)."""
+    flags.DEFINE_list("configs", FAMILIES, "Configs to measure (NAME or NAME:ARG).")
+    flags.DEFINE_enum("jit_compile", "config", ["config", "on", "off"], "XLA-compile the steps (config: the "
+                      "config's jit_compile).")
+    flags.DEFINE_integer("intra_op_threads", -1, "Override the configs' intra_op_threads (-1: keep).")
+    flags.DEFINE_string("out", "", "Also write the table here and into README.md's THROUGHPUT section "
+                        "(benchmarks/results/throughput_families.md for the default run).")
+    flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
+    flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
+    flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
+    flags.DEFINE_bool("bare", True, "Also time the bare loop and count the step's FLOPs (--nobare: fit only).")
+    flags.DEFINE_string("row_json", "", "Internal: measure the one config of --configs in this process and "
+                        "write its row here.")
+
+
 if __name__ == "__main__":
+    define_flags()
     app.run(main)

@@ -14,4 +14,5 @@ def get_config():
         "avb_toy", "avb", "four_points", common.binary_mlp_nets(256, noise_dim=16, adversary=True),
         dict(vae_optimizer=adam, d_optimizer=adam.copy_and_resolve_references()),
         steps=10_000, batch_size=512, latent_dim=2, steps_per_execution=100, log_every=1000,
+        intra_op_threads=common.TOY_THREADS,
         model_options=dict(likelihood="bernoulli", adaptive_contrast=False))

@@ -1,7 +1,8 @@
 """Shared config skeletons. Every config has: name, model, seed, steps (training steps: generator
 updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), nets (one entry per network
-role), eval.num_samples, eval.features, eval.every, log_every, steps_per_execution, jit_compile, and
-one optimizer config (name + keyword arguments of the Keras optimizer) per optimizer of the model.
+role), eval.num_samples, eval.features, eval.every, log_every, steps_per_execution, jit_compile,
+intra_op_threads, and one optimizer config (name + keyword arguments of the Keras optimizer) per
+optimizer of the model.
 GAN configs add objective, n_critic, gp_weight, clip_value; the encoder models add model_options."""
 from ml_collections import ConfigDict, config_dict
 
@@ -11,7 +12,7 @@ def optimizer(name, learning_rate, **kwargs):
 
 
 def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, steps_per_execution=1,
-         jit_compile=False, num_samples=2500, eval_every=0):
+         jit_compile=False, intra_op_threads=0, num_samples=2500, eval_every=0):
     """The keys every config has; each model adds its optimizers (one key per name in the model's
     OPTIMIZERS) and its options."""
     c = ConfigDict()
@@ -31,6 +32,9 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution
     c.jit_compile = jit_compile  # XLA-compile the train step
+    # CPU threads one op may use (0: TensorFlow's default, all cores); 1 runs the many small ops of an
+    # MLP step side by side on the cores instead of splitting each one (benchmarks/settings.py)
+    c.intra_op_threads = intra_op_threads
     # GPU option (GAN only): "mixed_float16" (loss-scaled) or "mixed_bfloat16"; None = float32
     c.mixed_precision = config_dict.placeholder(str)
     return c
@@ -57,9 +61,14 @@ def encoder_model(name, model, data, nets, optimizers, steps, batch_size, latent
     return c
 
 
-# Steps per Keras call for the MNIST DCGANs, measured with benchmarks/throughput.py on 2 cores:
-# fit / bare loop = 0.948 with 1 step per call, 0.983 with 25.
+# Steps per Keras call for the MNIST configs, measured with benchmarks/throughput.py on 2 cores:
+# fit / bare loop = 0.948 with 1 step per call, 0.983 with 25; in benchmarks/results/settings.md
+# 25 ran the MLP models (VAE, AVB, BiGAN) 1.0-1.4x faster than 1 and the DCGANs within 10%.
 MNIST_BLOCK = 25
+# CPU threads per op for the small-MLP toys (GAN recipes on the mixtures, the 4-point VAE/AVB), from
+# benchmarks/results/settings.md on 2 cores: one thread per op, the ops side by side, ran nsgan_toy
+# at 1.31x and vae_toy at 1.54x the updates/s of TensorFlow's default (every op on all cores)
+TOY_THREADS = 1
 # Generated samples for the MNIST metrics (fid10k_test, kid10k_test, cs10k, parzen10k)
 MNIST_SAMPLES = 10_000
 
@@ -84,7 +93,8 @@ def toy_gan(name, objective):
     """
     adam = optimizer("adam", 1e-3, beta_1=0.8)
     return gan(name, objective, "ring", toy_mlp(), adam, adam.copy_and_resolve_references(),
-               steps=20_000, batch_size=100, latent_dim=2, steps_per_execution=100)
+               steps=20_000, batch_size=100, latent_dim=2, steps_per_execution=100,
+               intra_op_threads=TOY_THREADS)
 
 
 def mnist_gan(name, objective):

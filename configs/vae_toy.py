@@ -12,4 +12,5 @@ def get_config():
         "vae_toy", "vae", "four_points", common.binary_mlp_nets(256),
         dict(vae_optimizer=common.optimizer("adam", 1e-3)),
         steps=10_000, batch_size=512, latent_dim=2, steps_per_execution=100, log_every=1000,
+        intra_op_threads=common.TOY_THREADS,
         model_options=dict(likelihood="bernoulli", iwae_k=100))
