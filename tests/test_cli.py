@@ -37,6 +37,7 @@ def default_run(tmp_path_factory):
 def test_no_flags_trains_the_default_and_writes_the_contract(default_run):
     cwd, workdir, result = default_run
     assert f"into {os.path.join('runs', workdir.name)}" in result.stdout
+    assert "is not in effect" not in result.stderr  # the toy's intra_op_threads=1 reached TensorFlow
     for part in ("checkpoints", "backup", "logs", "samples", "metrics.json", "export/generator.onnx",
                  "export/saved_model", "export/metadata.json"):
         assert (workdir / part).exists(), part
@@ -122,6 +123,23 @@ def test_bad_input_is_one_clear_line(args, expected, tmp_path, root):
     result = run(["-m", "train", *args, f"--workdir={tmp_path / 'w'}"], cwd=root)
     assert re.search(expected, one_line_error(result))
     assert not (tmp_path / "w").exists()  # nothing written for a mistake
+
+
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_an_xla_config_trains_on_one_device_and_mirrored(tmp_path, root, replicas):
+    """bigan_mnist has jit_compile on. With op determinism off (Keras turns XLA off under it, as in
+    the rest of the tests) the step is XLA-compiled on one device; mirrored on 2 replicas the trainer
+    turns XLA off (it failed there with "tf.Variable on a different device")."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_DETERMINISTIC_OPS"}
+    workdir = tmp_path / "w"
+    result = subprocess.run(
+        [sys.executable, "-m", "train", "--config=configs/bigan_mnist.py", f"--workdir={workdir}",
+         "--strategy=mirrored", f"--cpu_replicas={replicas}", "--config.steps=4", "--config.log_every=2",
+         "--config.data.batch_size=16", "--config.eval.num_samples=200"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "support `jit_compile=True`" not in result.stderr
+    assert json.loads((workdir / "metrics.json").read_text())["step"] == 4
 
 
 def test_intra_op_threads_reach_tensorflow_only_before_it_starts(root):
