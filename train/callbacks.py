@@ -146,6 +146,7 @@ class Samples(keras.callbacks.Callback):
         self.writer = tf.summary.create_file_writer(os.path.join(log_dir, "samples"))
         self.dataset_name = dataset_name
         self.seed = seed
+        self._lens_x = None  # the test images of the lens picture, read once
 
     def picture(self, step):
         """Writes the picture for `step`; returns it as a uint8 HWC array (None: no picture fits)."""
@@ -176,7 +177,7 @@ class Samples(keras.callbacks.Callback):
             lx = self.model.lens(x, training=False).numpy()
             pictures.scatter(x, path, title=f"lens, step {step}", label="x", others=[("L(x)", lx)])
             return pictures.read_png(path)
-        if getattr(self, "_lens_x", None) is None:  # read once, not at every epoch
+        if self._lens_x is None:
             from zoo.data import images
 
             self._lens_x = images.arrays(self.dataset_name, "test[:32]")[0]
