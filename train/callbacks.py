@@ -40,7 +40,8 @@ class Checkpoints(keras.callbacks.Callback):
     """Saves the whole model (with optimizer state) as DIR/ckpt-STEP.keras at every epoch end.
 
     Writes to a temporary file and renames it, so a kill during a save never leaves a corrupt
-    latest checkpoint; keeps the newest `keep`.
+    latest checkpoint (the next save deletes the temporary file such a kill leaves); keeps the
+    newest `keep`.
     """
 
     def __init__(self, directory, keep=3):
@@ -54,7 +55,8 @@ class Checkpoints(keras.callbacks.Callback):
         tmp = os.path.join(self.directory, f"tmp-{os.getpid()}.keras")
         self.model.save(tmp)
         os.replace(tmp, path)
-        for old in list_checkpoints(self.directory)[:-self.keep]:
+        stale = glob.glob(os.path.join(self.directory, "tmp-*.keras"))  # left by runs killed mid-save
+        for old in list_checkpoints(self.directory)[:-self.keep] + stale:
             os.remove(old)
 
 
