@@ -44,10 +44,25 @@ def multi_worker_logs(logs):
     return {name: tf.reshape(value, [1]) for name, value in logs.items()}
 
 
+def keep_step_ordering():
+    """Turns off Grappler's dependency optimizer, process-wide (TF 2.21, CPU).
+
+    With it on, about 1 in 12 traces of a train step took a second, fixed result: the same first
+    step of the same model on the same batch gave either of two weight sets 9.2e-5 apart (3% of the
+    step; a 1-ulp change of the input moves them 1e-10), in 5 of 60 fresh processes, and a 40-step
+    f-GAN drifted 1e-3 off its path. With the dependency optimizer off: 0 of 60 (the remapper or the
+    arithmetic optimizer off: 6 and 5 of 60; all of Grappler off: 0 of 60). It prunes control edges
+    it finds redundant; a step that reads and updates variables in turn needs them.
+    tests/test_gan_model.py checks that the option is set when a model is built.
+    """
+    tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
+
+
 class ZooModel(keras.Model):
     OPTIMIZERS = ()
 
     def _setup(self, latent_dim, data_shape, prior, tracker_names):
+        keep_step_ordering()
         if prior not in PRIORS:
             raise ValueError(f"unknown prior {prior!r}; choose one of: {', '.join(PRIORS)}")
         self.latent_dim = int(latent_dim)
