@@ -65,7 +65,7 @@ def test_dcgan_shapes(shape, norm):
 
 
 def test_building_a_model_turns_off_grapplers_dependency_optimizer(root):
-    # zoo.models.base.keep_step_ordering: with it on, ~1 in 12 traces of a step took a second result
+    # zoo.models.base.keep_step_ordering: with it on, a step took a second result in ~1 of 12 processes
     code = ("import tensorflow as tf\n"
             "before = tf.config.optimizer.get_experimental_options().get('dependency_optimization')\n"
             "from tests.helpers import toy_gan\n"

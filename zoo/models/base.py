@@ -47,13 +47,13 @@ def multi_worker_logs(logs):
 def keep_step_ordering():
     """Turns off Grappler's dependency optimizer, process-wide (TF 2.21, CPU).
 
-    With it on, about 1 in 12 traces of a train step took a second, fixed result: the same first
-    step of the same model on the same batch gave either of two weight sets 9.2e-5 apart (3% of the
-    step; a 1-ulp change of the input moves them 1e-10), in 5 of 60 fresh processes, and a 40-step
-    f-GAN drifted 1e-3 off its path. With the dependency optimizer off: 0 of 60 (the remapper or the
-    arithmetic optimizer off: 6 and 5 of 60; all of Grappler off: 0 of 60). It prunes control edges
-    it finds redundant; a step that reads and updates variables in turn needs them.
-    tests/test_gan_model.py checks that the option is set when a model is built.
+    With it on, a train step sometimes took a second, fixed result: the same first step of the same
+    model on the same batch gave either of two weight sets 9.2e-5 apart (3% of the step; a 1-ulp
+    change of the input moves them 1e-10) in 5 of 60 fresh processes (each traced two models), and a
+    40-step f-GAN left its path in 4 of ~100 processes, ending 1e-3 off. With the dependency
+    optimizer off: 0 of 60 and 0 of 50 (the remapper or the arithmetic optimizer off instead: 6 and 5
+    of 60; all of Grappler off: 0 of 60). The pass prunes control edges it deems redundant; which edge
+    mattered here was not identified. tests/test_gan_model.py checks that building a model sets this.
     """
     tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
 
