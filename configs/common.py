@@ -35,7 +35,8 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     # CPU threads one op may use (0: TensorFlow's default, all cores); 1 runs the many small ops of an
     # MLP step side by side on the cores instead of splitting each one (benchmarks/settings.py)
     c.intra_op_threads = intra_op_threads
-    # GPU option (GAN only): "mixed_float16" (loss-scaled) or "mixed_bfloat16"; None = float32
+    # GAN only: "mixed_float16" (GPUs; loss-scaled) or "mixed_bfloat16" (GPUs, TPUs, CPUs with AVX-512 BF16
+    # or AMX; emulated and several times slower on other CPUs, which the trainer says); None = float32
     c.mixed_precision = config_dict.placeholder(str)
     return c
 

@@ -3,7 +3,7 @@ import math
 
 import keras
 
-from train import strategy as strategies
+from train import cpu, strategy as strategies
 from zoo import data, nets
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
@@ -106,6 +106,26 @@ PARTS = {"gan": _gan, "bigan": _bigan, "age": _age, "avb": _avb, "vae": _vae}
 PRECISIONS = ("mixed_float16", "mixed_bfloat16")
 
 
+def _bfloat16_on_cpu(config):
+    """How the CPU runs config's bfloat16 ops (train.cpu.bfloat16_path), or None when it runs none
+    (float32 or float16, or a GPU takes them)."""
+    if config.get("mixed_precision") != "mixed_bfloat16":
+        return None
+    import tensorflow as tf
+
+    return None if tf.config.list_physical_devices("GPU") else cpu.bfloat16_path()
+
+
+def precision_warning(config):
+    """One line when config.mixed_precision asks for bfloat16 where TensorFlow emulates it (a CPU
+    without AVX-512 BF16 or AMX, and no GPU), else None: the user gets what they asked for, and why
+    it is slow (train.cpu says how TensorFlow picks its bfloat16 kernels)."""
+    if _bfloat16_on_cpu(config) != "emulated":
+        return None
+    return (f"note: mixed_bfloat16 is emulated in software on this CPU ({cpu.describe()}); "
+            f"expect it several times slower than float32")
+
+
 def _parts(config, shape):
     """The networks (built under config.mixed_precision's policy, if any) and options of the model."""
     policy = config.get("mixed_precision")
@@ -179,6 +199,10 @@ def validate(config, replicas):
                         f"the number of replicas ({replicas})")
     if config.get("mixed_precision"):
         choose("mixed_precision", config.mixed_precision, dict.fromkeys(PRECISIONS))
+        if _bfloat16_on_cpu(config) == "aborts":
+            raise UserError("mixed_bfloat16 cannot run with ONEDNN_MAX_CPU_ISA below AVX-512 while TensorFlow's "
+                            "oneDNN ops are on (oneDNN has no bfloat16 kernels there and aborts); "
+                            "also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA")
         if config.model != "gan":
             raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model!r}")
     if config.get("lens"):

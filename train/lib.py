@@ -103,9 +103,9 @@ def run(config, workdir, strategy, verbose=1):
     from train import strategy as strategies
 
     build.validate(config, strategy.num_replicas_in_sync)
-    warning = strategies.intra_op_threads_warning(config)
-    if warning:
-        print(warning, file=sys.stderr)
+    for warning in (strategies.intra_op_threads_warning(config), build.precision_warning(config)):
+        if warning:
+            print(warning, file=sys.stderr)
     own = strategies.worker_dir(workdir, strategy)
     chief, workdir = own == workdir, own
     check_workdir_config(config, workdir, write=False)

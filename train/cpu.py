@@ -1,0 +1,98 @@
+"""The CPU this process runs on: its model, its vector units, and how TensorFlow will run bfloat16 on it.
+
+Read from /proc/cpuinfo (Linux) and the environment with the standard library only, so that `.ci/run`
+can print it before anything is installed (`python -m train.cpu`) and every benchmark table can name
+its machine.
+
+How TensorFlow 2.21 picks its CPU kernels (its source: tensorflow/core/util/port.cc, mkl_graph_util.h;
+and measured here, issue 26):
+- oneDNN's custom ops (TF_ENABLE_ONEDNN_OPTS) are on by default on Linux only where the CPU has
+  AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX. On an AVX2-only CPU they are off: bfloat16 ops run in
+  Eigen, converting every value to float32 and back (emulated, several times slower than float32:
+  the MNIST DCGAN step 0.5 vs 4.1 updates/s on an AVX2 AMD EPYC), while float32 matmuls still go to
+  oneDNN's sgemm through Eigen's contraction.
+- With the custom ops on, bfloat16 ops go to oneDNN whenever the CPU has AVX-512F, whatever
+  ONEDNN_MAX_CPU_ISA says; they run on bfloat16 units where the CPU has AVX-512 BF16 or AMX.
+- ONEDNN_MAX_CPU_ISA caps only oneDNN's own kernel choice. Capped at AVX2 with the custom ops on, a
+  bfloat16 model aborts the process (oneDNN has no AVX2 bfloat16 inner product: "could not create a
+  primitive descriptor"). With TF_ENABLE_ONEDNN_OPTS=0 as well, an AVX-512 machine computes what an
+  AVX2-only machine computes: the mixed_bfloat16 test's outputs matched an AVX2 EPYC's to the last
+  printed digit (1.625 and 1.6494646), so CI runs the precision-sensitive tests that way too.
+"""
+import os
+import platform
+
+# /proc/cpuinfo flag -> the name users know
+UNITS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_bf16": "AVX-512 BF16", "amx_bf16": "AMX"}
+BFLOAT16_FLAGS = ("avx512_bf16", "amx_bf16")
+# TensorFlow's DefaultOneDnnPolicy on Linux: custom ops on by default where the CPU has one of these
+ONEDNN_DEFAULT_FLAGS = ("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
+# ONEDNN_MAX_CPU_ISA values below oneDNN's AVX-512 kernels, which have no bfloat16 primitives
+NO_BFLOAT16_ISAS = ("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2")
+# ... and below avx512_core_bf16, the first with bfloat16 units
+EMULATED_BFLOAT16_ISAS = NO_BFLOAT16_ISAS + ("AVX512_CORE", "AVX512_CORE_VNNI")
+
+
+def _cpuinfo(path="/proc/cpuinfo"):
+    """(model name, set of flags) of the first processor listed in `path`."""
+    model, flags = platform.processor() or platform.machine() or "unknown CPU", set()
+    try:
+        with open(path) as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "model name":
+                    model = value.strip()
+                elif key == "flags":
+                    flags = set(value.split())
+                    break
+    except OSError:
+        pass
+    return model, flags
+
+
+def onednn_ops(flags, env=os.environ):
+    """Whether TensorFlow's oneDNN custom ops are on: TF_ENABLE_ONEDNN_OPTS, else TensorFlow's default."""
+    value = env.get("TF_ENABLE_ONEDNN_OPTS", "").strip().lower()
+    if value in ("0", "false", "1", "true"):
+        return value in ("1", "true")
+    return any(flag in flags for flag in ONEDNN_DEFAULT_FLAGS)
+
+
+def bfloat16_path(flags=None, env=os.environ):
+    """How TensorFlow runs bfloat16 ops on this CPU: "units" (oneDNN on AVX-512 BF16 or AMX),
+    "emulated" (Eigen, or oneDNN without bfloat16 units), or "aborts" (oneDNN capped below its
+    bfloat16 kernels by ONEDNN_MAX_CPU_ISA while TensorFlow still sends bfloat16 ops to it)."""
+    flags = _cpuinfo()[1] if flags is None else flags
+    isa = env.get("ONEDNN_MAX_CPU_ISA", "").strip().upper()
+    if not (onednn_ops(flags, env) and "avx512f" in flags):
+        return "emulated"
+    if isa in NO_BFLOAT16_ISAS:
+        return "aborts"
+    if isa in EMULATED_BFLOAT16_ISAS or not any(flag in flags for flag in BFLOAT16_FLAGS):
+        return "emulated"
+    return "units"
+
+
+def units(flags):
+    """The vector units of UNITS among `flags`, in UNITS' order."""
+    return [name for flag, name in UNITS.items() if flag in flags]
+
+
+def describe(path="/proc/cpuinfo", env=os.environ):
+    """One line: the CPU model, its vector units and the ones it lacks, and any oneDNN setting in the
+    environment; e.g. "AMD EPYC: AVX2, AVX-512, AVX-512 BF16 (no AMX)"."""
+    model, flags = _cpuinfo(path)
+    have = units(flags)
+    lacks = [name for name in UNITS.values() if name not in have]
+    text = f"{model}: {', '.join(have) or 'none of ' + ', '.join(UNITS.values())}"
+    if have and lacks:
+        text += f" (no {', '.join(lacks)})"
+    settings = [f"{key}={env[key]}" for key in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA") if env.get(key)]
+    if settings:
+        text += f"; {' '.join(settings)}"
+    return text
+
+
+if __name__ == "__main__":
+    print(f"CPU: {describe()}; bfloat16: {bfloat16_path()}")
