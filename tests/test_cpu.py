@@ -1,0 +1,66 @@
+"""train.cpu: the CPU's vector units, TensorFlow's bfloat16 path on each kind of CPU, and what the
+trainer says about it (the paths themselves were measured: train/cpu.py's docstring)."""
+import pytest
+
+from tests.test_train import tiny
+from train import build, cpu
+from zoo.errors import UserError
+
+AVX2_EPYC = {"avx2", "fma"}
+AVX512_SKYLAKE = AVX2_EPYC | {"avx512f", "avx512bw"}  # oneDNN ops off by default: no VNNI, BF16 or AMX
+AVX512_CASCADE = AVX512_SKYLAKE | {"avx512_vnni"}  # oneDNN ops on, no bfloat16 units
+BF16_EPYC = AVX512_CASCADE | {"avx512_bf16"}
+AMX_XEON = BF16_EPYC | {"amx_tile", "amx_int8", "amx_bf16"}
+
+
+@pytest.mark.parametrize("flags, env, path", [
+    (AVX2_EPYC, {}, "emulated"),
+    (AVX2_EPYC, {"TF_ENABLE_ONEDNN_OPTS": "1"}, "emulated"),  # no AVX-512F: TF keeps bfloat16 in Eigen
+    (AVX512_SKYLAKE, {}, "emulated"),
+    (AVX512_CASCADE, {}, "emulated"),
+    (BF16_EPYC, {}, "units"),
+    (AMX_XEON, {}, "units"),
+    (AMX_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}, "units"),
+    (AMX_XEON, {"ONEDNN_MAX_CPU_ISA": "avx512_core"}, "emulated"),
+    (AMX_XEON, {"TF_ENABLE_ONEDNN_OPTS": "0"}, "emulated"),
+    (BF16_EPYC, {"TF_ENABLE_ONEDNN_OPTS": "false"}, "emulated"),
+    (BF16_EPYC, {"ONEDNN_MAX_CPU_ISA": "AVX2"}, "aborts"),  # measured: dnnl::error, SIGABRT
+    (BF16_EPYC, {"ONEDNN_MAX_CPU_ISA": "AVX2", "TF_ENABLE_ONEDNN_OPTS": "0"}, "emulated"),
+    (AVX512_CASCADE, {"ONEDNN_MAX_CPU_ISA": "AVX2"}, "aborts"),
+    (AVX512_SKYLAKE, {"ONEDNN_MAX_CPU_ISA": "AVX2"}, "emulated"),  # oneDNN ops off: never reaches oneDNN
+])
+def test_bfloat16_path_of_each_kind_of_cpu(flags, env, path):
+    assert cpu.bfloat16_path(flags, env) == path
+
+
+def test_describe_names_the_units_and_the_ones_missing(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu avx2 fma\n\n"
+                    "processor\t: 1\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu avx2 fma\n")
+    assert cpu.describe(str(info), env={}) == "AMD EPYC 7B13: AVX2 (no AVX-512, AVX-512 BF16, AMX)"
+    info.write_text("model name\t: Intel Xeon\nflags\t: " + " ".join(sorted(AMX_XEON)) + "\n")
+    assert cpu.describe(str(info), env={"ONEDNN_MAX_CPU_ISA": "AVX2", "TF_ENABLE_ONEDNN_OPTS": "0"}) == (
+        "Intel Xeon: AVX2, AVX-512, AVX-512 BF16, AMX; TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2")
+    assert cpu.describe(str(tmp_path / "missing"), env={}).endswith("none of AVX2, AVX-512, AVX-512 BF16, AMX")
+
+
+@pytest.mark.parametrize("path, says", [("units", None), ("emulated", "is emulated in software"), ("aborts", None)])
+def test_the_trainer_says_when_bfloat16_is_emulated(monkeypatch, path, says):
+    monkeypatch.setattr(cpu, "bfloat16_path", lambda: path)
+    config = tiny("nsgan_toy")
+    assert build.precision_warning(config) is None  # float32: nothing to say
+    config.mixed_precision = "mixed_bfloat16"
+    warning = build.precision_warning(config)
+    assert (warning is None) if says is None else (says in warning and "\n" not in warning)
+    config.mixed_precision = "mixed_float16"
+    assert build.precision_warning(config) is None
+
+
+def test_the_aborting_onednn_setting_is_refused_before_training(monkeypatch):
+    monkeypatch.setattr(cpu, "bfloat16_path", lambda: "aborts")
+    config = tiny("nsgan_toy")
+    config.mixed_precision = "mixed_bfloat16"
+    with pytest.raises(UserError, match="also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA"):
+        build.validate(config, 1)
+    config.mixed_precision = "mixed_float16"
+    build.validate(config, 1)  # float16 never reaches oneDNN's bfloat16 kernels
