@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.tolerances import sampling
 from zoo import data, nets
 from zoo.data import points
 from zoo.models import AVB
@@ -40,8 +41,9 @@ def test_the_encoder_is_the_known_gaussian():
     model = gaussian_avb(False)
     x = np.repeat(points.points("four_points"), 20_000, axis=0)
     z = model.posterior_sample(x, seed=[0, 0]).numpy().reshape(4, 20_000, 2)
-    np.testing.assert_allclose(z.mean(1), MEANS, atol=0.02)
-    np.testing.assert_allclose(z.std(1), SIGMA, atol=0.01)
+    # 5 standard errors of 20,000 normal draws: sigma / sqrt(n) for the mean (0.018), sigma / sqrt(2n) for the sd
+    np.testing.assert_allclose(z.mean(1), MEANS, atol=sampling(SIGMA, 20_000, k=5))
+    np.testing.assert_allclose(z.std(1), SIGMA, atol=sampling(SIGMA / math.sqrt(2), 20_000, k=5))
 
 
 @pytest.mark.parametrize("adaptive_contrast", [False, True])
@@ -54,5 +56,7 @@ def test_adversary_learns_log_q_minus_log_p(adaptive_contrast):
     moments = model._moments(tf.constant(x), eps[1:]) if adaptive_contrast else None
     estimate = model.kl_estimate(tf.constant(x), z, moments).numpy()
     exact = (lik.log_normal(z, np.repeat(MEANS, 5000, axis=0), math.log(SIGMA)) - lik.log_normal(z)).numpy()
+    # a trained adversary, not a rounding: 20,000 draws of log q - log p (sd 1.05) give the mean a standard
+    # error of 0.4% of KL; the rest is T's fit after 2,000 steps (measured +1.7%, and -1.4% with contrast)
     assert estimate.mean() == pytest.approx(KL, rel=0.05)  # the KL term of the ELBO
-    assert np.mean(np.abs(estimate - exact)) < 0.25  # T(x, z) pointwise on q's samples
+    assert np.mean(np.abs(estimate - exact)) < 0.25  # T(x, z) pointwise on q's samples (measured 0.17)

@@ -16,20 +16,23 @@ def take(ds, n):
 def test_mixtures_follow_pacgan(name, n_modes, radius, std):
     centres, s = toy.MIXTURES[name]
     assert len(centres) == n_modes and s == std
-    if radius:
+    if radius:  # a cos and a sin rounded, then a norm: a few ulps (6e-8 each)
         np.testing.assert_allclose(np.linalg.norm(centres, axis=1), radius, rtol=1e-6)
     else:
         assert sorted(set(centres.ravel().tolist())) == [-4, -2, 0, 2, 4]
     x = np.concatenate(take(data.load(name, 1000, seed=0), 20))
     d2 = ((x[:, None] - centres[None]) ** 2).sum(-1)
     resid = x - centres[d2.argmin(1)]
+    # 40,000 residual coordinates: the sd's standard error is 1 / sqrt(2n) = 0.35%, and 5% is 14 of them
     assert resid.std() == pytest.approx(std, rel=0.05)  # per-coordinate std of each mode
     counts = np.bincount(d2.argmin(1), minlength=n_modes)
+    # multinomial counts: 30% below the expected 800 (grid) is 8.7 sd (27.7), 2500 (ring) 16 sd (46.8)
     assert counts.min() > 0.7 * len(x) / n_modes  # modes equally likely
 
 
 def test_swissroll_shape_and_scale():
     x = take(data.load("swissroll", 500, seed=0), 1)[0]
+    # the roll reaches 4.5 pi / 7.5 = 1.89 (t sin t at its end); 2.0 leaves 3.4 sd of the 0.033 noise
     assert x.shape == (500, 2) and np.abs(x).max() < 2.0
 
 
@@ -84,6 +87,7 @@ def test_binarized_mnist_is_dynamic_seeded_and_resumable():
     grey, _ = data.images.arrays("mnist", "test[:500]")
     binary, _ = data.images.arrays("binarized_mnist", "test[:500]")
     assert set(np.unique(binary)) == {-1.0, 1.0}
+    # 392,000 Bernoulli pixels: their mean's sd is <= sqrt(0.25 / n) = 8e-4, and 0.005 is 6 of it
     assert abs(float(((binary + 1) / 2).mean()) - float(((grey + 1) / 2).mean())) < 0.005
 
 
@@ -92,4 +96,4 @@ def test_four_points_are_one_hot_and_uniform():
     assert x.shape == (4000, 4) and set(np.unique(x)) == {-1.0, 1.0}
     assert (np.sum(x == 1.0, axis=1) == 1).all()
     counts = np.bincount(np.argmax(x, axis=1), minlength=4)
-    assert np.all(np.abs(counts - 1000) < 100)
+    assert np.all(np.abs(counts - 1000) < 100)  # 3.7 sd of a multinomial count, sqrt(4000 x 3/16) = 27

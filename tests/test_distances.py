@@ -4,7 +4,11 @@ import math
 import numpy as np
 import pytest
 
+from tests.tolerances import UNIT_ROUNDOFF
 from zoo.metrics import distances
+
+# Closed forms in float64 against float64 code (u = 1.1e-16): a few hundred roundings through 2x2 to 8x8
+# eigendecompositions of well-conditioned matrices cost ~1e-13 relative; rel 1e-9 / 1e-10 leave 10^3 or more.
 
 
 def _closed_form_2d(mu1, s1, mu2, s2):
@@ -51,7 +55,8 @@ def test_frechet_from_samples_matches_closed_form():
     rng = np.random.default_rng(1)
     x, y = _exact_moments(rng, MU1, S1, 1000), _exact_moments(rng, MU2, S2, 700)
     assert distances.frechet_distance(x, y) == pytest.approx(_closed_form_2d(MU1, S1, MU2, S2), rel=1e-9)
-    # plain Gaussian draws: the closed form within sampling noise (std 0.015 over seeds at this size)
+    # plain Gaussian draws: the closed form within sampling noise, sd 0.015 over seeds at this size (the
+    # mean term alone gives 2 sqrt((mu1 - mu2)' (S1 + S2) (mu1 - mu2) / n) = 0.013): 0.06 is 4 sd
     x, y = rng.multivariate_normal(MU1, S1, size=200_000), rng.multivariate_normal(MU2, S2, size=200_000)
     assert distances.frechet_distance(x, y) == pytest.approx(_closed_form_2d(MU1, S1, MU2, S2), abs=0.06)
 
@@ -61,7 +66,7 @@ def test_frechet_symmetric_zero_on_identical_and_order_invariant():
     x = rng.normal(size=(500, 8)) @ rng.normal(size=(8, 8))
     y = rng.normal(size=(400, 8)) + 0.3
     assert distances.frechet_distance(x, y) == pytest.approx(distances.frechet_distance(y, x), rel=1e-9)
-    assert abs(distances.frechet_distance(x, x)) < 1e-8
+    assert abs(distances.frechet_distance(x, x)) < 1e-8  # 0 in the math; float64 cancels traces of ~60: ~1e-13
     assert distances.frechet_distance(x[rng.permutation(500)], y) == pytest.approx(
         distances.frechet_distance(x, y), rel=1e-9)
 
@@ -72,8 +77,11 @@ def test_frechet_is_sound_for_rank_deficient_covariances():
     x, y = rng.normal(size=(20, 64)), rng.normal(size=(20, 64))
     fd = distances.frechet_distance(x, y)
     assert np.isfinite(fd) and fd > 0
-    # clipped round-off eigenvalues of the singular covariance: 2.5e-6 here, against a trace of 128
-    assert abs(distances.frechet_distance(x, x)) < 1e-5 * np.trace(np.cov(x, rowvar=False))
+    # 0 in the math; the 45 null eigenvalues of the singular M = S^1/2 S S^1/2 come out as +-d u |M| (eigh's
+    # backward error, |M| = lmax^2), and their square roots add up: 2 x 45 sqrt(d u) lmax = 5.6e-5 (measured
+    # 2.4e-6; it was bounded by 1e-5 of the trace, 6.3e-4)
+    lmax = np.linalg.eigvalsh(np.cov(x, rowvar=False)).max()
+    assert abs(distances.frechet_distance(x, x)) < 2 * (64 - 19) * math.sqrt(64 * UNIT_ROUNDOFF["float64"]) * lmax
 
 
 def _mmd2_unbiased_loops(x, y):
@@ -90,6 +98,8 @@ def test_kid_equals_the_unbiased_estimator_on_a_tiny_case():
     rng = np.random.default_rng(4)
     x, y = rng.normal(size=(12, 3)), rng.normal(size=(12, 3)) + 0.2
     mean, std = distances.kernel_distance(x, y, num_subsets=1, subset_size=12)
+    # 144-term float64 sums of kernel values <= 81, whose result (0.57) is 15x smaller than its terms: the
+    # loops' worst case, 150 u x 15, is 2.5e-13 relative
     assert mean == pytest.approx(_mmd2_unbiased_loops(x, y), rel=1e-10)
     assert std == 0.0
 
@@ -98,19 +108,22 @@ def test_kid_near_zero_for_one_distribution_and_positive_for_two():
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(5000, 16)), rng.normal(size=(5000, 16))
     mean, std = distances.kernel_distance(x, y, num_subsets=50, subset_size=500)
-    assert abs(mean) < std  # unbiased: zero within one standard deviation of a subset's estimate
-    # the biased (V-statistic) estimate would sit well above zero: the left-out diagonal matters
+    # unbiased: zero within one subset's sd, i.e. 7 standard errors of the mean of 50 (near-independent) ones
+    assert abs(mean) < std
+    # the biased (V-statistic) estimate would sit well above zero: the left-out diagonal matters, its bias
+    # 2 (E k(x, x) - E k(x, y)) / m = 0.029 against a subset's sd 0.005
     a, b = x[:500], y[:500]
     kaa, kbb, kab = ((a @ a.T / 16 + 1) ** 3, (b @ b.T / 16 + 1) ** 3, (a @ b.T / 16 + 1) ** 3)
     assert kaa.mean() + kbb.mean() - 2 * kab.mean() > 3 * std
     shifted_mean, shifted_std = distances.kernel_distance(x, y + 0.5, num_subsets=50, subset_size=500)
-    assert shifted_mean > 10 * shifted_std
+    assert shifted_mean > 10 * shifted_std  # a shift is seen: 1.02 against a subset's sd 0.063
 
 
 def test_classifier_score_extremes():
     k = 10
     one_hot = np.eye(k)[np.arange(1000) % k]
     mean, std = distances.classifier_score(one_hot)
+    # float64 means of <= 1000 logs: exact to ~1e-13, far inside approx's default rel 1e-6 and abs 1e-9
     assert mean == pytest.approx(k) and std == pytest.approx(0, abs=1e-9)
     constant = np.tile(np.full(k, 1 / k), (1000, 1))
     assert distances.classifier_score(constant)[0] == pytest.approx(1.0)

@@ -7,7 +7,8 @@ steps 1.3e-7, but 40 steps 3.1e-2 - not a bug: AGE's dynamics amplify ANY pertur
 rate: one device against itself with every weight perturbed by 1e-7 (relative) also drifts to
 3.7e-3 (SGD) / 2.1e-2 (Adam) after 40 steps.
 Its batch moments are global (tests/test_age.py shows the values and gradients, and that per-replica
-moments break the one-step bound 100x).
+moments break the one-step bound 100x). The bounds come from the parity argument (tests.test_parity),
+not from these measurements.
 
 Round trip: mean squared error of reconstruct(x) before / after training, measured: BiGAN 0.503 /
 0.082 (6.1x, 3,000 Adam steps, ring), ALI 0.52 / 0.13 (4.1x), AGE 0.52 / 0.095 (5.4x, 1,500 steps),
@@ -19,10 +20,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.helpers import encoder_data, encoder_model, fit_encoder_model, max_weight_difference
+from tests.helpers import encoder_data, encoder_model, fit_encoder_model, max_weight_difference, step_gradient
+from tests.test_parity import LOSS
+from tests.tolerances import reorder, sgd_step
 from zoo.data import points, toy
 
 KINDS = ["bigan", "ali", "age", "avb", "avb_ac", "vae"]
+# Adam steps (40; AGE 10), as in tests.test_parity: with the last bit of every weight flipped at random (8
+# to 40 draws per model, one device) the runs end <= 4e-6 apart, but AVB's branches to 8.6e-4 in about a third
+# of them, so the bound takes two such branches; the bugs give >= 1.4e-2 (BiGAN, same noise on every replica)
+MANY_STEPS = 2e-3
 
 
 def run_both(mirrored, kind, steps, optimizer):
@@ -36,15 +43,17 @@ def run_both(mirrored, kind, steps, optimizer):
 @pytest.mark.parametrize("kind", KINDS)
 def test_one_sgd_step_agrees(mirrored, kind):
     diff, h1, h2 = run_both(mirrored, kind, 1, "sgd")
-    assert diff < 1e-5
+    # 5.7e-6; 5.7e-5 (AVB + AC), 1.1e-4 (AGE) for their larger gradients. The bugs: 6e-4 to 0.36 (same
+    # noise), 4e-3 to 1.8e-2 (a plain mean), 0.74 (AGE's per-replica moments)
+    assert diff < sgd_step(step_gradient(kind))
     for key in h1:  # every logged loss term is the global value on both
-        assert h1[key][-1] == pytest.approx(h2[key][-1], rel=1e-5, abs=1e-6), key
+        assert h1[key][-1] == pytest.approx(h2[key][-1], rel=LOSS, abs=LOSS), key
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_adam_steps_agree(mirrored, kind):
     diff, _, _ = run_both(mirrored, kind, 10 if kind == "age" else 40, "adam")
-    assert diff < 1e-4
+    assert diff < MANY_STEPS
 
 
 ROUND_TRIP = {"bigan": (3000, 64, 3.0), "ali": (3000, 64, 2.0), "age": (1500, 32, 2.5), "vae": (1500, 32, 100.0),
@@ -91,10 +100,14 @@ def test_samples_are_a_function_of_the_seed_and_follow_the_prior(kind):
     model = encoder_model(kind, tf.distribute.get_strategy())
     np.testing.assert_array_equal(model.sample(5, seed=1), model.sample(5, seed=1))
     assert not np.allclose(model.sample(5, seed=1), model.sample(5, seed=2))
-    np.testing.assert_allclose(model.sample(9, seed=3, batch_size=4), model.sample(9, seed=3), atol=1e-6)
+    # the same z through G on batches of 4 and of 9, whose kernels may block the sums otherwise: 3 dense
+    # layers of <= 32 terms, every layer's sum |w h| + |b| <= 5 (4.2 for AGE's 8-d z): 6.1e-5
+    np.testing.assert_allclose(model.sample(9, seed=3, batch_size=4), model.sample(9, seed=3),
+                               atol=reorder(32, 5.0, depth=3))
     if kind == "age":
         from zoo.models.base import draw_prior
 
+        # float32 normalise, then norm: <= 16 roundings of positive terms, 9.5e-7 relative
         z = draw_prior("sphere", [100, 8], [0, 0])
         np.testing.assert_allclose(tf.norm(z, axis=1), 1.0, rtol=1e-6)
         np.testing.assert_allclose(tf.norm(model.encode(tf.random.normal([5, 2])), axis=1), 1.0, rtol=1e-5)

@@ -14,16 +14,22 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers import fit, max_weight_difference, toy_gan
-from tests.test_parity import MANY_STEPS, ONE_STEP, RECIPES, run_both
+from tests.test_parity import LOSS, RECIPES, one_step, run_both
+from tests.tolerances import sgd_step
 from zoo import data, nets
 from zoo.models.gan import lens_lambda
 
 FAMILIES = ["non_saturating", "least_squares", "wgan_gp", "f_gan_kl"]  # one per objective family
+# 40 Adam steps, as tests.test_parity.MANY_STEPS, but a lens's dynamics branch further on last-bit noise: with
+# every weight's last bit flipped at random (40 draws, one device) WGAN-GP + lens ends 1.1e-3 away (most
+# draws), NS + lens 8e-5; the bound takes two branches. Same noise on every replica gives 3.4e-2 / 6.0e-2.
+MANY_STEPS = 2.5e-3
 
 
 def test_lambda_schedule():
     k = 1000
     assert float(lens_lambda(0, k)) == 1.0
+    # float32: the angle's product and sin add a few roundings of values <= 1 (6e-8 each); 1e-6 is 17 of them
     assert float(lens_lambda(k // 2, k)) == pytest.approx(1.0 - math.sin(math.pi / 4), abs=1e-6)
     assert float(lens_lambda(k, k)) == pytest.approx(0.0, abs=1e-6)
     assert float(lens_lambda(k + 1, k)) == 0.0 and float(lens_lambda(10 * k, k)) == 0.0
@@ -63,8 +69,10 @@ def test_one_step_is_the_base_objective_on_lens_x_and_the_lens_own_update(recipe
     lens_x = tf.reshape(lens0(tf.reshape(x, [-1, 2])), x.shape)
     tempered.train_on_batch(x)
     base.train_on_batch(lens_x)  # the base objective, every real x replaced by L(x)
-    assert max_weight_difference(tempered.generator, base.generator) < 1e-7
-    assert max_weight_difference(tempered.discriminator, base.discriminator) < 1e-7
+    # the same math on the same kernels (measured 0.0); a graph that fuses or orders its sums otherwise
+    # stays within a reordered SGD step's bound (tests.test_parity.one_step)
+    assert max_weight_difference(tempered.generator, base.generator) < one_step(recipe)
+    assert max_weight_difference(tempered.discriminator, base.discriminator) < one_step(recipe)
 
     # the lens: one SGD step on lambda(0) L_adv + L_rec of the last real sub-batch, against the
     # critic after its update (base.discriminator), and nothing else
@@ -81,7 +89,9 @@ def test_one_step_is_the_base_objective_on_lens_x_and_the_lens_own_update(recipe
     lr = float(tempered.lens_optimizer.learning_rate)
     want = [w - lr * g for w, g in zip(lens0.get_weights(), lens_grads(1.0))]
     got = tempered.lens.get_weights()
-    assert max(float(np.abs(a - b).max()) for a, b in zip(got, want)) < 1e-6
+    # the same SGD step computed here and in the train step: a reordered step's bound for the lens's
+    # gradients (<= 2; measured 0.08 to 0.99), 1.1e-5, against the adversarial term's share: 3.9e-3 to 5e-2
+    assert max(float(np.abs(a - b).max()) for a, b in zip(got, want)) < sgd_step(2.0)
     rec_only = [w - lr * g for w, g in zip(lens0.get_weights(), lens_grads(0.0))]
     assert max(float(np.abs(a - b).max()) for a, b in zip(got, rec_only)) > 1e-4  # L_adv mattered
 
@@ -103,8 +113,8 @@ def test_with_lambda_zero_the_lens_converges_to_the_identity():
 @pytest.mark.parametrize("recipe", ["non_saturating", "wgan_gp"])
 def test_mirrored_parity_with_a_lens(mirrored, recipe):
     diff, h1, h2 = run_both(mirrored, 1, optimizer="sgd", lens_k=10, **RECIPES[recipe])
-    assert diff < ONE_STEP
-    assert h1["lens_rec"][-1] == pytest.approx(h2["lens_rec"][-1], rel=1e-5)
+    assert diff < one_step(recipe)
+    assert h1["lens_rec"][-1] == pytest.approx(h2["lens_rec"][-1], rel=LOSS)
     diff, _, _ = run_both(mirrored, 40, optimizer="adam", lens_k=10, **RECIPES[recipe])
     assert diff < MANY_STEPS
 

@@ -8,6 +8,7 @@ from zoo.data import toy
 from zoo.metrics.modes import mode_coverage
 
 CENTRES, STD = toy.MIXTURES["ring"]
+# The KLs below are float64 sums of <= 8 terms: exact to ~1e-15, far inside pytest.approx's default rel 1e-6.
 
 
 def test_perfect_samples_cover_every_mode_uniformly():

@@ -7,7 +7,7 @@ models on one device. Measured here (max weight difference), the same figures as
 replicas give: one SGD step 1.5e-8 (NS, LS, ALI, AVB) to 3.0e-8 (f-GAN, lens, BiGAN, AVB+AC, VAE),
 WGAN-GP 1.2e-7, AGE 6.8e-7 (its global batch moments); 40 Adam steps NS, lens and VAE 6.0e-8,
 WGAN-GP 2.3e-6 (AGE drifts to 3.1e-2 in 40 Adam steps on 2 workers as on 2 replicas: its own
-sensitivity, tests/test_age.py, so it is bounded at one step here).
+sensitivity, tests/test_age.py, so it is bounded at one step here). The bounds are tests.test_parity's.
 """
 import os
 import subprocess
@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.helpers import ENCODER_KINDS, PARITY, parity_model
+from tests import tolerances
+from tests.helpers import ENCODER_KINDS, PARITY, parity_model, step_gradient
+from tests.test_parity import LOSS, MANY_STEPS
 from train import strategy as strategies
 
 JOB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "multi_worker_job.py")
@@ -72,10 +74,10 @@ def sgd_step(tmp_path_factory):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_one_sgd_step_on_two_workers_equals_one_device(sgd_step, family):
     diff, logs, want = compare(sgd_step, family, "sgd", 1)
-    assert diff < 1e-5
+    assert diff < tolerances.sgd_step(step_gradient(family))
     assert logs.keys() == want.keys()
     for key in want:  # the logged losses are the global values, as on one device
-        assert logs[key] == pytest.approx(want[key], rel=1e-5, abs=1e-6)
+        assert logs[key] == pytest.approx(want[key], rel=LOSS, abs=LOSS)
 
 
 def test_forty_adam_steps_on_two_workers(tmp_path_factory):
@@ -83,7 +85,7 @@ def test_forty_adam_steps_on_two_workers(tmp_path_factory):
     out = trained(tmp_path_factory, "adam", 40, "adam", families)
     for family in families:
         diff, _, _ = compare(out, family, "adam", 40)
-        assert diff < 1e-4, family
+        assert diff < MANY_STEPS, family  # WGAN-GP's dynamics branch on last-bit noise (tests.test_parity)
 
 
 def test_keras_still_needs_the_log_workaround(tmp_path):
@@ -110,4 +112,7 @@ def test_train_cli_on_two_workers(tmp_path, root):
     a = keras.saving.load_model(workdir / "checkpoints" / "ckpt-00000004.keras", safe_mode=True)
     b = keras.saving.load_model(single / "checkpoints" / "ckpt-00000004.keras", safe_mode=True)
     diff = max(float(np.abs(x - y).max()) for x, y in zip(a.get_weights(), b.get_weights()))
-    assert diff < 1e-4  # 4 Adam steps of the default recipe on 2 workers and on 1 device
+    # 4 Adam steps of the default recipe (nsgan_toy: widths 400, batch 100, lr 1e-3) on 2 workers and on 1
+    # device: a step moves by <= 2 lr times its gradient's relative reorder error (<= 20 chained sums of
+    # <= 400 terms: 2.9e-4), 2.3e-6 in 4 steps; 1e-4 leaves 40x for the dynamics' growth
+    assert diff < 1e-4
