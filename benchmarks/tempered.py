@@ -71,11 +71,11 @@ def _mean_sd(values):
 
 
 def table(rows):
-    pixels = 28 * 28
     lines = [f"Budget: {STEPS:,} generator updates at batch 64, {len(FLAGS.seeds)} seeds per row; lens "
              f"annealed over K = {K} (paper's lens, 32 channels x 8 blocks). fid10k_test at the end "
              f"(mean +- sd over seeds, then each seed); fid{CURVE_SAMPLES // 1000}k_test during training "
-             f"(mean over seeds). Lens distortion: RMS per pixel of x - L(x), sqrt(E||x - L(x)||^2 / 784), "
+             f"(mean over seeds). Lens distortion: RMS per pixel of x - L(x), sqrt(lens_rec) "
+             f"(lens_rec: the mean of (x - L(x))^2 over pixels), "
              f"over the epoch ending at K and the last epoch. Curves: `{PLOT}`.", "",
              "| recipe | lens | fid10k_test | per seed | " +
              " | ".join(f"fid{CURVE_SAMPLES // 1000}k @ {s}" for s in range(EVERY, STEPS + 1, EVERY)) +
@@ -91,8 +91,8 @@ def table(rows):
             rms = ""
             if lens:
                 at_k = [r["rec_at_k"] for r in group if r["rec_at_k"] is not None]
-                rms = (f"{statistics.mean((v / pixels) ** 0.5 for v in at_k):.3f} / "
-                       f"{statistics.mean((r['rec_end'] / pixels) ** 0.5 for r in group):.3f}")
+                rms = (f"{statistics.mean(v ** 0.5 for v in at_k):.3f} / "
+                       f"{statistics.mean(r['rec_end'] ** 0.5 for r in group):.3f}")
             seconds = [r["seconds"] for r in group if r["seconds"]]
             per_seed = ", ".join(f"{r['fid']:.1f}" for r in group)
             curve = " | ".join(f"{p:.1f}" for p in points)
