@@ -11,8 +11,10 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | cifar10, celeb_a | fid10k_test_inception, kid..._inception, is10k (only with eval.features="inception") |
 | binarized_mnist | the mnist sample metrics of the decoder's mean images, against the grey MNIST test set |
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
-| VAE, AVB on binarized_mnist | nelbo_test (nats; AVB: the adversary's estimate), VAE: nll_iwae{k}_test |
-| VAE, AVB on four_points | nelbo, nll_mc (log p(x) of the decoder by 100k prior draws); VAE: nll_iwae{k} |
+| VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test |
+| AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound) |
+| VAE, AVB on four_points | nelbo (AVB: nelbo_adversary_estimate), nll_mc (log p(x) of the decoder by 100k prior |
+| | draws); VAE: nll_iwae{k} |
 
 Likelihoods are in nats per example, as NEGATIVE log-likelihoods or bounds (lower is better); the
 binarised test set is ONE fixed binarisation (numpy seed 0), the same for every model; on the
@@ -129,20 +131,21 @@ def sample_metrics(samples, name, features="classifier", download=False):
 
 
 def likelihood_metrics(model, name, download=False, batch_size=500, seed=0):
-    """Negative ELBO (and IWAE bound, decoder marginal) of a VAE or AVB on binary data, in nats."""
+    """Negative ELBO (AVB: its adversary-based estimate), IWAE bound and decoder marginal of a VAE or AVB
+    on binary data, in nats; the ELBO's name is the model's NELBO_METRIC."""
     from zoo.models import likelihood as lik
 
     if name in points.POINTS:
         x = points.points(name)
         reps = np.repeat(x, 2500, axis=0)  # the ELBO's expectation over q(z|x) by 2,500 draws per point
-        out = {"nelbo": -float(np.mean(model.elbo(reps, seed=seed))),
+        out = {model.NELBO_METRIC: -float(np.mean(model.elbo(reps, seed=seed))),
                "nll_mc": -float(np.mean(lik.prior_marginal(model.decoder, model.likelihood, model.likelihood_std,
                                                            x, MC_SAMPLES, seed)))}
         if hasattr(model, "iwae"):
             out[f"nll_iwae{model.iwae_k}"] = -float(np.mean(model.iwae(reps[::25], seed=seed)))
         return out
     test, _ = reference(name, "test", download)
-    out = {"nelbo_test": -float(np.mean(np.concatenate(
+    out = {f"{model.NELBO_METRIC}_test": -float(np.mean(np.concatenate(
         [model.elbo(test[i:i + batch_size], seed=seed + i) for i in range(0, len(test), batch_size)])))}
     if hasattr(model, "iwae"):
         small = max(1, batch_size // 10)  # k copies of every example in a batch

@@ -24,6 +24,8 @@ class VAE(lik.Decoder, ZooModel):
 
     OPTIMIZERS = ("vae_optimizer",)
     NETS = ("encoder", "decoder")
+    # the metric name of -elbo(x): a true bound on -log p(x) (zoo.metrics.suite)
+    NELBO_METRIC = "nelbo"
 
     def __init__(self, encoder, decoder, likelihood="bernoulli", likelihood_std=1.0, iwae_k=100, seed=0,
                  **kwargs):
