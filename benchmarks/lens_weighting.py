@@ -63,11 +63,8 @@ def curve(model_class):
 
 
 def main(_):
-    from train import cpu
-
     mean, summed = curve(GAN), curve(SummedReconstruction)
-    lines = [f"`python -m benchmarks.lens_weighting --steps={FLAGS.steps} --k={FLAGS.k} --seed={FLAGS.seed}` "
-             f"on {cpu.describe()}.", "",
+    lines = [f"`python -m benchmarks.lens_weighting --steps={FLAGS.steps} --k={FLAGS.k} --seed={FLAGS.seed}`", "",
              "tempered_mnist (NS-GAN, the paper's lens), the same seed; lambda = 1 - sin(t pi / 2K) is the "
              "adversarial weight; RMS = the lens's change per pixel on 256 fixed images (pixels in [-1, 1]); "
              "d_loss = the critic's loss over the last 25 updates (1.386 at chance).", "",

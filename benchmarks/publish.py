@@ -16,7 +16,11 @@ def replace_readme_section(text, path="README.md", marker="RESULTS"):
 
 
 def publish(text, out, title, marker):
-    """Prints `text`, writes it to `out` under a `title` heading, and into README's `marker` section."""
+    """Prints `text`, writes it to `out` under a `title` heading, and into README's `marker` section,
+    each headed by the machine's CPU and vector units (speed and rounding depend on them)."""
+    from train import cpu
+
+    text = f"Machine: {cpu.describe()}.\n\n{text}"
     print(text)
     with open(out, "w") as f:
         f.write(f"# {title}\n\n{text}\n")

@@ -47,7 +47,7 @@ class GAN(ZooModel):
         L_lens = lambda(t) L_adv + L_rec,  lambda(t) = `lens_lambda(t, K)`,
         L_adv = the critic's loss with L(x) in the fake slot and G(z) in the real one,
         L_rec = ||x - L(x)||^2 / (values per example), the mean squared error of each example.
-    The paper's lens is adversarial to the critic (L_adv ~ -L_D, Sajjadi et al. 2018, Sec. 3): it
+    The paper's lens is adversarial to the critic (Sajjadi et al. 2018: L_L^A ~ -L_D): it
     moves the real data toward what the critic takes for generated. -L_D itself has no gradient where
     the critic is right about L(x) (logistic critics: d(-softplus(-s))/ds = sigmoid(-s) -> 0; least
     squares: 1 - s -> 0 at the real label), so the lens uses the non-saturating form, the critic's
