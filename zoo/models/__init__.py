@@ -4,6 +4,7 @@ from zoo.models.avb import AVB
 from zoo.models.bigan import BiGAN
 from zoo.models.gan import GAN
 from zoo.models.vae import VAE
+from zoo.nets import maxout  # noqa: F401  (registers the Maxout layer, so load_model reads its checkpoints)
 
 MODELS = {"gan": GAN, "bigan": BiGAN, "age": AGE, "avb": AVB, "vae": VAE}
 

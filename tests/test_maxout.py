@@ -1,0 +1,51 @@
+"""Maxout units (zoo.nets.maxout) against their definition, and PacGAN's toy networks built from the config."""
+import subprocess
+import sys
+
+import keras
+import numpy as np
+
+import configs
+from train import build
+from zoo.nets.maxout import Maxout
+
+
+def test_maxout_is_the_max_over_each_units_consecutive_pieces():
+    rng = np.random.default_rng(0)
+    layer = Maxout(3, 4)
+    x = rng.normal(size=(5, 2)).astype(np.float32)
+    layer.build((None, 2))
+    w = rng.normal(size=(2, 12)).astype(np.float32)
+    b = rng.normal(size=(12,)).astype(np.float32)
+    layer.set_weights([w, b])
+    affine = x @ w + b  # unit j owns columns 4j .. 4j + 3 (Blocks' LinearMaxout layout)
+    expected = np.stack([affine[:, 4 * j:4 * j + 4].max(axis=1) for j in range(3)], axis=1)
+    np.testing.assert_allclose(layer(x), expected, rtol=1e-6, atol=1e-6)
+    # the other reading of the same columns (piece-major) gives other values: the layout matters
+    assert not np.allclose(expected, affine.reshape(5, 4, 3).max(axis=1))
+
+
+def test_pacgan_networks_from_the_toy_config():
+    model = build.model(configs.load("nsgan_toy"))
+    d_layers = [l for l in model.discriminator.layers if isinstance(l, Maxout)]
+    assert [(l.units, l.pieces) for l in d_layers] == [(200, 5)] * 3
+    bn = [l for l in model.generator.layers if isinstance(l, keras.layers.BatchNormalization)]
+    dense = [l for l in model.generator.layers if isinstance(l, keras.layers.Dense)]
+    assert len(bn) == 4 and [l.use_bias for l in dense] == [False] * 4 + [True]  # no biases before batch norm
+    kernel = np.concatenate([l.kernel.numpy().ravel() for l in dense[:4]])
+    assert abs(kernel.std() - 0.02) < 0.001  # N(0, 0.02^2), not Glorot
+
+
+def test_a_maxout_checkpoint_loads_in_a_fresh_process(tmp_path):
+    model = build.model(configs.load("nsgan_toy"))
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    x = np.linspace(-1, 1, 16, dtype=np.float32).reshape(2, 8)
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", model.discriminator(x[:, :2]).numpy())
+    code = ("import keras, numpy as np, zoo.models\n"
+            f"m = keras.saving.load_model({path!r}, safe_mode=True)\n"
+            f"x = np.load({str(tmp_path / 'x.npy')!r})[:, :2]\n"
+            f"np.testing.assert_allclose(m.discriminator(x).numpy(), np.load({str(tmp_path / 'y.npy')!r}), rtol=1e-6)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
