@@ -43,6 +43,9 @@ RECIPES = {
     "f_gan_kl": dict(objective="f_gan", divergence="kl"),
     "f_gan_jeffrey_saddle": dict(objective="f_gan", divergence="jeffrey", g_update="saddle"),
     "f_gan_alpha": dict(objective="f_gan", divergence="alpha", divergence_param=0.5),
+    # PacGAN's packing: each replica packs its own 32 of the 64 examples, the packs of one device
+    "non_saturating_pac4": dict(objective="non_saturating", pac=4),
+    "wgan_gp_pac2": dict(objective="wasserstein", n_critic=5, gp_weight=10.0, pac=2),
 }
 OPTIMIZER = {"wgan": "rmsprop"}  # the others use Adam for the long run, as their configs do
 
@@ -99,3 +102,16 @@ def test_replicas_draw_different_noise(mirrored):
     tf.debugging.assert_equal(tf.concat(per_replica, 0), noise.replica_draw(
         "normal", 0, tf.constant(7, tf.int64), noise.CRITIC_Z, 0, 8, [3]))
     assert single.shape == (4, 3)
+
+
+def test_packs_that_span_replicas_break_parity(mirrored, monkeypatch):
+    # the bug: packs of strided examples (pack i = examples i, i + B/m, ...): on one device a pack
+    # mixes examples that two replicas hold apart, so the replicas judge other packs than one device
+    from zoo.models import gan
+
+    def strided(x, m):
+        return x if m == 1 else tf.reshape(tf.transpose(tf.reshape(x, [m, -1, 2]), [1, 0, 2]), [-1, 2 * m])
+
+    monkeypatch.setattr(gan, "pack", strided)
+    diff, _, _ = run_both(mirrored, 1, optimizer="sgd", objective="non_saturating", pac=4)
+    assert diff > 10 * one_step("non_saturating_pac4")  # the parity test above would fail

@@ -7,6 +7,7 @@ from train import cpu, strategy as strategies
 from zoo import data, nets
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
+from zoo.models.packing import packed_shape
 
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
               "sgd": keras.optimizers.SGD}
@@ -61,10 +62,11 @@ def _model_options(config):
 
 def _gan(config, shape):
     generator = _net("generator", config.nets.generator, config.latent_dim, shape)
-    discriminator = _net("discriminator", config.nets.discriminator, shape)
+    pac = config.get("pac", 1)  # PacGAN's packing: the critic takes pac samples at once
+    discriminator = _net("discriminator", config.nets.discriminator, packed_shape(shape, pac))
     parts = dict(generator=generator, discriminator=discriminator, objective=config.objective,
                  n_critic=config.n_critic, gp_weight=config.gp_weight, clip_value=config.clip_value,
-                 **objective_options(config))
+                 pac=pac, **objective_options(config))
     if config.get("lens"):  # the Tempered lens (configs.common.tempered)
         parts.update(lens=_net("lens", config.nets.lens, shape), lens_k=config.lens.k)
     return parts
@@ -183,11 +185,11 @@ def validate(config, replicas):
                             f"{', '.join(names)})")
     from zoo.metrics import suite
     suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
-    for key in ("steps", "log_every", "n_critic", "data.batch_size", "steps_per_execution", "latent_dim"):
+    for key in ("steps", "log_every", "n_critic", "pac", "data.batch_size", "steps_per_execution", "latent_dim"):
         if "." in key:
             value = config[key.split(".")[0]][key.split(".")[1]]
         else:
-            value = config.get(key, 1) if key == "n_critic" else config[key]  # only GANs have critics
+            value = config.get(key, 1) if key in ("n_critic", "pac") else config[key]  # only GANs have critics
         if not isinstance(value, int) or value < 1:
             raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     strategies.intra_op_threads(config)
@@ -197,6 +199,12 @@ def validate(config, replicas):
     if config.data.batch_size % replicas:
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be divisible by "
                         f"the number of replicas ({replicas})")
+    pac = config.get("pac", 1)
+    if pac > 1 and config.model != "gan":
+        raise UserError(f"config.pac (PacGAN's packing) is an option of the gan model, not {config.model!r}")
+    if (config.data.batch_size // replicas) % pac:
+        raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be a multiple of config.pac ({pac}) "
+                        f"on each of the {replicas} replica(s): the critic judges packs of {pac} samples")
     if config.get("mixed_precision"):
         choose("mixed_precision", config.mixed_precision, dict.fromkeys(PRECISIONS))
         if _bfloat16_on_cpu(config) == "aborts":

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from zoo import objectives
 from zoo.models import noise
+from zoo.models.packing import pack
 from zoo.models.base import ZooModel
 from zoo.objectives import clip_weights, gradient_penalty
 
@@ -28,6 +29,12 @@ class GAN(ZooModel):
     real sub-batch: the step's batch is [B, n_critic, ...] (a plain [B, ...] batch when n_critic is 1;
     `zoo.data.load(..., group=n_critic)` makes them). Losses are per-example sums divided by the
     global batch size, so gradients summed across replicas equal the single-device ones.
+
+    Packing (PacGAN, Lin et al. 2018): `pac` = m > 1 makes the critic score packs of m samples
+    (zoo.models.packing; its input is `packed_shape(data_shape, m)`): every batch of B real or generated
+    samples becomes B / m packs, each replica's batch must be a multiple of m, and the losses (and the
+    penalty, one eps per pack) are per pack, summed and divided by the global number of packs. The
+    generator makes the same B samples per step as without packing.
 
     Lipschitz control for the Wasserstein objective: `gp_weight` > 0 adds WGAN-GP's penalty,
     `clip_value` > 0 clips every critic weight to [-c, c] after every critic update (WGAN).
@@ -69,7 +76,7 @@ class GAN(ZooModel):
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
                  gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
-                 g_update="alternative", output_bound=None, lens=None, lens_k=0, **kwargs):
+                 g_update="alternative", output_bound=None, lens=None, lens_k=0, pac=1, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -84,6 +91,9 @@ class GAN(ZooModel):
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
         self.seed = int(seed)
+        self.pac = int(pac)
+        if self.pac < 1:
+            raise ValueError(f"pac (samples per critic input) must be >= 1, not {pac}")
         self.lens = lens
         self.lens_k = int(lens_k)
         if self.lens_k < 0:
@@ -100,7 +110,14 @@ class GAN(ZooModel):
         return nets[name].trainable_variables
 
     def _score(self, x):
-        return tf.cast(tf.reshape(self.discriminator(x, training=True), [-1]), tf.float32)
+        """The critic's scores of the packs of x (of each example when pac is 1), float32 [B / pac]."""
+        return tf.cast(tf.reshape(self.discriminator(pack(x, self.pac), training=True), [-1]), tf.float32)
+
+    @staticmethod
+    def _global_mean(vec):
+        """sum(vec) over this replica / the global number of entries: per-replica losses whose
+        gradients, summed over replicas, are the single-device mean's."""
+        return tf.reduce_sum(vec) / noise.global_batch(tf.shape(vec)[0])
 
     def _fake(self, z):
         """G(z) in training mode, float32 (under mixed precision G computes in float16/bfloat16)."""
@@ -112,12 +129,12 @@ class GAN(ZooModel):
         fake = self._fake(z)  # outside the tape: the critic step differentiates D only
         with tf.GradientTape() as tape:
             d_vec, _ = self._objective_fn(self._score(x), self._score(fake))
-            if self.gp_weight > 0:
-                eps = noise.replica_draw("uniform", self.seed, step, noise.PENALTY_EPS, k, local_b)
-                gp_vec = gradient_penalty(self.discriminator, x, fake, eps)
+            if self.gp_weight > 0:  # one eps per critic input: per pack
+                eps = noise.replica_draw("uniform", self.seed, step, noise.PENALTY_EPS, k, local_b // self.pac)
+                gp_vec = gradient_penalty(self.discriminator, pack(x, self.pac), pack(fake, self.pac), eps)
                 d_vec = d_vec + self.gp_weight * gp_vec
                 self._track(gp=tf.reduce_mean(gp_vec))
-            d_loss = tf.reduce_sum(d_vec) / noise.global_batch(local_b)
+            d_loss = self._global_mean(d_vec)
         self._apply("d_optimizer", tape, d_loss)
         if self.clip_value > 0:
             clip_weights(self.discriminator.trainable_variables, self.clip_value)
@@ -137,7 +154,7 @@ class GAN(ZooModel):
         with tape:
             adv, _ = self._objective_fn(fake_score, self._score(lx))  # L(x) labelled fake
             rec = self._lens_reconstruction(x, lx)
-            loss = tf.reduce_sum(lam * adv + rec) / noise.global_batch(tf.shape(x)[0])
+            loss = lam * self._global_mean(adv) + self._global_mean(rec)  # adv per pack, rec per example
         self._apply("lens_optimizer", tape, loss)
         self._track(lens_adv=tf.reduce_mean(adv), lens_rec=tf.reduce_mean(rec), lens_lambda=lam)
 
@@ -163,7 +180,7 @@ class GAN(ZooModel):
         z = self._draw_z(step, noise.GENERATOR_Z, 0, local_b)
         with tf.GradientTape() as tape:
             _, g_vec = self._objective_fn(None, self._score(self._fake(z)))
-            g_loss = tf.reduce_sum(g_vec) / noise.global_batch(local_b)
+            g_loss = self._global_mean(g_vec)
         self._apply("g_optimizer", tape, g_loss)
         self._track(g_loss=tf.reduce_mean(g_vec))
         return self._logs()
@@ -175,5 +192,5 @@ class GAN(ZooModel):
             objective=self.objective, n_critic=self.n_critic, gp_weight=self.gp_weight,
             clip_value=self.clip_value, seed=self.seed, divergence=self.divergence,
             divergence_param=self.divergence_param, g_update=self.g_update,
-            output_bound=self.output_bound, lens_k=self.lens_k)
+            output_bound=self.output_bound, lens_k=self.lens_k, pac=self.pac)
         return config
