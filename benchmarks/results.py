@@ -24,13 +24,13 @@ from benchmarks.publish import replace_readme_section
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# config name -> budget overrides. Toy: the budgets of benchmarks/toy_modes.py (benchmarks/budgets.py).
+# config name -> budget overrides. The GAN recipes on the toy mixtures are not here: they have their
+# own benchmark with seeds, packing and curves (benchmarks/toy_modes.py).
 # MNIST: 2,500 generator updates at batch 64 (about 2.7 epochs), the same for every objective so
 # the rows compare objectives at equal generator updates; one-critic recipes take about 3 minutes
 # on 2 cores, the five-critic ones (WGAN, WGAN-GP) several times that.
 MNIST_STEPS = 2_500
-BUDGETS = {f"{recipe}_toy": dict(budget) for recipe, budget in budgets.TOY.items()}
-BUDGETS.update({
+BUDGETS = dict({
     "mmgan_mnist": dict(steps=MNIST_STEPS),
     "nsgan_mnist": dict(steps=MNIST_STEPS),
     "lsgan_mnist": dict(steps=MNIST_STEPS),
@@ -46,14 +46,10 @@ ENCODER_BUDGETS = {"bigan_mnist": dict(steps=4_000), "ali_mnist": dict(steps=4_0
                    "age_mnist": dict(steps=MNIST_STEPS), "vae_mnist": dict(steps=10_000),
                    "avb_mnist": dict(steps=10_000), "vae_toy": dict(steps=10_000), "avb_toy": dict(steps=10_000)}
 BUDGETS.update(ENCODER_BUDGETS)
-# f-GAN: every divergence on the grid (the toy budget of the logistic GANs) and on MNIST (the MNIST
-# budget), named CONFIG-DIVERGENCE; the parameterised ones at pi = 0.25 and alpha = 3.
-DIVERGENCE_PARAMS = {"js_weighted": 0.25, "alpha": 3.0}
-FGAN_DIVERGENCES = ("total_variation", "kl", "reverse_kl", "pearson", "neyman", "hellinger", "jeffrey",
-                    "jensen_shannon", "js_weighted", "gan", "alpha")
-for _div in FGAN_DIVERGENCES:
-    _fgan = {"divergence": _div, "divergence_param": DIVERGENCE_PARAMS.get(_div)}
-    BUDGETS[f"fgan_toy-{_div}"] = {"steps": 20_000, "data.name": "grid", **_fgan}
+# f-GAN: every divergence on MNIST (the MNIST budget), named CONFIG-DIVERGENCE; the parameterised ones
+# at benchmarks.budgets.DIVERGENCE_PARAMS.
+DIVERGENCE_PARAMS = budgets.DIVERGENCE_PARAMS
+FGAN_DIVERGENCES = budgets.FGAN_DIVERGENCES
 for _div in FGAN_DIVERGENCES:
     BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "divergence": _div,
                                      "divergence_param": DIVERGENCE_PARAMS.get(_div)}
@@ -128,8 +124,8 @@ from its last checkpoint with `python -m train.evaluate`'s code, tabulate). Mach
 no GPU. Raw records: `benchmarks/results/results.jsonl`; metric definitions: README, "Metrics".
 
 Budgets (`BUDGETS` in `benchmarks/results.py`): MNIST and Stacked MNIST 2,500 generator updates at
-batch 64 (2.7 epochs) for every objective and divergence; toy 20,000 updates at batch 100 (WGAN-GP
-4,000). These are minutes-per-model budgets for a 2-core CPU, far below the papers' (Goodfellow et
+batch 64 (2.7 epochs) for every objective and divergence; the encoder models as stated below (the GAN
+recipes on the toy mixtures: `benchmarks/toy_modes.py`). These are minutes-per-model budgets for a 2-core CPU, far below the papers' (Goodfellow et
 al. trained for hours on a GPU; Lucic et al. searched 100 configurations per model), so the rows
 compare objectives with each other at equal budget, not with the published numbers. The wall
 times were measured while another training run (and at times the test suite) shared the two
@@ -144,7 +140,6 @@ its own table: `benchmarks/results/tempered.md` and `benchmarks/results/tempered
 # published numbers with a comparable protocol, by config (REFERENCES.md)
 PUBLISHED_PARZEN = {"mmgan_mnist": "225 +- 2", "nsgan_mnist": "225 +- 2"}  # Goodfellow et al. 2014, Table 1
 LUCIC_FID = {"mmgan_mnist": 9.8, "nsgan_mnist": 6.8, "lsgan_mnist": 7.8, "wgan_mnist": 6.7, "wgangp_mnist": 20.3}
-PACGAN_RING = "6.3 +- 0.5 / 98.2 / 0.45"  # PacGAN Table 1, GAN on the ring (10 trials)
 
 
 def _seconds(train_record):
@@ -165,12 +160,6 @@ def _mnist_cells(m, sigma=False):
         parzen += f" (sigma {m['parzen10k_sigma']:.3f})"
     return (f"{m['fid10k_test']:.2f} | {_pm(m['kid10k_test'], m['kid10k_test_std'])} | "
             f"{_pm(m['cs10k'], m['cs10k_std'])} | {parzen}")
-
-
-def _toy_cells(m):
-    """modes2500 | high quality (%) | reverse KL cells of a toy run's metrics."""
-    kl = "n/a" if m["reverse_kl2500"] is None else f"{m['reverse_kl2500']:.2f}"
-    return f"{m['modes2500']} | {100 * m['high_quality2500']:.1f} | {kl}"
 
 
 def _run_cells(name, trained, evaluated, eval_time=False):
@@ -211,15 +200,9 @@ def table(trained, evaluated):
         lines.append("")
     lines += _fgan_tables(runs, evaluated, trained)
     lines += _encoder_tables(runs, evaluated, trained)
-    toy = [n for n in runs if n.endswith("_toy") and n not in ENCODER_BUDGETS]
-    if toy:
-        lines += ["### Toy: PacGAN ring (8 modes, 2,500 samples, one seed)", "",
-                  "| config | objective | steps (batch) | train time (s) | modes2500 | high quality (%) | "
-                  "reverse KL | PacGAN Table 1, GAN (modes / HQ % / KL) |", "|---|---|---|---|---|---|---|---|"]
-        for name in toy:
-            lines.append(f"| {name} | {config_for(name).objective} | {_run_cells(name, trained, evaluated)} | "
-                         f"{_toy_cells(evaluated[name]['metrics'])} | {PACGAN_RING} |")
-        lines += ["", "Several seeds per objective, and the grid: `benchmarks/results/toy_modes.md`.", ""]
+    lines += ["### Toy: the GAN recipes on PacGAN's ring and grid", "",
+              "With seeds, packing and the curve of modes against updates, by `python -m benchmarks.toy_modes`: "
+              "`benchmarks/results/toy_modes.md`, and the README's section \"Mode coverage on the PacGAN mixtures\".", ""]
     return "\n".join(lines)
 
 
@@ -241,16 +224,6 @@ def _fgan_tables(runs, evaluated, trained):
                   "identical rows by construction: with their output activations the two objectives differ "
                   "by constants only, so the same seed trains the same weights. `gan` differs from "
                   "nsgan_mnist only by the output bound (V -> 20 tanh(V/20)).", ""]
-    toy = [n for n in runs if n.startswith("fgan_toy-")]
-    if toy:
-        lines += ["### f-GAN on the PacGAN grid (25 modes, 2,500 samples, one seed)", "",
-                  "| divergence | steps (batch) | train time (s) | modes2500 | high quality (%) | reverse KL |",
-                  "|---|---|---|---|---|---|"]
-        for name in toy:
-            lines.append(f"| {_divergence(name)} | {_run_cells(name, trained, evaluated)} | "
-                         f"{_toy_cells(evaluated[name]['metrics'])} |")
-        lines += ["", "PacGAN Table 1, GAN on the grid: 17.3 +- 0.8 modes, 94.8% high quality, KL 0.70. "
-                  "The GAN-family recipes on the grid (4 seeds): `benchmarks/results/toy_modes.md`.", ""]
     return lines
 
 

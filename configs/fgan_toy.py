@@ -4,7 +4,8 @@ Divergences (--config.divergence=NAME): total_variation, kl (default), reverse_k
 hellinger, jeffrey, jensen_shannon, js_weighted (--config.divergence_param=PI), gan, alpha
 (--config.divergence_param=ALPHA, not 0 or 1). Generator update: --config.g_update=alternative
 (the paper's default) or saddle; critic output bound --config.output_bound=B (default 20,
-0 = off). Networks, optimiser and budget: configs.common.toy_gan. Run:
+0 = off). Networks, optimiser and budget: configs.common.toy_gan (PacGAN's toy recipe; packing:
+--config.pac=M --config.data.batch_size=100*M). Run:
 
     python -m train --config=configs/fgan_toy.py --workdir=runs/fgan_toy --config.divergence=hellinger --config.data.name=grid
 """

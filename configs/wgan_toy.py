@@ -1,6 +1,7 @@
 """wgan_toy: WGAN (Arjovsky et al. 2017, Algorithm 1): RMSProp 5e-5, clip 0.01, n_critic 5.
 
-Networks: PacGAN's toy MLPs; batch 64 as in the WGAN paper.
+The WGAN paper has no toy recipe: Algorithm 1's defaults (above; batch 64) on PacGAN's toy networks
+(configs.common.toy_mlp: a maxout critic, a batch-norm generator).
 Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
 
     python -m train --config=configs/wgan_toy.py --workdir=runs/wgan_toy --config.data.name=grid

@@ -7,6 +7,11 @@ import sys
 import numpy as np
 import pytest
 
+import configs
+
+DEFAULT = configs.load("nsgan_toy")  # what `python -m train` trains with no flags
+STEPS, EVERY = DEFAULT.steps, DEFAULT.log_every
+
 
 def run(args, cwd, env=None, timeout=900):
     full_env = dict(os.environ, **(env or {}))
@@ -42,7 +47,7 @@ def test_no_flags_trains_the_default_and_writes_the_contract(default_run):
                  "export/saved_model", "export/metadata.json"):
         assert (workdir / part).exists(), part
     metrics = json.loads((workdir / "metrics.json").read_text())
-    assert metrics["step"] == 20000 and metrics["dataset"] == "ring"
+    assert metrics["step"] == STEPS and metrics["dataset"] == "ring"
     assert set(metrics["metrics"]) == {"modes2500", "high_quality2500", "reverse_kl2500"}
 
 
@@ -51,7 +56,7 @@ def test_rerun_resumes_instead_of_restarting(default_run):
     before = sorted(os.listdir(workdir / "checkpoints"))
     result = run(["-m", "train", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Resuming" in result.stdout and "at step 20000 of 20000" in result.stdout
+    assert "Resuming" in result.stdout and f"at step {STEPS} of {STEPS}" in result.stdout
     assert sorted(os.listdir(workdir / "checkpoints")) == before  # nothing retrained
 
 
@@ -87,18 +92,18 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     result = run(["-m", "train.evaluate", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "metrics.json").read_text())["metrics"] == before["metrics"]
-    result = run(["-m", "export", f"--workdir={workdir}", "--step=19500", "--format=onnx"], cwd=cwd)
+    result = run(["-m", "export", f"--workdir={workdir}", f"--step={STEPS - EVERY}", "--format=onnx"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == 19500
+    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == STEPS - EVERY
     assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json"]
     line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--step=5"], cwd=cwd))
-    assert "no checkpoint of step 5" in line and "it holds steps 19000, 19500, 20000" in line
+    assert "no checkpoint of step 5" in line and f"it holds steps {STEPS - 2 * EVERY}, {STEPS - EVERY}, {STEPS}" in line
     line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--format=tflite"], cwd=cwd))
     assert "unknown export format tflite; choose from: saved_model, onnx" in line
     assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json"]  # left intact
     result = run(["-m", "export", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == 20000
+    assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == STEPS
     assert os.path.isdir(workdir / "export" / "saved_model")
 
 
