@@ -28,6 +28,10 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     # and every how many steps the metrics also go to TensorBoard during training (0: only at the end),
     # on every_samples samples (0: num_samples; fewer make a cheap curve, the final metrics keep num_samples)
     c.eval = ConfigDict(dict(num_samples=num_samples, features="classifier", every=eval_every, every_samples=0))
+    # the VAE's and AVB's likelihood by annealed importance sampling (zoo.metrics.ais) on the first
+    # `examples` test images (0: none), with `chains` chains per image, `steps` intermediate
+    # distributions and `leapfrog` steps per HMC transition (zoo.metrics.suite.AIS, the same defaults)
+    c.eval.ais = ConfigDict(dict(examples=100, chains=16, steps=500, leapfrog=5))
     # one Keras "epoch" = log_every steps: checkpoints, backups, samples and scalars are per epoch
     c.log_every = log_every
     c.steps_per_execution = steps_per_execution

@@ -34,6 +34,7 @@ EXPORT_ATOL = reorder(1024, 15.0, depth=6)
 def tiny(name, **overrides):
     config = configs.load(name)
     config.steps, config.log_every, config.data.batch_size, config.eval.num_samples = 4, 2, 8, 200
+    config.eval.ais.update(dict(examples=4, chains=2, steps=3, leapfrog=2))  # the AIS code path, cheaply
     for key, value in overrides.items():
         config[key] = value
     return config
@@ -71,7 +72,7 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
         assert set(metrics) == {"modes200", "kl200"} and 1 <= metrics["modes200"] <= 200
     elif name in ("avb_toy", "vae_toy"):  # likelihoods of the 4 points (nats; log 4 = 1.386 is the best)
         # AVB's ELBO uses the adversary's KL estimate, no bound: its name says so
-        want = {"nll_mc"} | ({"nelbo", "nll_iwae100"} if name == "vae_toy" else {"nelbo_adversary_estimate"})
+        want = {"nll_mc", "nll_ais"} | ({"nelbo", "nll_iwae100"} if name == "vae_toy" else {"nelbo_adversary_estimate"})
         # Gibbs: >= log 4 for 4 equally likely points; 0.01 for the noise of its 100k-draw estimate
         assert set(metrics) == want and metrics["nll_mc"] > np.log(4) - 0.01
     else:  # the names carry the protocol: 200 generated samples against the 10k test split
@@ -80,6 +81,7 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
             want |= ENCODER_METRICS
         if name in ("avb_mnist", "vae_mnist"):
             want |= {"nelbo_test", "nll_iwae100_test"} if name == "vae_mnist" else {"nelbo_adversary_estimate_test"}
+            want |= {"nll_ais4_test"} | ({"nll_iwae100_first4_test"} if name == "vae_mnist" else set())
         assert set(metrics) == want
         assert all(np.isfinite(v) for v in metrics.values())
         assert 1.0 <= metrics["cs200"] <= 10.0 and metrics["fid200_test"] > 0

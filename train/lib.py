@@ -69,7 +69,7 @@ def evaluate(model, config, num_samples=None):
 
     return suite.evaluate(model, config.data.name, num_samples or config.eval.num_samples, seed=config.seed + 1,
                           features=config.eval.get("features", "classifier"),
-                          download=config.data.download)
+                          download=config.data.download, ais=dict(config.eval.get("ais", {})))
 
 
 def write_metrics(model, config, workdir, losses=None):

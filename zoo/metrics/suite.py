@@ -11,10 +11,15 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | cifar10, celeb_a | fid10k_test_inception, kid..._inception, is10k (only with eval.features="inception") |
 | binarized_mnist | the mnist sample metrics of the decoder's mean images, against the grey MNIST test set |
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
-| VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test |
-| AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound) |
+| VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test, nll_ais{n}_test, nll_iwae{k}_first{n}_test |
+| AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound), |
+| | nll_ais{n}_test |
 | VAE, AVB on four_points | nelbo (AVB: nelbo_adversary_estimate), nll_mc (log p(x) of the decoder by 100k prior |
-| | draws); VAE: nll_iwae{k} |
+| | draws), nll_ais; VAE: nll_iwae{k} |
+
+nll_ais{n}_test: annealed importance sampling (zoo.metrics.ais) on the first n binarised test images,
+the ONE likelihood estimator that the VAE and AVB share (an upper bound on -log p(x) in expectation);
+its chains, steps and leapfrog steps are the run's eval.ais (config.json).
 
 Likelihoods are in nats per example, as NEGATIVE log-likelihoods or bounds (lower is better); the
 binarised test set is ONE fixed binarisation (numpy seed 0), the same for every model; on the
@@ -130,11 +135,26 @@ def sample_metrics(samples, name, features="classifier", download=False):
     return out
 
 
-def likelihood_metrics(model, name, download=False, batch_size=500, seed=0):
-    """Negative ELBO (AVB: its adversary-based estimate), IWAE bound and decoder marginal of a VAE or AVB
-    on binary data, in nats; the ELBO's name is the model's NELBO_METRIC."""
+AIS = dict(examples=100, chains=16, steps=500, leapfrog=5)  # eval.ais's defaults
+
+
+def ais_metric(model, x, settings, seed=0):
+    """-log p(x) by AIS from the model's proposal Gaussian (zoo.metrics.ais), mean over x, nats."""
+    from zoo.metrics import ais
+
+    mean, log_std = model.proposal(x, seed=seed)
+    estimate, _ = ais.log_marginal(model.log_likelihood, x, mean, log_std, chains=settings["chains"],
+                                   steps=settings["steps"], leapfrog=settings["leapfrog"], seed=seed)
+    return -float(np.mean(estimate))
+
+
+def likelihood_metrics(model, name, download=False, batch_size=500, seed=0, ais=None):
+    """Negative ELBO (AVB: its adversary-based estimate), IWAE bound, AIS estimate and decoder marginal
+    of a VAE or AVB on binary data, in nats; the ELBO's name is the model's NELBO_METRIC. `ais` overrides
+    entries of AIS (examples = 0: no AIS)."""
     from zoo.models import likelihood as lik
 
+    ais = {**AIS, **(ais or {})}
     if name in points.POINTS:
         x = points.points(name)
         reps = np.repeat(x, 2500, axis=0)  # the ELBO's expectation over q(z|x) by 2,500 draws per point
@@ -143,6 +163,8 @@ def likelihood_metrics(model, name, download=False, batch_size=500, seed=0):
                                                            x, MC_SAMPLES, seed)))}
         if hasattr(model, "iwae"):
             out[f"nll_iwae{model.iwae_k}"] = -float(np.mean(model.iwae(reps[::25], seed=seed)))
+        if ais["examples"]:
+            out["nll_ais"] = ais_metric(model, x, ais, seed)
         return out
     test, _ = reference(name, "test", download)
     out = {f"{model.NELBO_METRIC}_test": -float(np.mean(np.concatenate(
@@ -151,6 +173,12 @@ def likelihood_metrics(model, name, download=False, batch_size=500, seed=0):
         small = max(1, batch_size // 10)  # k copies of every example in a batch
         out[f"nll_iwae{model.iwae_k}_test"] = -float(np.mean(np.concatenate(
             [model.iwae(test[i:i + small], seed=seed + i) for i in range(0, len(test), small)])))
+    if ais["examples"]:
+        n = min(int(ais["examples"]), len(test))
+        out[f"nll_ais{tag(n)}_test"] = ais_metric(model, test[:n], ais, seed)
+        if hasattr(model, "iwae"):  # the IWAE bound on the same images, to compare the two
+            out[f"nll_iwae{model.iwae_k}_first{tag(n)}_test"] = -float(np.mean(np.concatenate(
+                [model.iwae(test[i:min(i + small, n)], seed=seed + i) for i in range(0, n, small)])))
     return out
 
 
@@ -160,13 +188,13 @@ def check_features(features):
         raise UserError(f"unknown eval.features {features!r}; choose one of: {', '.join(FEATURES)}")
 
 
-def evaluate(model, name, num_samples, seed, features="classifier", download=False):
-    """The metrics of `model` trained on dataset `name`: its samples' metrics, and the encoder's
-    metrics when the model has an encoder and the data has labels."""
+def evaluate(model, name, num_samples, seed, features="classifier", download=False, ais=None):
+    """The metrics of `model` trained on dataset `name`: its samples' metrics, its likelihoods (`ais`:
+    overrides of AIS), and the encoder's metrics when the model has an encoder and the data has labels."""
     check_features(features)
     out = sample_metrics(generated(model, num_samples, seed), name, features, download)
     if hasattr(model, "elbo") and (name == image_data.BINARIZED or name in points.POINTS):
-        out.update(likelihood_metrics(model, name, download))
+        out.update(likelihood_metrics(model, name, download, ais=ais))
     if hasattr(model, "encode") and name in ENCODER_SETS:
         from zoo.metrics import encoder
 

@@ -68,6 +68,14 @@ class AVB(lik.Decoder, ZooModel):
         """One z ~ q(z|x) per example, drawn with the stateless `seed`."""
         return self._encoder(x, tf.random.stateless_normal([tf.shape(x)[0], self.noise_dim], seed=seed))
 
+    def proposal(self, x, seed=0, draws=64):
+        """(mean, log std) of the Gaussian that starts AIS (zoo.metrics.ais): the moments of q(z|x) from
+        `draws` encoder draws per example, as the official code's avb/validate/ais.py starts its chains."""
+        x = tf.convert_to_tensor(x, tf.float32)
+        eps = tf.random.stateless_normal([draws, tf.shape(x)[0], self.noise_dim], seed=[seed, 5])
+        mu, sigma = self._moments(x, eps)
+        return mu, tf.math.log(sigma)
+
     def _score(self, x, z, training=False):
         return tf.reshape(self.adversary([x, z], training=training), [-1])
 

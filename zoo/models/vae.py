@@ -53,6 +53,11 @@ class VAE(lik.Decoder, ZooModel):
         """The posterior mean mu(x)."""
         return self.posterior(x)[0]
 
+    def proposal(self, x, seed=0):
+        """(mean, log std) of the Gaussian that starts AIS (zoo.metrics.ais): q(z|x) itself."""
+        mu, logvar = self.posterior(x)
+        return mu, 0.5 * logvar
+
     def posterior_sample(self, x, seed):
         """One z ~ q(z|x) per example, drawn with the stateless `seed`."""
         mu, logvar = self.posterior(x)
