@@ -1,36 +1,45 @@
-"""Mode coverage of every GAN objective on the PacGAN ring and grid, several seeds each.
+"""Mode coverage of the GAN objectives on PacGAN's ring and grid, with and without packing, several
+seeds each, and the curve of modes against generator updates.
 
-    python -m benchmarks.toy_modes [--seeds=5] [--mixtures=ring,grid] [--recipes=nsgan,wgangp]
-                                   [--out=benchmarks/results/toy_modes] [--table_only]
+    python -m benchmarks.toy_modes [--seeds=3] [--mixtures=ring,grid] [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4]
+                                   [--updates=2500,5000,10000,20000] [--out=benchmarks/results/toy_modes]
+                                   [--table_only]
 
-Each run trains a recipe's toy config through the real trainer (`train.lib.run`) in a fresh
-temporary workdir and reads the PacGAN metrics (2,500 samples) from its metrics.json. Results are
-appended to OUT.jsonl as they finish (so a long sweep can be stopped and resumed: finished runs
-are skipped), and the table is printed and written to OUT.md beside PacGAN's Table 1.
+A run is RECIPE[:DIVERGENCE][+pacM]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
+fgan, and PacGAN's packing of M samples per critic input (the critic keeps its number of inputs
+per step, as in PacGAN: data.batch_size is multiplied by M). Each run trains through the real
+trainer (`train.lib.run`) in one temporary workdir, resuming it at every entry of --updates, so each
+entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
+the wall time so far. Results are appended to OUT.jsonl as they come (a stopped sweep resumes where
+it stopped, skipping finished runs), the tables go to stdout and OUT.md, the samples of each
+run's seed 0 at its last update to OUT/RUN_MIXTURE.png, and those of the --runs side by side to
+OUT/MIXTURE.png.
 
-A recipe's budget (steps and any deviation from its config) is in BUDGETS below: every run must
-finish in under 3 minutes on a 2-core CPU, which is what the per-recipe step counts were chosen for.
+PacGAN trained 400,000 updates (400 epochs of 100,000 packs of batch 100); WGAN-GP's toy code
+100,000; the table says what fraction of that each row ran.
 """
 import json
 import os
+import shutil
 import tempfile
 import time
 
 from absl import app, flags
 
-from benchmarks import budgets
+from benchmarks.budgets import DIVERGENCE_PARAMS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-flags.DEFINE_integer("seeds", 5, "Seeds per (recipe, mixture).")
+flags.DEFINE_integer("seeds", 3, "Seeds per (run, mixture).")
 flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
-flags.DEFINE_list("recipes", ["mmgan", "nsgan", "lsgan", "wgan", "wgangp"], "Recipes (configs/RECIPE_toy.py).")
-flags.DEFINE_string("out", "benchmarks/results/toy_modes", "Output prefix (.jsonl and .md).")
+flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
+flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")
+flags.DEFINE_string("out", "benchmarks/results/toy_modes", "Output prefix (.jsonl, .md and a folder of pictures).")
 flags.DEFINE_bool("table_only", False, "Only tabulate the finished runs in OUT.jsonl; train nothing.")
 FLAGS = flags.FLAGS
 
-BUDGETS = budgets.TOY
-
+PAPER_UPDATES = {"wgangp": 100_000}  # the official code's budget; PacGAN's for the rest
+PACGAN_UPDATES = 400_000
 PACGAN = {  # PacGAN Table 1 (10 trials): modes, % high quality, reverse KL
     "ring": [("GAN", "6.3 +- 0.5", "98.2", "0.45"), ("ALI", "6.6", "97.6", "0.36"),
              ("PacGAN2", "7.9 +- 0.1", "95.6", "0.07"), ("PacGAN4", "7.8", "95.9", "0.07")],
@@ -39,83 +48,150 @@ PACGAN = {  # PacGAN Table 1 (10 trials): modes, % high quality, reverse KL
 }
 
 
-def config_for(recipe, mixture, seed):
+def parse_run(run):
+    """'fgan:kl+pac4' -> ('fgan', 'kl', 4)."""
+    spec, _, pac = run.partition("+pac")
+    recipe, _, divergence = spec.partition(":")
+    return recipe, divergence or None, int(pac or 1)
+
+
+def config_for(run, mixture, seed, updates):
     import configs
 
-    return configs.load(f"{recipe}_toy", {"data.name": mixture, "seed": seed, **BUDGETS[recipe]})
+    recipe, divergence, pac = parse_run(run)
+    base = configs.load(f"{recipe}_toy")
+    overrides = {"data.name": mixture, "seed": seed, "steps": updates, "pac": pac,
+                 "data.batch_size": base.data.batch_size * pac}
+    if divergence:  # pi for js_weighted and alpha for alpha at benchmarks.budgets.DIVERGENCE_PARAMS
+        overrides.update(divergence=divergence, divergence_param=DIVERGENCE_PARAMS.get(divergence))
+    return configs.load(f"{recipe}_toy", overrides)
 
 
-def one_run(recipe, mixture, seed):
+def one_run(run, mixture, seed, updates, pictures):
+    """Trains run on mixture with seed to each of `updates` in turn; yields one record per entry."""
     import keras
     import tensorflow as tf
 
     from train import lib
 
-    keras.backend.clear_session()
-    config = config_for(recipe, mixture, seed)
     with tempfile.TemporaryDirectory() as workdir:
-        start = time.perf_counter()
-        _, metrics = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-        seconds = time.perf_counter() - start
-    return dict(recipe=recipe, mixture=mixture, seed=seed, seconds=round(seconds, 1),
-                steps=config.steps, batch_size=config.data.batch_size, **metrics)
+        seconds = 0.0
+        for n in updates:
+            keras.backend.clear_session()
+            config = config_for(run, mixture, seed, n)
+            start = time.perf_counter()
+            _, metrics = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+            seconds += time.perf_counter() - start
+            yield dict(run=run, mixture=mixture, seed=seed, updates=n, seconds=round(seconds, 1),
+                       batch_size=config.data.batch_size, **metrics)
+        if seed == 0:
+            last = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.startswith("step_"))[-1]
+            os.makedirs(pictures, exist_ok=True)
+            shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, f"{run}_{mixture}.png"))
 
 
-def _mean_std(values):
+def montage(runs, mixtures, folder):
+    """OUT/MIXTURE.png: the seed-0 pictures of `runs` side by side, one file per mixture."""
+    from PIL import Image
+
+    for mixture in mixtures:
+        paths = [os.path.join(folder, f"{run}_{mixture}.png") for run in runs]
+        images = [Image.open(p).convert("RGB") for p in paths if os.path.exists(p)]
+        if len(images) < 2:
+            continue
+        out = Image.new("RGB", (sum(i.width for i in images), max(i.height for i in images)), "white")
+        x = 0
+        for image in images:
+            out.paste(image, (x, 0))
+            x += image.width
+        out.save(os.path.join(folder, f"{mixture}.png"))
+
+
+def _mean_std(values, scale=1.0):
     import numpy as np
 
-    values = [v for v in values if v is not None]
+    values = [scale * v for v in values if v is not None]
     if not values:
         return "n/a"
     return f"{np.mean(values):.2f} +- {np.std(values):.2f}" if len(values) > 1 else f"{values[0]:.2f}"
 
 
-def table(results):
+def _paper_fraction(run, updates):
+    paper = PAPER_UPDATES.get(parse_run(run)[0], PACGAN_UPDATES)
+    return f"{updates:,} ({100 * updates / paper:.0f}%)"
+
+
+def table(results, runs, mixtures):
+    """The summary at each run's last measured update, and the curves (runs may differ in budget)."""
+    updates = sorted({r["updates"] for r in results})
     lines = []
-    for mixture in FLAGS.mixtures:
+    for mixture in mixtures:
         n_modes = 8 if mixture == "ring" else 25
-        lines += [f"### {mixture} ({n_modes} modes), 2,500 samples per run", "",
-                  "| model | runs | steps | modes | high quality (%) | reverse KL* | wall time (s), mean / max |",
+        lines += [f"### {mixture} ({n_modes} modes), 2,500 samples per run, at the last update", "",
+                  "| run | seeds | updates (% of the paper's) | modes | high quality (%) | reverse KL* | wall time (s), mean / max |",
                   "|---|---|---|---|---|---|---|"]
-        for recipe in FLAGS.recipes:
-            rows = [r for r in results if r["recipe"] == recipe and r["mixture"] == mixture]
-            if not rows:
-                continue
-            lines.append(
-                f"| {recipe} (zoo) | {len(rows)} | {rows[0]['steps']} | {_mean_std([r['modes2500'] for r in rows])} | "
-                f"{_mean_std([100 * r['high_quality2500'] for r in rows])} | "
-                f"{_mean_std([r['reverse_kl2500'] for r in rows])} | "
-                f"{sum(r['seconds'] for r in rows) / len(rows):.0f} / {max(r['seconds'] for r in rows):.0f} |")
+        for run in runs:
+            mine = [r for r in results if r["run"] == run and r["mixture"] == mixture]
+            last = max((r["updates"] for r in mine), default=0)
+            rows = [r for r in mine if r["updates"] == last]
+            if rows:
+                lines.append(
+                    f"| {run} | {len(rows)} | {_paper_fraction(run, last)} | {_mean_std([r['modes2500'] for r in rows])} | "
+                    f"{_mean_std([r['high_quality2500'] for r in rows], 100)} | "
+                    f"{_mean_std([r['reverse_kl2500'] for r in rows])} | "
+                    f"{sum(r['seconds'] for r in rows) / len(rows):.0f} / {max(r['seconds'] for r in rows):.0f} |")
         for name, modes, hq, kl in PACGAN[mixture]:
-            lines.append(f"| {name} (PacGAN Table 1) | 10 | | {modes} | {hq} | {kl} | |")
+            lines.append(f"| {name} (PacGAN Table 1) | 10 | 400,000 (100%) | {modes} | {hq} | {kl} | |")
+        lines += ["", f"Modes (high quality %) against generator updates, mean over seeds, {mixture}:", "",
+                  "| run | " + " | ".join(f"{n:,}" for n in updates) + " |", "|---" * (len(updates) + 1) + "|"]
+        for run in runs:
+            cells = []
+            for n in updates:
+                rows = [r for r in results if r["run"] == run and r["mixture"] == mixture and r["updates"] == n]
+                cells.append(f"{sum(r['modes2500'] for r in rows) / len(rows):.1f} "
+                             f"({100 * sum(r['high_quality2500'] for r in rows) / len(rows):.0f})" if rows else "")
+            if any(cells):
+                lines.append(f"| {run} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines.append("Mean +- standard deviation over seeds. *Reverse KL is averaged over the runs that produced "
-                 "at least one high-quality sample (it is undefined otherwise); n/a when none did.")
+    lines.append("Updates: each row's last measured update; a run is tabulated once it has finished. "
+                 "Mean +- standard deviation over seeds. *Reverse KL is averaged over the runs that produced "
+                 "at least one high-quality sample (it is undefined otherwise); n/a when none did. Wall time "
+                 "includes the metrics and checkpoints at every measured update.")
     return "\n".join(lines)
 
 
 def main(argv):
+    import configs
+    from train import cpu, strategy
+
+    strategy.set_intra_op_threads(configs.load("nsgan_toy"))  # the toy recipes' 1 thread per op, before TensorFlow starts
+
+    updates = sorted(int(n) for n in FLAGS.updates)
     os.makedirs(os.path.dirname(FLAGS.out) or ".", exist_ok=True)
     jsonl = FLAGS.out + ".jsonl"
     done = []
     if os.path.exists(jsonl):
         with open(jsonl) as f:
             done = [json.loads(line) for line in f if line.strip()]
-    finished = {(r["recipe"], r["mixture"], r["seed"]) for r in done}
-    for seed in range(0 if FLAGS.table_only else FLAGS.seeds):  # seed-major: a stopped sweep still covers every recipe
+    finished = {(r["run"], r["mixture"], r["seed"]) for r in done if r["updates"] == max(updates)}
+    for seed in range(0 if FLAGS.table_only else FLAGS.seeds):  # seed-major: a stopped sweep still covers every run
         for mixture in FLAGS.mixtures:
-            for recipe in FLAGS.recipes:
-                if (recipe, mixture, seed) in finished:
+            for run in FLAGS.runs:
+                if (run, mixture, seed) in finished:
                     continue
-                result = one_run(recipe, mixture, seed)
-                print(json.dumps(result), flush=True)
-                with open(jsonl, "a") as f:
-                    f.write(json.dumps(result) + "\n")
-                done.append(result)
-    text = table([r for r in done if r["recipe"] in FLAGS.recipes and r["seed"] < FLAGS.seeds])
+                done = [r for r in done if (r["run"], r["mixture"], r["seed"]) != (run, mixture, seed)]
+                for result in one_run(run, mixture, seed, updates, FLAGS.out):
+                    print(json.dumps(result), flush=True)
+                    done.append(result)
+                with open(jsonl + ".tmp", "w") as f:  # whole runs only: a stopped run is redone
+                    f.writelines(json.dumps(r) + "\n" for r in done)
+                os.replace(jsonl + ".tmp", jsonl)
+    text = f"Machine: {cpu.describe()}\n\n" + table(
+        [r for r in done if r["seed"] < FLAGS.seeds], FLAGS.runs, FLAGS.mixtures)
     print(text)
     with open(FLAGS.out + ".md", "w") as f:
         f.write(text + "\n")
+    montage(FLAGS.runs, FLAGS.mixtures, FLAGS.out)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import tensorflow as tf
 
 from zoo import objectives
 from zoo.models import noise
-from zoo.models.packing import pack
 from zoo.models.base import ZooModel
+from zoo.models.packing import pack
 from zoo.objectives import clip_weights, gradient_penalty
 
 
