@@ -10,7 +10,8 @@ fgan, and PacGAN's packing of M samples per critic input (the critic keeps its n
 per step, as in PacGAN: data.batch_size is multiplied by M). Each run trains through the real
 trainer (`train.lib.run`) in one temporary workdir, resuming it at every entry of --updates, so each
 entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
-the wall time so far. Results are appended to OUT.jsonl as they come (a stopped sweep resumes where
+the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit, grid_unit,
+as the official toy code) keeps that scale; its row stands under the mixture's name. Results are appended to OUT.jsonl as they come (a stopped sweep resumes where
 it stopped, skipping finished runs), the tables go to stdout and OUT.md, the samples of each
 run's seed 0 at its last update to OUT/RUN_MIXTURE.png, and those of the --runs side by side to
 OUT/MIXTURE.png.
@@ -60,6 +61,8 @@ def config_for(run, mixture, seed, updates):
 
     recipe, divergence, pac = parse_run(run)
     base = configs.load(f"{recipe}_toy")
+    if base.data.name.endswith("_unit"):  # a recipe on unit-scaled data (WGAN-GP's toy code) keeps it
+        mixture += "_unit"
     overrides = {"data.name": mixture, "seed": seed, "steps": updates, "pac": pac,
                  "data.batch_size": base.data.batch_size * pac}
     if divergence:  # pi for js_weighted and alpha for alpha at benchmarks.budgets.DIVERGENCE_PARAMS
@@ -82,8 +85,8 @@ def one_run(run, mixture, seed, updates, pictures):
             start = time.perf_counter()
             _, metrics = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
             seconds += time.perf_counter() - start
-            yield dict(run=run, mixture=mixture, seed=seed, updates=n, seconds=round(seconds, 1),
-                       batch_size=config.data.batch_size, **metrics)
+            yield dict(run=run, mixture=mixture, data=config.data.name, seed=seed, updates=n,
+                       seconds=round(seconds, 1), batch_size=config.data.batch_size, **metrics)
         if seed == 0:
             last = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.startswith("step_"))[-1]
             os.makedirs(pictures, exist_ok=True)

@@ -50,7 +50,8 @@ def test_wasserstein_recipes_follow_their_papers(name, clip, gp, critics):
         assert (c.d_optimizer.name, c.d_optimizer.learning_rate, c.d_optimizer.beta_1, c.d_optimizer.beta_2) \
             == ("adam", 1e-4, 0.5, 0.9)
         assert c.nets.discriminator.widths == (512, 512, 512) and c.nets.discriminator.activation == "relu"
-        assert c.data.batch_size == 256
+        assert c.nets.generator.init == c.nets.discriminator.init == "he_uniform"
+        assert c.data.batch_size == 256 and c.data.name == "ring_unit"  # its data at unit std per coordinate
 
 
 def test_encoder_recipes_follow_their_papers():

@@ -30,6 +30,33 @@ def test_mixtures_follow_pacgan(name, n_modes, radius, std):
     assert counts.min() > 0.7 * len(x) / n_modes  # modes equally likely
 
 
+@pytest.mark.parametrize("name, radius, spacing, std", [
+    ("ring_unit", 2 / 1.414, None, 0.02 / 1.414),  # WGAN-GP's gan_toy.py: 8 gaussians (radius 2, std 0.02) / 1.414
+    ("grid_unit", None, 2 / 2.828, 0.05 / 2.828),  # its 25 gaussians (spacing 2, std 0.05) / 2.828
+])
+def test_unit_mixtures_are_the_wgan_gp_toy_data(name, radius, spacing, std):
+    centres, s = toy.MIXTURES[name]
+    # the official code divides by 1.414 and 2.828, we by the exact sqrt(0.5 + 0.01^2), sqrt(8 + 0.05^2): 1e-3
+    assert s == pytest.approx(std, rel=1e-3)
+    if radius:
+        np.testing.assert_allclose(np.linalg.norm(centres, axis=1), radius, rtol=1e-3)
+    else:
+        np.testing.assert_allclose(np.diff(sorted(set(np.round(centres[:, 0], 5)))), spacing, rtol=1e-3)
+    x = np.concatenate(take(data.load(name, 1000, seed=0), 20))
+    # unit standard deviation per coordinate; 20,000 draws of a bounded mixture: the sd's error < 1%
+    np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=0.02)
+
+
+def test_the_mode_metrics_read_a_mixture_and_its_unit_version_alike():
+    from zoo.metrics import modes
+
+    x = np.concatenate(take(data.load("grid", 500, seed=3), 2))
+    scale = toy.MIXTURES["grid_unit"][1] / toy.MIXTURES["grid"][1]
+    plain = modes.mode_coverage(x, *toy.MIXTURES["grid"])
+    scaled = modes.mode_coverage(x * scale, *toy.MIXTURES["grid_unit"])
+    assert plain["modes"] == scaled["modes"] and plain["high_quality"] == pytest.approx(scaled["high_quality"])
+
+
 def test_swissroll_shape_and_scale():
     x = take(data.load("swissroll", 500, seed=0), 1)[0]
     # the roll reaches 4.5 pi / 7.5 = 1.89 (t sin t at its end); 2.0 leaves 3.4 sd of the 0.033 noise

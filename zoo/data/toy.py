@@ -4,6 +4,10 @@
 ring = 8 gaussians evenly spaced on a circle of radius 1, std 0.01;
 grid = 25 gaussians centred on {-4, -2, 0, 2, 4}^2, std 0.05.
 `swissroll` follows the WGAN-GP toy code: sklearn's 2-D swiss roll (noise 0.25) divided by 7.5.
+`ring_unit` and `grid_unit` are ring and grid scaled to unit standard deviation per coordinate,
+which is exactly the WGAN-GP toy code's data (its 8 gaussians: radius 2, std 0.02, divided by
+1.414; its 25: spacing 2, std 0.05, divided by 2.828). The mode metrics measure distances in units
+of the components' std, so they read the same on a mixture and on its unit version.
 """
 import math
 
@@ -21,12 +25,20 @@ def grid_centres():
     return np.stack(np.meshgrid(g, g, indexing="ij"), axis=-1).reshape(-1, 2)
 
 
+def unit(centres, std):
+    """(centres, std) of the mixture scaled to unit standard deviation per coordinate (centres of
+    mean 0, equally likely)."""
+    s = math.sqrt(float(np.mean(np.square(centres))) + std ** 2)
+    return (centres / s).astype(np.float32), std / s
+
+
 # name -> (mode centres or None, per-coordinate std of each mode)
 MIXTURES = {
     "ring": (ring_centres(), 0.01),
     "grid": (grid_centres(), 0.05),
     "swissroll": (None, 0.25 / 7.5),
 }
+MIXTURES.update({f"{name}_unit": unit(*MIXTURES[name]) for name in ("ring", "grid")})
 
 
 def sample(name, n, key):

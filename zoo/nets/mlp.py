@@ -7,19 +7,20 @@ from keras import layers
 from zoo.nets.maxout import Maxout
 
 
-def _kernel(init_std):
-    """Keras's default (Glorot uniform) or, with `init_std`, N(0, init_std^2) weights (DCGAN's and
-    PacGAN's 0.02)."""
-    return "glorot_uniform" if init_std is None else keras.initializers.RandomNormal(stddev=float(init_std))
+def _kernel(init_std, init="glorot_uniform"):
+    """The Keras initializer `init` (default Glorot uniform) or, with `init_std`, N(0, init_std^2)
+    weights (DCGAN's and PacGAN's 0.02)."""
+    return init if init_std is None else keras.initializers.RandomNormal(stddev=float(init_std))
 
 
-def _trunk(h, widths, activation, layer_norm, batch_norm=False, pieces=5, init_std=None):
-    """Hidden layers of `widths`; activation "maxout" makes each a Maxout layer of `pieces` pieces."""
+def _trunk(h, widths, activation, layer_norm, batch_norm=False, pieces=5, init_std=None, init="glorot_uniform"):
+    """Hidden layers of `widths`; activation "maxout" makes each a Maxout layer of `pieces` pieces;
+    their kernels start from `init` (a Keras initializer name) unless `init_std` is given."""
     for w in widths:
         if activation == "maxout":
-            h = Maxout(w, pieces, kernel_initializer=_kernel(init_std))(h)
+            h = Maxout(w, pieces, kernel_initializer=_kernel(init_std, init))(h)
         else:
-            h = layers.Dense(w, use_bias=not batch_norm, kernel_initializer=_kernel(init_std))(h)
+            h = layers.Dense(w, use_bias=not batch_norm, kernel_initializer=_kernel(init_std, init))(h)
         if batch_norm:
             h = layers.BatchNormalization()(h)
         if layer_norm:
@@ -35,14 +36,16 @@ def _flat_input(data_shape, name="x"):
 
 
 def generator(latent_dim, data_shape, widths=(400, 400, 400, 400), activation="relu",
-              layer_norm=False, batch_norm=False, output_activation=None, init_std=None, name="generator"):
+              layer_norm=False, batch_norm=False, output_activation=None, init_std=None, init="glorot_uniform",
+              name="generator"):
     """z [B, latent_dim] -> x [B, *data_shape]; linear output unless `output_activation` is set.
 
     `batch_norm` normalises every hidden layer per replica (Keras's default BatchNormalization;
     the hidden layers then have no biases, as in PacGAN's toy generator); `init_std` draws every
-    kernel from N(0, init_std^2) instead of Glorot uniform."""
+    kernel from N(0, init_std^2) instead of Glorot uniform; `init` names the hidden layers' Keras
+    initializer otherwise (WGAN-GP's toy code: "he_uniform")."""
     z = keras.Input((latent_dim,), name="z")
-    h = _trunk(z, widths, activation, layer_norm, batch_norm, init_std=init_std)
+    h = _trunk(z, widths, activation, layer_norm, batch_norm, init_std=init_std, init=init)
     h = layers.Dense(math.prod(data_shape), activation=output_activation, kernel_initializer=_kernel(init_std))(h)
     if len(data_shape) > 1:
         h = layers.Reshape(data_shape)(h)
@@ -50,13 +53,13 @@ def generator(latent_dim, data_shape, widths=(400, 400, 400, 400), activation="r
 
 
 def discriminator(data_shape, widths=(400, 400, 400, 400), activation="leaky_relu",
-                  layer_norm=False, pieces=5, init_std=None, name="discriminator"):
+                  layer_norm=False, pieces=5, init_std=None, init="glorot_uniform", name="discriminator"):
     """x [B, *data_shape] -> one unconstrained score (logit or critic value) per example, [B, 1].
 
     activation="maxout" makes every hidden layer a Maxout of `pieces` pieces (zoo.nets.maxout;
-    PacGAN's toy discriminator: 3 x maxout(200, 5)); `init_std` as in `generator`."""
+    PacGAN's toy discriminator: 3 x maxout(200, 5)); `init_std` and `init` as in `generator`."""
     x, h = _flat_input(data_shape)
-    h = _trunk(h, widths, activation, layer_norm, pieces=pieces, init_std=init_std)
+    h = _trunk(h, widths, activation, layer_norm, pieces=pieces, init_std=init_std, init=init)
     return keras.Model(x, layers.Dense(1, kernel_initializer=_kernel(init_std))(h), name=name)
 
 
