@@ -167,7 +167,9 @@ def main(argv):
     import configs
     from train import cpu, strategy
 
-    strategy.set_intra_op_threads(configs.load("nsgan_toy"))  # the toy recipes' 1 thread per op, before TensorFlow starts
+    # the first run's threads per op (1 in PacGAN's recipes), set before TensorFlow starts: one process
+    # runs every run, so mix recipes of different settings in separate invocations
+    strategy.set_intra_op_threads(config_for(FLAGS.runs[0], FLAGS.mixtures[0], 0, 1))
 
     updates = sorted(int(n) for n in FLAGS.updates)
     os.makedirs(os.path.dirname(FLAGS.out) or ".", exist_ok=True)

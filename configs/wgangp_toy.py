@@ -21,4 +21,4 @@ def get_config():
     return common.gan("wgangp_toy", "wasserstein", "ring_unit", dict(generator=mlp, discriminator=dict(mlp)),
                       common.optimizer("adam", 1e-4, **ADAM), common.optimizer("adam", 1e-4, **ADAM),
                       steps=5_000, batch_size=256, latent_dim=2, n_critic=5, gp_weight=0.1,
-                      steps_per_execution=100, intra_op_threads=common.TOY_THREADS)
+                      steps_per_execution=100)
