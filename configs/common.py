@@ -1,6 +1,6 @@
 """Shared config skeletons. Every config has: name, model, seed, steps (training steps: generator
 updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), nets (one entry per network
-role), eval.num_samples, eval.features, eval.every, log_every, steps_per_execution, jit_compile,
+role), eval.num_samples, eval.features, eval.every, eval.ais, log_every, steps_per_execution, jit_compile,
 intra_op_threads, and one optimizer config (name + keyword arguments of the Keras optimizer) per
 optimizer of the model.
 GAN configs add objective, n_critic, gp_weight, clip_value, pac; the encoder models add model_options."""
