@@ -13,7 +13,7 @@ entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.me
 the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit, grid_unit,
 as the official toy code) keeps that scale; its row stands under the mixture's name. Results are appended to OUT.jsonl as they come (a stopped sweep resumes where
 it stopped, skipping finished runs), the tables go to stdout and OUT.md, the samples of each
-run's seed 0 at its last update to OUT/RUN_MIXTURE.png, and those of the --runs side by side to
+run's seed 0 at its last update to OUT/RUN_MIXTURE.png (':' written as '-'), and those of the --runs side by side to
 OUT/MIXTURE.png.
 
 PacGAN trained 400,000 updates (400 epochs of 100,000 packs of batch 100); WGAN-GP's toy code
@@ -90,7 +90,12 @@ def one_run(run, mixture, seed, updates, pictures):
         if seed == 0:
             last = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.startswith("step_"))[-1]
             os.makedirs(pictures, exist_ok=True)
-            shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, f"{run}_{mixture}.png"))
+            shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, _picture(run, mixture)))
+
+
+def _picture(run, mixture):
+    """The file name of a run's picture (no ':' in file names)."""
+    return f"{run.replace(':', '-')}_{mixture}.png"
 
 
 def montage(runs, mixtures, folder):
@@ -98,7 +103,7 @@ def montage(runs, mixtures, folder):
     from PIL import Image
 
     for mixture in mixtures:
-        paths = [os.path.join(folder, f"{run}_{mixture}.png") for run in runs]
+        paths = [os.path.join(folder, _picture(run, mixture)) for run in runs]
         images = [Image.open(p).convert("RGB") for p in paths if os.path.exists(p)]
         if len(images) < 2:
             continue
