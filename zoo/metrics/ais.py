@@ -61,8 +61,9 @@ def log_marginal(log_likelihood, x, mean, log_std, chains=16, steps=500, leapfro
         return lq, lt, tape.gradient(lq, z), tape.gradient(lt, z)
 
     @tf.function(reduce_retracing=True)
-    def transition(z, log_w, eps, beta_prev, beta, key):
-        lq, lt, gq, gt = parts(z)
+    def transition(state, log_w, eps, beta_prev, beta, key):
+        """One HMC transition on f_beta; `state` = (z, *parts(z)), carried so z's parts are computed once."""
+        z, lq, lt, gq, gt = state
         log_w = log_w + (beta - beta_prev) * (lt - lq)
         # HMC on f_beta: U = -((1 - beta) log q0 + beta log target)
         u0 = -((1.0 - beta) * lq + beta * lt)
@@ -80,20 +81,23 @@ def log_marginal(log_likelihood, x, mean, log_std, chains=16, steps=500, leapfro
         log_accept = (u0 + 0.5 * tf.reduce_sum(p0 ** 2, 1)) - (u1 + 0.5 * tf.reduce_sum(p ** 2, 1))
         u = tf.random.stateless_uniform([n], seed=tf.random.experimental.stateless_fold_in(key, 1))
         accept = tf.math.log(u) < tf.where(tf.math.is_finite(log_accept), log_accept, -np.inf)
-        z = tf.where(accept[:, None], z1, z)
+        state = tuple(tf.where(accept if new.shape.rank == 1 else accept[:, None], new, old)
+                      for new, old in zip((z1, lq1, lt1, gq1, gt1), state))
         rate = tf.reduce_mean(tf.reshape(tf.cast(accept, tf.float32), [b, chains]), axis=1)
         eps = eps * tf.where(rate > TARGET_ACCEPTANCE, 1.02, 0.98)
-        return z, log_w, eps, tf.reduce_mean(rate)
+        return state, log_w, eps, tf.reduce_mean(rate)
 
     betas = sigmoid_schedule(steps).astype(np.float32)
     base = tf.constant([seed, 0xA15], tf.int64)
     z = mu + tf.exp(ls) * tf.random.stateless_normal([n, d], seed=base)
+    state = (z, *parts(z))
     log_w = tf.zeros([n])
     eps = tf.fill([b], float(step_size))
     rates = []
     for t in range(1, steps + 1):
         key = tf.random.experimental.stateless_fold_in(base, t)
-        z, log_w, eps, rate = transition(z, log_w, eps, tf.constant(betas[t - 1]), tf.constant(betas[t]), key)
+        state, log_w, eps, rate = transition(state, log_w, eps, tf.constant(betas[t - 1]), tf.constant(betas[t]),
+                                             key)
         rates.append(float(rate))
     log_w = tf.reshape(tf.cast(log_w, tf.float64), [b, chains])
     estimate = tf.reduce_logsumexp(log_w, axis=1) - math.log(chains)
