@@ -1,19 +1,20 @@
 """Mode coverage of the GAN objectives on PacGAN's ring and grid, with and without packing, several
 seeds each, and the curve of modes against generator updates.
 
-    python -m benchmarks.toy_modes [--seeds=3] [--mixtures=ring,grid] [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4]
-                                   [--updates=2500,5000,10000,20000] [--out=benchmarks/results/toy_modes]
-                                   [--table_only]
+    python -m benchmarks.toy_modes [--seeds=3] [--mixtures=ring,grid]
+        [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4] [--updates=2500,5000,10000,20000]
+        [--out=benchmarks/results/toy_modes] [--table_only]
 
 A run is RECIPE[:DIVERGENCE][+pacM]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
 fgan, and PacGAN's packing of M samples per critic input (the critic keeps its number of inputs
 per step, as in PacGAN: data.batch_size is multiplied by M). Each run trains through the real
 trainer (`train.lib.run`) in one temporary workdir, resuming it at every entry of --updates, so each
 entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
-the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit, grid_unit,
-as the official toy code) keeps that scale; its row stands under the mixture's name. Results are appended to OUT.jsonl as they come (a stopped sweep resumes where
-it stopped, skipping finished runs), the tables go to stdout and OUT.md, the samples of each
-run's seed 0 at its last update to OUT/RUN_MIXTURE.png (':' written as '-'), and those of the --runs side by side to
+the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit,
+grid_unit, as the official toy code) keeps that scale; its row stands under the mixture's name.
+Results are appended to OUT.jsonl as they come (a stopped sweep resumes where it stopped, skipping
+finished runs), the tables go to stdout and OUT.md, the samples of each run's seed 0 at its last
+update to OUT/RUN_MIXTURE.png (':' written as '-'), and those of the --runs side by side to
 OUT/MIXTURE.png.
 
 PacGAN trained 400,000 updates (400 epochs of 100,000 packs of batch 100); WGAN-GP's toy code
@@ -28,6 +29,7 @@ import time
 from absl import app, flags
 
 from benchmarks.budgets import DIVERGENCE_PARAMS
+from zoo import files
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -169,7 +171,6 @@ def table(results, runs, mixtures):
 
 
 def main(argv):
-    import configs
     from train import cpu, strategy
 
     # the first run's threads per op (1 in PacGAN's recipes), set before TensorFlow starts: one process
@@ -193,9 +194,7 @@ def main(argv):
                 for result in one_run(run, mixture, seed, updates, FLAGS.out):
                     print(json.dumps(result), flush=True)
                     done.append(result)
-                with open(jsonl + ".tmp", "w") as f:  # whole runs only: a stopped run is redone
-                    f.writelines(json.dumps(r) + "\n" for r in done)
-                os.replace(jsonl + ".tmp", jsonl)
+                files.write_lines(jsonl, [json.dumps(r) for r in done])  # whole runs only: a stopped run is redone
     text = f"Machine: {cpu.describe()}\n\n" + table(
         [r for r in done if r["seed"] < FLAGS.seeds], FLAGS.runs, FLAGS.mixtures)
     print(text)

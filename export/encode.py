@@ -13,6 +13,7 @@ import sys
 import numpy as np
 
 from export.artifacts import ExportError, load_metadata, session
+from zoo import files
 
 TOLERANCE = 1e-3  # float round-off allowed outside the value range
 
@@ -104,9 +105,8 @@ def main(argv=None):
     except ExportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    tmp = f"{args.out}.tmp-{os.getpid()}.npy"
-    np.save(tmp, codes)
-    os.replace(tmp, args.out)
+    with files.atomic_path(args.out, suffix=".npy") as tmp:
+        np.save(tmp, codes)
     print(f"wrote {codes.shape[0]} codes of dimension {codes.shape[1]} to {args.out}")
     return 0
 

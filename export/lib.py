@@ -20,6 +20,7 @@ import keras
 import tensorflow as tf
 
 from export.artifacts import sha256
+from zoo import files
 
 ONNX_OPSET = 17
 FORMATS = ("saved_model", "onnx")
@@ -175,6 +176,6 @@ def export(model, directory, info, formats=FORMATS):
     old = f"{os.path.abspath(directory)}.old-{os.getpid()}"
     if os.path.exists(directory):
         os.replace(directory, old)
-    os.replace(tmp, directory)
+    files.replace(tmp, directory)
     shutil.rmtree(old, ignore_errors=True)
     return metadata

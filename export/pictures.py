@@ -4,6 +4,8 @@ import os
 
 import numpy as np
 
+from zoo import files
+
 
 def to_uint8(x, value_range=(-1.0, 1.0)):
     """Images in `value_range` -> uint8 pixels (clipped)."""
@@ -91,6 +93,5 @@ def _atomic(path, write):
     if not isinstance(path, (str, os.PathLike)):
         write(path)
         return
-    tmp = f"{path}.tmp-{os.getpid()}"
-    write(tmp)
-    os.replace(tmp, path)
+    with files.atomic_path(path) as tmp:
+        write(tmp)

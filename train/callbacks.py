@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from export import pictures
-from zoo import data
+from zoo import data, files
 from zoo.data import points, toy
 
 
@@ -54,7 +54,7 @@ class Checkpoints(keras.callbacks.Callback):
         path = os.path.join(self.directory, f"ckpt-{step_of(self.model):08d}.keras")
         tmp = os.path.join(self.directory, f"tmp-{os.getpid()}.keras")
         self.model.save(tmp)
-        os.replace(tmp, path)
+        files.replace(tmp, path)
         stale = glob.glob(os.path.join(self.directory, "tmp-*.keras"))  # left by runs killed mid-save
         for old in list_checkpoints(self.directory)[:-self.keep] + stale:
             os.remove(old)
@@ -84,9 +84,9 @@ class AtomicBackup(keras.callbacks.BackupAndRestore):
         os.makedirs(tmp)
         self.model.save_weights(os.path.join(tmp, "model.weights.h5"))
         shutil.rmtree(final, ignore_errors=True)  # left by a run killed after this rename, before the pointer's
-        os.replace(tmp, final)
+        files.replace(tmp, final)
         pointer = dict(epoch=epoch, batch=0, dir=name)
-        _write_json_atomically(self._training_metadata_path, pointer)
+        files.write_json(self._training_metadata_path, pointer, indent=None)
         for old in glob.glob(os.path.join(self.backup_dir, "epoch-*")):
             if os.path.basename(old) != name:
                 shutil.rmtree(old, ignore_errors=True)
@@ -116,15 +116,6 @@ def read_backup(directory):
     else:
         weights = os.path.join(directory, "latest.weights.h5")
     return dict(epoch=int(pointer["epoch"]), weights=weights)
-
-
-def _write_json_atomically(path, obj):
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
-        json.dump(obj, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def list_checkpoints(directory):

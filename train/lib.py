@@ -12,14 +12,8 @@ import keras
 
 from train import build, callbacks
 from zoo import data
+from zoo import files
 from zoo.errors import UserError
-
-
-def _write_json(path, obj):
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
-        json.dump(obj, f, indent=2)
-    os.replace(tmp, path)
 
 
 def check_workdir_config(config, workdir, write):
@@ -40,7 +34,7 @@ def check_workdir_config(config, workdir, write):
                             f"differ); use a new --workdir, or the same config to resume")
     if write:
         os.makedirs(workdir, exist_ok=True)
-        _write_json(path, new)
+        files.write_json(path, new)
 
 
 def resume_step(workdir, steps_per_epoch):
@@ -78,7 +72,7 @@ def write_metrics(model, config, workdir, losses=None):
         with open(os.path.join(workdir, "metrics.json")) as f:
             losses = json.load(f).get("final_losses")
     step = callbacks.step_of(model)
-    _write_json(os.path.join(workdir, "metrics.json"),
+    files.write_json(os.path.join(workdir, "metrics.json"),
                 dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
     return metrics
 

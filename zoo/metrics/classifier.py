@@ -17,6 +17,7 @@ import os
 import numpy as np
 
 from export.artifacts import sha256 as sha256_of  # TF-free, shared with the export checks
+from zoo import files
 from zoo.errors import UserError
 
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mnist_classifier.bin")
@@ -44,10 +45,7 @@ def build():
 def save_weights(model, path):
     """Raw float32 little-endian weights in `model.weights` order (byte-identical for equal weights)."""
     blob = b"".join(np.asarray(w, "<f4").tobytes() for w in model.get_weights())
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(blob)
-    os.replace(tmp, path)
+    files.write_bytes(path, blob)
     return sha256_of(path)
 
 
