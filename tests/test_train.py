@@ -213,6 +213,12 @@ def test_validation_errors():
     config.eval.features = "inceptoin"  # refused before any training, not after it
     with pytest.raises(UserError, match="unknown eval.features 'inceptoin'"):
         lib.run(config, "/nonexistent/never", tf.distribute.get_strategy())
+    for key, value, message in [("steps", 0, "eval.ais.steps must be an integer >= 1, not 0"),
+                                ("examples", -1, "eval.ais.examples must be an integer >= 0, not -1")]:
+        config = tiny("vae_toy")
+        config.eval.ais[key] = value  # refused before training, not at the final evaluation
+        with pytest.raises(UserError, match=message):
+            lib.run(config, "/nonexistent/never", tf.distribute.get_strategy())
     config = tiny("nsgan_toy")
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):

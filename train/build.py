@@ -185,6 +185,7 @@ def validate(config, replicas):
                             f"{', '.join(names)})")
     from zoo.metrics import suite
     suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
+    suite.check_ais(dict(config.eval.get("ais", {})))
     for key in ("steps", "log_every", "n_critic", "pac", "data.batch_size", "steps_per_execution", "latent_dim"):
         if "." in key:
             value = config[key.split(".")[0]][key.split(".")[1]]

@@ -188,6 +188,18 @@ def check_features(features):
         raise UserError(f"unknown eval.features {features!r}; choose one of: {', '.join(FEATURES)}")
 
 
+def check_ais(ais):
+    """Raises a UserError unless `ais` (eval.ais) holds only AIS's keys, each an integer (examples may
+    be 0: no AIS; the others at least 1)."""
+    unknown = sorted(set(ais) - set(AIS))
+    if unknown:
+        raise UserError(f"unknown eval.ais key {unknown[0]!r}; the keys are: {', '.join(AIS)}")
+    for key, value in ais.items():
+        least = 0 if key == "examples" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise UserError(f"eval.ais.{key} must be an integer >= {least}, not {value!r}")
+
+
 def evaluate(model, name, num_samples, seed, features="classifier", download=False, ais=None):
     """The metrics of `model` trained on dataset `name`: its samples' metrics, its likelihoods (`ais`:
     overrides of AIS), and the encoder's metrics when the model has an encoder and the data has labels."""
