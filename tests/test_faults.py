@@ -15,7 +15,6 @@ import time
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 
 from train import callbacks, lib

@@ -26,7 +26,7 @@ overflow of e^y), with its exact derivative omega / (1 + omega) as the gradient.
 """
 import math
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 import numpy as np
 import tensorflow as tf
