@@ -28,11 +28,9 @@ def load_metadata(export_dir):
         return json.load(f)
 
 
-def session(export_dir, metadata, name):
-    """An onnxruntime session on EXPORT_DIR/NAME ("generator.onnx" or "encoder.onnx") after checking
-    its SHA-256 against metadata.json."""
-    import onnxruntime as ort
-
+def verify(export_dir, metadata, name):
+    """The path of EXPORT_DIR/NAME ("generator.onnx" or "encoder.onnx") after checking its SHA-256
+    against metadata.json; ExportError if it is missing or differs."""
     path = os.path.join(export_dir, name)
     if name not in metadata.get("artifacts", {}) or not os.path.isfile(path):
         what = "encoder" if name == "encoder.onnx" else "generator"
@@ -41,4 +39,11 @@ def session(export_dir, metadata, name):
         raise ExportError(f"{export_dir} has no {name}: {why}")
     if sha256(path) != metadata["artifacts"][name]:
         raise ExportError(f"{path} does not match the SHA-256 in metadata.json (modified or corrupt)")
-    return ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    return path
+
+
+def session(export_dir, metadata, name):
+    """An onnxruntime session on EXPORT_DIR/NAME after `verify`."""
+    import onnxruntime as ort
+
+    return ort.InferenceSession(verify(export_dir, metadata, name), providers=["CPUExecutionProvider"])

@@ -1,0 +1,106 @@
+"""Sampling speed of the in-browser sampler (export.web) beside the Python sampler's.
+
+    python -m benchmarks.web [--seconds=3]
+
+The MNIST DCGAN generator of configs/nsgan_mnist.py, exported by the trainer's export step from a
+freshly built network (speed does not depend on the weights), sampled at batch 1 and 64:
+- in the page, headless Chromium through Selenium (export.browser): onnxruntime-web's WASM backend,
+  served by `python -m export.web` (cross-origin isolated, so WASM threads: min(4, cores)), and the
+  same page from a plain static server (no isolation headers: one thread);
+- in Python: onnxruntime's CPU session, as `python -m export.sample` runs it.
+Each cell: one warm-up call, then calls for --seconds (at least 3); samples per second and the mean
+ms per call. Writes benchmarks/results/web.md and the README section between the WEB markers.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from absl import app, flags
+
+from benchmarks.publish import publish
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+flags.DEFINE_float("seconds", 3.0, "Time per cell.")
+FLAGS = flags.FLAGS
+OUT = "benchmarks/results/web.md"
+BATCHES = (1, 64)
+
+
+def python_rows(export_dir, latent_dim):
+    import numpy as np
+
+    from export.artifacts import load_metadata, session
+
+    generator = session(export_dir, load_metadata(export_dir), "generator.onnx")
+    rows = []
+    for batch in BATCHES:
+        z = np.random.default_rng(0).normal(size=(batch, latent_dim)).astype(np.float32)
+        generator.run(["x"], {"z": z})
+        calls, start = 0, time.perf_counter()
+        while calls < 3 or time.perf_counter() - start < FLAGS.seconds:
+            generator.run(["x"], {"z": z})
+            calls += 1
+        seconds = time.perf_counter() - start
+        rows.append(dict(where="Python: onnxruntime (export.sample)", batch=batch,
+                         samples_per_second=calls * batch / seconds, ms_per_call=1e3 * seconds / calls))
+    return rows
+
+
+def page_rows(driver, url, where):
+    from export import browser
+
+    error = browser.open_page(driver, url)
+    if error:
+        raise RuntimeError(error)
+    threads = driver.execute_script("return document.getElementById('about').textContent.match(/(\\d+) thread/)[1]")
+    return [dict(where=f"{where}, {threads} thread(s)", **browser.call(driver, "benchmark", batch,
+                                                                          1e3 * FLAGS.seconds))
+            for batch in BATCHES]
+
+
+def main(argv):
+    import onnxruntime
+
+    from benchmarks.serving import exported
+    from export import browser, web
+
+    lacking = browser.missing()
+    if lacking:
+        sys.exit("benchmarks.web needs " + "; ".join(lacking))
+    with tempfile.TemporaryDirectory() as tmp:
+        model = exported("nsgan_mnist", os.path.join(tmp, "run"))
+        export_dir = os.path.join(tmp, "run", "export")
+        rows = python_rows(export_dir, model.latent_dim)
+        driver = browser.chromium()
+        try:
+            with browser.Server(export_dir) as server:
+                rows += page_rows(driver, server.url, "Chromium: onnxruntime-web (export.web)")
+            page = os.path.join(tmp, "page")
+            web.build(export_dir, page)
+            static = subprocess.Popen([sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1",
+                                       "--directory", page], stdout=subprocess.PIPE, text=True)
+            try:
+                url = static.stdout.readline().split("(")[1].split(")")[0]
+                rows += page_rows(driver, url, "Chromium: the --out folder on a plain static server")
+            finally:
+                static.terminate()
+                static.wait()
+            version = driver.capabilities.get("browserVersion", "?")
+        finally:
+            driver.quit()
+    lines = ["| where | batch | samples/s | ms per call | vs Python |", "|---|---|---|---|---|"]
+    for r in rows:
+        python = next(p for p in rows if p["batch"] == r["batch"])
+        lines.append(f"| {r['where']} | {r['batch']} | {r['samples_per_second']:,.0f} | {r['ms_per_call']:.2f} | "
+                     f"{r['samples_per_second'] / python['samples_per_second']:.2f}x |")
+    header = (f"`python -m benchmarks.web --seconds={FLAGS.seconds:g}`: the MNIST DCGAN generator (nsgan_mnist, "
+              f"3.3 MB ONNX) on {os.cpu_count()} CPU cores; Chromium {version}, onnxruntime-web "
+              f"{web.onnxruntime_web_version()}, Python onnxruntime {onnxruntime.__version__}.\n\n")
+    publish(header + "\n".join(lines), OUT, "Sampling in the browser", "WEB")
+
+
+if __name__ == "__main__":
+    app.run(main)
