@@ -16,8 +16,9 @@ import time
 from absl import app
 
 from benchmarks.publish import publish
+from train import runtime
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+runtime.quiet()
 OUT = "benchmarks/results/eval_speed.md"
 
 

@@ -21,8 +21,9 @@ from absl import app, flags
 
 from benchmarks import budgets
 from benchmarks.publish import replace_readme_section
+from train import runtime
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+runtime.quiet()
 
 # config name -> budget overrides. The GAN recipes on the toy mixtures are not here: they have their
 # own benchmark with seeds, packing and curves (benchmarks/toy_modes.py).

@@ -33,7 +33,9 @@ CONFIG = "nsgan_mnist"
 
 def measure_here():
     """One measurement in this process; prints a JSON line with the updates per second."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from train import runtime
+
+    runtime.quiet()
     import configs
     from train import build
     from train import strategy as strategies

@@ -21,8 +21,9 @@ import time
 from absl import app, flags
 
 from benchmarks.publish import publish
+from train import runtime
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+runtime.quiet()
 
 flags.DEFINE_integer("calls", 200, "Timed calls per cell (at most).")
 flags.DEFINE_float("seconds", 2.0, "Time budget per cell.")

@@ -12,7 +12,9 @@ import time
 
 from absl import app, flags
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from train import runtime
+
+runtime.quiet()
 flags.DEFINE_list("configs", ["nsgan_toy", "nsgan_mnist"], "GAN configs to profile.")
 flags.DEFINE_integer("steps", 200, "Steps per timed block.")
 FLAGS = flags.FLAGS

@@ -29,8 +29,9 @@ import time
 from absl import app, flags
 
 from benchmarks.publish import publish
+from train import runtime
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+runtime.quiet()
 
 FAMILIES = ["nsgan_toy", "nsgan_mnist", "wgangp_mnist", "tempered_mnist", "bigan_mnist", "age_mnist",
             "vae_mnist", "avb_mnist", "vae_toy"]

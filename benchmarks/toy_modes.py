@@ -29,9 +29,10 @@ import time
 from absl import app, flags
 
 from benchmarks.budgets import DIVERGENCE_PARAMS
+from train import runtime
 from zoo import files
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+runtime.quiet()
 
 flags.DEFINE_integer("seeds", 3, "Seeds per (run, mixture).")
 flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")

@@ -20,8 +20,9 @@ import time
 from absl import app, flags
 
 from benchmarks.publish import publish
+from train import runtime
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+runtime.quiet()
 
 flags.DEFINE_float("seconds", 3.0, "Time per cell.")
 FLAGS = flags.FLAGS

@@ -1,17 +1,20 @@
-"""Shared CLI plumbing: quiet TensorFlow logs, and user mistakes as one line and exit code 2."""
+"""Shared CLI plumbing: quiet TensorFlow (train.runtime, on import: the entry points import this
+first), and user mistakes as one line and exit code 2."""
 import functools
-import os
 import re
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from train import runtime
+
+runtime.quiet()
 
 
 def quiet_absl():
-    """INFO and WARNING lines of tf2onnx, tfds and the SavedModel writer are noise for a user of the CLIs."""
+    """absl's app.run sets its log's verbosity from its flags: back to errors only (ZOO_VERBOSE=1: as is)."""
     from absl import logging
 
-    logging.set_verbosity(logging.ERROR)
+    if not runtime.VERBOSE:
+        logging.set_verbosity(logging.ERROR)
 
 
 def user_errors(main):

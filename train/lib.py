@@ -10,7 +10,7 @@ import sys
 
 import keras
 
-from train import build, callbacks
+from train import build, callbacks, runtime
 from zoo import data
 from zoo import files
 from zoo.errors import UserError
@@ -87,8 +87,9 @@ def export_run(model, config, workdir, metrics, formats=None):
     return export_lib.export(model, os.path.join(workdir, "export"), info, formats or export_lib.FORMATS)
 
 
-def run(config, workdir, strategy, verbose=1):
+def run(config, workdir, strategy, verbose=None):
     """Trains (or resumes) `config` in `workdir` under `strategy`; evaluates and exports at the end.
+    `verbose`: model.fit's (default: train.runtime.progress_verbosity()).
 
     In a multi-worker run every worker calls this with the same arguments: the chief writes
     `workdir` (checkpoints, backup, logs, samples, metrics, export); the other workers save their
@@ -128,7 +129,7 @@ def run(config, workdir, strategy, verbose=1):
     if start:
         print(f"Resuming {workdir} at step {start} of {config.steps}")
     history = model.fit(ds, epochs=config.steps // spe, steps_per_epoch=spe, callbacks=cbs,
-                        verbose=verbose, shuffle=False)
+                        verbose=runtime.progress_verbosity() if verbose is None else verbose, shuffle=False)
     if not chief:
         return model, {}
     losses = {k: float(v[-1]) for k, v in history.history.items()}
