@@ -4,7 +4,7 @@ import math
 import keras
 
 from train import cpu, strategy as strategies
-from zoo import data, nets
+from zoo import data, nets, schedules
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
 from zoo.models.packing import packed_shape
@@ -13,9 +13,21 @@ OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop
               "sgd": keras.optimizers.SGD}
 
 
-def optimizer(cfg):
+def optimizer(cfg, steps=None):
+    """The optimizer of config entry `cfg`. Option `decay_from` (a fraction f in [0, 1) of `steps`,
+    the run's config.steps): the learning rate stays constant for f * steps of this optimizer's
+    updates, then falls linearly to 0 at `steps` updates (zoo.schedules.ConstantThenLinear; the
+    official BiGAN recipe: f = 0.5). It counts the optimizer's own updates: exact for models that
+    update each optimizer once per step."""
     options = dict(cfg)
     cls = choose("optimizer", options.pop("name"), OPTIMIZERS)
+    decay_from = options.pop("decay_from", None)
+    if decay_from is not None:
+        if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
+            raise UserError(f"the optimizer option decay_from is a fraction of config.steps in [0, 1), "
+                            f"not {decay_from!r}")
+        options["learning_rate"] = schedules.ConstantThenLinear(options["learning_rate"], int(decay_from * steps),
+                                                                steps)
     try:
         return cls(**options)
     except (TypeError, ValueError) as e:
@@ -160,15 +172,15 @@ def model(config, replicas=1):
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {config.model} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if config.get("mixed_precision") == "mixed_float16" else (lambda o: o)
-    built.compile(**{name: wrap(optimizer(config[name])) for name in built.OPTIMIZERS},
+    built.compile(**{name: wrap(optimizer(config[name], config.steps)) for name in built.OPTIMIZERS},
                   steps_per_execution=steps_per_execution(config, replicas), jit_compile=jit_compile(config, replicas))
     return built
 
 
 def dataset(config, start_step=0):
     """The training stream of `config`, starting at generator update `start_step`."""
-    return data.load(config.data.name, config.data.batch_size, config.seed,
-                     group=config.get("n_critic", 1), start=start_step, download=config.data.download)
+    return data.load(config.data.name, config.data.batch_size, config.seed, group=config.get("n_critic", 1),
+                     start=start_step, download=config.data.download, split=config.data.get("split", "train"))
 
 
 def validate(config, replicas):

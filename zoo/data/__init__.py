@@ -37,9 +37,12 @@ def data_shape(name):
     return images.IMAGE_SETS[name][1]
 
 
-def load(name, batch_size, seed, group=1, start=0, download=True):
-    """The infinite training stream of `name` (see module docstring); `start` is in batches."""
+def load(name, batch_size, seed, group=1, start=0, download=True, split="train"):
+    """The infinite training stream of `name` (see module docstring); `start` is in batches; `split`
+    a tfds split of an image set ("train", "train[:50000]", ...)."""
     choose("dataset", name, dict.fromkeys(NAMES))
+    if split != "train" and (is_toy(name) or name in points.POINTS):
+        raise UserError(f"dataset {name!r} is sampled, it has no splits (config.data.split={split!r})")
     if is_toy(name):
         return toy.dataset(name, batch_size, seed, group=group, start=start)
     if name in points.POINTS:

@@ -92,6 +92,11 @@ def dataset(name, batch_size, seed, group=1, start=0, split="train", download=Tr
     (seed, seed + 1, seed + 2) and stacks them as channels.
     """
     builder = _builder(name, download)
+    try:
+        builder.info.splits[split]
+    except (KeyError, ValueError, AssertionError) as e:
+        raise UserError(f"bad split {split!r} of {name!r} ({str(e).splitlines()[0]}); e.g. 'train' or "
+                        f"'train[:50000]'") from None
     shape = IMAGE_SETS[name][1]
     per_step = batch_size * group
     if name == STACKED:

@@ -11,6 +11,7 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | cifar10, celeb_a | fid10k_test_inception, kid..._inception, is10k (only with eval.features="inception") |
 | binarized_mnist | the mnist sample metrics of the decoder's mean images, against the grey MNIST test set |
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
+| (on mnist, fashion_mnist) | nn1_acc_val: the official BiGAN protocol, 1-NN of train[50000:] against train[:50000] |
 | VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test, nll_ais{n}_test, nll_iwae{k}_first{n}_test |
 | AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound), |
 | | nll_ais{n}_test |
@@ -213,4 +214,18 @@ def evaluate(model, name, num_samples, seed, features="classifier", download=Fal
         train, train_labels = reference(name, "train", download)
         test, test_labels = reference(name, "test", download)
         out.update(encoder.encoder_metrics(model, train, train_labels, test, test_labels))
+        if name in MNIST_NET:
+            out["nn1_acc_val"] = validation_nn1(model.encode, name, download)
     return out
+
+
+def validation_nn1(encode, name, download=False):
+    """The official BiGAN code's 1-NN accuracy (jeffdonahue/bigan, NNC_e): the codes of the 10,000
+    validation images train[50000:] against those of train[:50000] (Euclidean, raw encoder output).
+    `encode` = lambda x: x gives the raw-pixel baseline."""
+    from zoo.metrics import encoder
+
+    reference_set, reference_labels = reference(name, "train[:50000]", download)
+    validation, validation_labels = reference(name, "train[50000:]", download)
+    return encoder.nearest_neighbour_accuracy(encoder.codes(encode, reference_set), reference_labels,
+                                              encoder.codes(encode, validation), validation_labels)

@@ -1,4 +1,5 @@
 """Models: keras.Model subclasses with their own train_step, one file each."""
+from zoo import schedules  # noqa: F401  (registers the learning-rate schedules, so load_model reads their checkpoints)
 from zoo.models.age import AGE
 from zoo.models.avb import AVB
 from zoo.models.bigan import BiGAN
