@@ -39,11 +39,19 @@ def draw_prior(prior, num, latent_dim, seed, truncation=None):
 
 
 def sample(export_dir, num, seed, truncation=None):
-    """num samples [num, *data shape] from the exported generator."""
+    """num samples [num, *data shape] from the exported generator, and the export's metadata."""
     metadata = load_metadata(export_dir)
-    generator = session(export_dir, metadata, "generator.onnx")
     z = draw_prior(metadata["prior"], num, metadata["latent_dim"], seed, truncation)
-    return generator.run(["x"], {"z": z})[0], metadata
+    return generate(export_dir, z, metadata), metadata
+
+
+def generate(export_dir, z, metadata=None):
+    """G(z) [n, *data shape] from the exported generator for codes z [n, latent_dim] of your own."""
+    metadata = metadata or load_metadata(export_dir)
+    z = np.asarray(z, np.float32)
+    if z.ndim != 2 or z.shape[1] != metadata["latent_dim"]:
+        raise ExportError(f"z must have shape [n, {metadata['latent_dim']}], not {list(z.shape)}")
+    return session(export_dir, metadata, "generator.onnx").run(["x"], {"z": z})[0]
 
 
 def write(x, metadata, out):

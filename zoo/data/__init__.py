@@ -9,6 +9,7 @@ Binary sets (binarized_mnist, four_points) hold -1 / +1 values; models with a Be
 read +1 as a 1 (zoo.models.likelihood).
 """
 from zoo.data import images, points, toy
+from zoo.data.own import batches, check_value_range  # noqa: F401  (the Python API: a user's own data)
 from zoo.errors import UserError, choose
 
 TOY = tuple(toy.MIXTURES)
