@@ -20,6 +20,15 @@ def sha256(path):
     return h.hexdigest()
 
 
+def check_out(path, suffixes):
+    """Refuses an output path with another suffix or in a folder that does not exist (before any work)."""
+    if not path.endswith(tuple(suffixes)):
+        raise ExportError(f"--out must end in {' or '.join(suffixes)}, not {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ExportError(f"the folder of --out, {folder}, does not exist")
+
+
 def load_metadata(export_dir):
     path = os.path.join(export_dir, "metadata.json")
     if not os.path.isfile(path):

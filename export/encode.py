@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from export.artifacts import ExportError, load_metadata, session
+from export.artifacts import ExportError, check_out, load_metadata, session
 from zoo import files
 
 TOLERANCE = 1e-3  # float round-off allowed outside the value range
@@ -30,7 +30,12 @@ def read_pngs(folder, shape):
     height, width, channels = shape
     images = []
     for name in names:
-        with Image.open(os.path.join(folder, name)) as image:
+        try:
+            image = Image.open(os.path.join(folder, name))
+            image.load()
+        except (OSError, SyntaxError, ValueError):  # what Pillow raises for a truncated or non-image file
+            raise ExportError(f"{os.path.join(folder, name)} is not a readable PNG image") from None
+        with image:
             if image.size != (width, height):
                 raise ExportError(f"{name} is {image.size[0]}x{image.size[1]} pixels; this export takes "
                                   f"{width}x{height}")
@@ -68,6 +73,9 @@ def read_input(path, metadata):
         if x.min() < lo - TOLERANCE or x.max() > hi + TOLERANCE:
             raise ExportError(f"{path} has values in [{x.min():g}, {x.max():g}]; this export's data are in "
                               f"[{lo:g}, {hi:g}] (image pixels p map to p / 127.5 - 1)")
+        if lo < 0 and x.min() >= 0 and len(shape) == 3 and not os.path.isdir(path):
+            print(f"note: every value of {path} is >= 0; this export's images are in [{lo:g}, {hi:g}]: if they "
+                  f"are in [0, 1], encode 2 x - 1 instead", file=sys.stderr)
     return x.astype(np.float32)
 
 
@@ -94,8 +102,7 @@ def main(argv=None):
     parser.add_argument("--batch_size", type=int, default=256)
     args = parser.parse_args(argv)
     try:
-        if not args.out.endswith(".npy"):
-            raise ExportError(f"--out must end in .npy, not {args.out!r}")
+        check_out(args.out, (".npy",))
         if args.batch_size < 1:
             raise ExportError(f"--batch_size must be at least 1, not {args.batch_size}")
         metadata = load_metadata(args.export_dir)

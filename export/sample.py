@@ -9,7 +9,12 @@ import sys
 
 import numpy as np
 
-from export.artifacts import ExportError, load_metadata, session
+from export.artifacts import ExportError, check_out, load_metadata, session
+from zoo import files
+
+MIN_TRUNCATION = 0.01  # below it nearly every draw is rejected (acceptance about 0.8 t): G(loc) is what t -> 0 gives
+MAX_GRID = 10_000  # images in one PNG grid; more go to .npy
+CHUNK = 4096  # samples generated at a time when streaming to .npy
 
 
 def draw_prior(prior, num, latent_dim, seed, truncation=None):
@@ -18,11 +23,14 @@ def draw_prior(prior, num, latent_dim, seed, truncation=None):
     `truncation` t (normal prior only): the truncation trick, every coordinate with
     |z - loc| > t scale redrawn until it is inside (a normal truncated to [-t, t] standard deviations).
     """
+    if seed < 0:
+        raise ExportError(f"--seed must be a non-negative integer, not {seed}")
     rng = np.random.default_rng(seed)
     if truncation is not None and prior["name"] != "normal":
         raise ExportError(f"--truncation applies to a normal prior; this export's prior is {prior['name']!r}")
-    if truncation is not None and not truncation > 0:
-        raise ExportError(f"--truncation must be positive, not {truncation}")
+    if truncation is not None and not truncation >= MIN_TRUNCATION:
+        raise ExportError(f"--truncation must be at least {MIN_TRUNCATION} (standard deviations), not {truncation}: "
+                          f"below it almost every draw is rejected")
     if prior["name"] == "normal":
         n = rng.normal(size=(num, latent_dim))
         while truncation is not None and (outside := np.abs(n) > truncation).any():
@@ -54,6 +62,20 @@ def generate(export_dir, z, metadata=None):
     return session(export_dir, metadata, "generator.onnx").run(["x"], {"z": z})[0]
 
 
+def stream(export_dir, num, seed, truncation, out):
+    """Writes `num` samples to the .npy file `out` CHUNK at a time (memory does not grow with num);
+    the same samples as sample(export_dir, num, seed, truncation)."""
+    metadata = load_metadata(export_dir)
+    z = draw_prior(metadata["prior"], num, metadata["latent_dim"], seed, truncation)  # 4 bytes per code entry
+    generator = session(export_dir, metadata, "generator.onnx")
+    with files.atomic_path(out, suffix=".npy") as tmp:
+        x = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(num, *metadata["data_shape"]))
+        for i in range(0, num, CHUNK):
+            x[i:i + CHUNK] = generator.run(["x"], {"z": z[i:i + CHUNK]})[0]
+        x.flush()
+        del x
+
+
 def write(x, metadata, out):
     from export import pictures
 
@@ -79,10 +101,15 @@ def main(argv=None):
     try:
         if args.num < 1:
             raise ExportError(f"--num must be at least 1, not {args.num}")
-        if not args.out.endswith((".png", ".npy")):
-            raise ExportError(f"--out must end in .png or .npy, not {args.out!r}")
-        x, metadata = sample(args.export_dir, args.num, args.seed, args.truncation)
-        write(x, metadata, args.out)
+        check_out(args.out, (".png", ".npy"))
+        if args.out.endswith(".npy"):
+            stream(args.export_dir, args.num, args.seed, args.truncation, args.out)
+        else:
+            if args.num > MAX_GRID:
+                raise ExportError(f"--num={args.num} is too many images for one picture (at most {MAX_GRID:,}); "
+                                  f"write them to a .npy file")
+            x, metadata = sample(args.export_dir, args.num, args.seed, args.truncation)
+            write(x, metadata, args.out)
     except ExportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -231,6 +231,31 @@ def test_encode_cli_refuses_bad_input_with_one_sentence(exported, image_bigan, t
     assert "holds a 'gan' model, which has no encoder" in _error(capsys, encode_cli, [gan_dir, f"--input={tmp_path / 'one.npy'}"])
     assert "must be an existing .npy file or a folder" in _error(capsys, encode_cli, [directory, "--input=nope.txt"])
     assert not (tmp_path / "codes.npy").exists()
+    pngs = tmp_path / "pngs"
+    pngs.mkdir()
+    (pngs / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))  # a truncated PNG
+    assert f"{pngs / 'a.png'} is not a readable PNG image" in _error(
+        capsys, encode_cli, [image_dir, f"--input={pngs}", f"--out={tmp_path / 'c.npy'}"])
+    assert f"the folder of --out, {tmp_path / 'no'}, does not exist" in _error(
+        capsys, encode_cli, [directory, f"--input={tmp_path / 'one.npy'}", f"--out={tmp_path / 'no' / 'c.npy'}"])
+    np.save(tmp_path / "unit.npy", np.full((2, 28, 28, 1), 0.5, np.float32))  # [0, 1] images: encoded, with a note
+    assert encode_cli.main([str(image_dir), f"--input={tmp_path / 'unit.npy'}", f"--out={tmp_path / 'u.npy'}"]) == 0
+    assert "note: every value of" in capsys.readouterr().err and (tmp_path / "u.npy").exists()
+
+
+def test_sample_cli_refuses_bad_input_with_one_sentence_and_streams_npy(exported, tmp_path, capsys, monkeypatch):
+    _, directory, _, _ = exported["gan"]
+    for args, message in [
+        (["--seed=-1"], "--seed must be a non-negative integer, not -1"),
+        (["--truncation=1e-9"], "--truncation must be at least 0.01 (standard deviations), not 1e-09"),
+        (["--num=10001", f"--out={tmp_path / 'g.png'}"], "--num=10001 is too many images for one picture"),
+        ([f"--out={tmp_path / 'no' / 'x.npy'}"], f"the folder of --out, {tmp_path / 'no'}, does not exist"),
+    ]:
+        assert message in _error(capsys, sample_cli, [directory, *args])
+    monkeypatch.setattr(sample_cli, "CHUNK", 7)  # several chunks: the streamed file equals the in-memory samples
+    assert sample_cli.main([str(directory), "--num=30", "--seed=4", f"--out={tmp_path / 'x.npy'}"]) == 0
+    assert np.array_equal(np.load(tmp_path / "x.npy"), sample_cli.sample(str(directory), 30, 4)[0])
+    assert os.listdir(tmp_path) == ["x.npy"]
 
 
 def test_a_tampered_artifact_is_refused(exported, tmp_path, capsys):
