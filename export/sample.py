@@ -68,12 +68,12 @@ def stream(export_dir, num, seed, truncation, out):
     metadata = load_metadata(export_dir)
     z = draw_prior(metadata["prior"], num, metadata["latent_dim"], seed, truncation)  # 4 bytes per code entry
     generator = session(export_dir, metadata, "generator.onnx")
-    with files.atomic_path(out, suffix=".npy") as tmp:
-        x = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(num, *metadata["data_shape"]))
+    header = dict(descr=np.lib.format.dtype_to_descr(np.dtype("<f4")), fortran_order=False,
+                  shape=(num, *metadata["data_shape"]))
+    with files.atomic_path(out, suffix=".npy") as tmp, open(tmp, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, header)
         for i in range(0, num, CHUNK):
-            x[i:i + CHUNK] = generator.run(["x"], {"z": z[i:i + CHUNK]})[0]
-        x.flush()
-        del x
+            f.write(np.ascontiguousarray(generator.run(["x"], {"z": z[i:i + CHUNK]})[0], "<f4").tobytes())
 
 
 def write(x, metadata, out):
