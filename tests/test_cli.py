@@ -57,10 +57,13 @@ def test_no_flags_trains_the_default_and_writes_the_contract(default_run):
 def test_rerun_resumes_instead_of_restarting(default_run):
     cwd, workdir, _ = default_run
     before = sorted(os.listdir(workdir / "checkpoints"))
+    losses = json.loads((workdir / "metrics.json").read_text())["final_losses"]
+    assert set(losses) == {"d_loss", "g_loss"}
     result = run(["-m", "train", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Resuming" in result.stdout and f"at step {STEPS} of {STEPS}" in result.stdout
     assert sorted(os.listdir(workdir / "checkpoints")) == before  # nothing retrained
+    assert json.loads((workdir / "metrics.json").read_text())["final_losses"] == losses  # not wiped
 
 
 def test_sample_cli_writes_png_and_npy_without_tensorflow(default_run, tmp_path):
@@ -125,6 +128,7 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "config.lens.k .* must be an integer >= 0"),
     (["--config=configs/tempered_toy.py", "--config.nets.lens.name=mlp"], "net 'mlp' has no lens; the lens nets are: lens"),
     (["--config.intra_op_threads=-1"], "config.intra_op_threads must be an integer >= 0"),
+    (["--config.seed=-1"], r"config.seed must be an integer in \[0, 2\^31\), not -1"),
 ])
 def test_bad_input_is_one_clear_line(args, expected, tmp_path, root):
     import re
@@ -172,6 +176,32 @@ def test_intra_op_threads_reach_tensorflow_only_before_it_starts(root):
     assert lines[0] == "1 None"
     assert lines[1] == "config.intra_op_threads must be set before TensorFlow initialises"
     assert lines[2].startswith("warning: config.intra_op_threads=2 is not in effect")
+
+
+def test_bad_config_files_and_workdirs_are_one_clear_line(tmp_path, root):
+    (tmp_path / "syntax.py").write_text("def get_config(:\n")
+    (tmp_path / "none.py").write_text("X = 1\n")
+    (tmp_path / "config.json").write_text('{"steps": 10, "seed": 0, "data": {"download": true}}')
+    (tmp_path / "a_file").write_text("not a folder")
+    for args, expected in [
+        ([f"--config={tmp_path / 'syntax.py'}"], f"the --config file {tmp_path / 'syntax.py'} has a syntax error at line 1"),
+        ([f"--config={tmp_path / 'none.py'}"], "the --config file defines no get_config()"),
+        ([f"--config={tmp_path / 'config.json'}"], "--config takes a config file (configs/NAME.py), not a run's config.json"),
+        ([f"--workdir={tmp_path / 'a_file'}"], f"--workdir {tmp_path / 'a_file'} is a file, not a folder"),
+    ]:
+        workdir = [] if any(a.startswith("--workdir") for a in args) else [f"--workdir={tmp_path / 'w'}"]
+        assert expected in one_line_error(run(["-m", "train", *args, *workdir], cwd=root))
+    assert not (tmp_path / "w").exists() and (tmp_path / "a_file").read_text() == "not a folder"
+
+
+def test_help_lists_the_flags_and_every_config_key(root):
+    result = run(["-m", "train", "--config=configs/bigan_mnist.py", "--help"], cwd=root)
+    assert result.returncode == 0 and result.stderr == ""
+    assert "--workdir" in result.stdout and "  data.split = 'train[:50000]'" in result.stdout
+    assert "  g_optimizer.decay_from = 0.5" in result.stdout
+    for module in ("export", "train.evaluate"):  # their required --workdir does not hide the help
+        result = run(["-m", module, "--help"], cwd=root)
+        assert result.returncode == 0 and "--workdir" in result.stdout, result.stderr
 
 
 def test_offline_missing_dataset_is_one_clear_line(tmp_path, root):

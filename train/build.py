@@ -205,6 +205,8 @@ def validate(config, replicas):
             value = config.get(key, 1) if key in ("n_critic", "pac") else config[key]  # only GANs have critics
         if not isinstance(value, int) or value < 1:
             raise UserError(f"config.{key} must be a positive integer, not {value!r}")
+    if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
+        raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
     strategies.intra_op_threads(config)
     if config.steps % config.log_every:
         raise UserError(f"config.steps ({config.steps}) must be a multiple of config.log_every "

@@ -33,6 +33,12 @@ def user_errors(main):
 def _one_line(e):
     """One sentence for an exception raised while absl/ml_collections parse the command line."""
     text = str(e).strip()
+    if isinstance(e, SyntaxError):
+        return f"the --config file {e.filename} has a syntax error at line {e.lineno}: {e.msg}"
+    if isinstance(e, AttributeError) and "get_config" in text:
+        return "the --config file defines no get_config() (configs/*.py show the form)"
+    if isinstance(e, NameError):
+        return f"the --config file fails to load: {text}"
     if isinstance(e, (AttributeError, KeyError)):  # ml_collections: an override of an unknown key
         paths = [a[len("--config."):].split("=")[0] for a in sys.argv if a.startswith("--config.")]
         key = next((p for p in paths if re.search(rf"\b{re.escape(p.split('.')[-1])}\b", text)), text)
@@ -54,7 +60,7 @@ def parse_flags_or_exit(define=None):
     """
     from absl import flags
 
-    errors = (flags.Error, AttributeError, KeyError, OSError, ValueError, TypeError)
+    errors = (flags.Error, AttributeError, KeyError, OSError, ValueError, TypeError, SyntaxError, NameError)
     try:
         if define is not None:
             define()
@@ -63,13 +69,45 @@ def parse_flags_or_exit(define=None):
         sys.exit(2)
 
     def parser(argv):
+        wants_help = any(a in ("--help", "-h", "--helpfull", "-?") for a in argv[1:])
+        argv = [a for a in argv if a not in ("--help", "-h", "--helpfull", "-?")]
+        for arg in argv[1:]:
+            if arg.startswith("--config=") and arg.split(":")[0].endswith(".json"):
+                print("error: --config takes a config file (configs/NAME.py), not a run's config.json: to "
+                      "continue that run, pass its folder as --workdir", file=sys.stderr)
+                sys.exit(2)
         try:
             rest = flags.FLAGS(argv)
             if "config" in flags.FLAGS:
                 flags.FLAGS["config"].value.keys()  # a config file that failed to load raises here
-            return rest
         except errors as e:
-            print(f"error: {_one_line(e)}", file=sys.stderr)
-            sys.exit(2)
+            if not wants_help:  # --help alone (a required flag missing) still shows the help
+                print(f"error: {_one_line(e)}", file=sys.stderr)
+                sys.exit(2)
+        if wants_help:
+            print_help()
+            sys.exit(0)
+        return rest
 
     return parser
+
+
+def print_help():
+    """The command's docstring, its flags and (for commands with --config) every config key with its value."""
+    from absl import flags
+
+    main = sys.modules["__main__"]
+    print((main.__doc__ or "").strip() + "\n")
+    print(flags.FLAGS.main_module_help() or "")
+    if "config" in flags.FLAGS and flags.FLAGS.is_parsed():
+        print(f"\nConfig keys of {flags.FLAGS['config'].config_filename} (override any with --config.KEY=VALUE):")
+        for key, value in _flat(flags.FLAGS.config.to_dict()):
+            print(f"  {key} = {value!r}")
+
+
+def _flat(tree, prefix=""):
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value

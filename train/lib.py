@@ -22,6 +22,8 @@ def check_workdir_config(config, workdir, write):
     Only `steps` (to train longer), `eval` (what is measured, not how it trains) and
     `intra_op_threads` (how fast, not what) may change between runs on one workdir.
     """
+    if os.path.exists(workdir) and not os.path.isdir(workdir):
+        raise UserError(f"--workdir {workdir} is a file, not a folder")
     path = os.path.join(workdir, "config.json")
     new = json.loads(config.to_json())
     if os.path.exists(path):
@@ -132,7 +134,8 @@ def run(config, workdir, strategy, verbose=None):
                         verbose=runtime.progress_verbosity() if verbose is None else verbose, shuffle=False)
     if not chief:
         return model, {}
-    losses = {k: float(v[-1]) for k, v in history.history.items()}
+    # a rerun of a finished run trains no epoch: keep the losses metrics.json already holds
+    losses = {k: float(v[-1]) for k, v in history.history.items()} or None
     metrics = write_metrics(model, config, workdir, losses)
     export_run(model, config, workdir, metrics)
     return model, metrics
