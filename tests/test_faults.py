@@ -8,6 +8,7 @@ no newer than the backup (or none yet: CI once killed between epoch 1's backup a
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,9 +16,11 @@ import time
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from train import callbacks, lib
+from zoo.errors import UserError
 
 TOY = ["--config=configs/nsgan_toy.py", "--config.steps=1500", "--config.log_every=100",
        "--config.eval.num_samples=200", "--deterministic"]
@@ -135,3 +138,26 @@ def test_two_runs_with_one_seed_give_identical_weights(tmp_path):
     b, _ = lib.run(tiny("wgangp_toy", steps=6), str(tmp_path / "b"), strategy, verbose=0)
     for x, y in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(x, y)
+
+
+def test_lost_backup_is_refused_and_an_old_checkpoint_is_named(tmp_path, capsys):
+    """backup/ lost while checkpoints/ holds a run: no silent restart over them; the newest
+    checkpoint older than the run's end (its last save failed): export and evaluate say so."""
+    from tests.test_train import tiny
+
+    strategy = tf.distribute.get_strategy()
+    workdir = str(tmp_path / "w")
+    lib.run(tiny("nsgan_toy", steps=4), workdir, strategy, verbose=0)
+    ckpts = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
+    shutil.rmtree(os.path.join(workdir, "backup"))
+    with pytest.raises(UserError, match=r"holds checkpoints up to step 4 but no resume state \(backup/\): training "
+                                        r"would restart from step 0 and replace them"):
+        lib.run(tiny("nsgan_toy", steps=4), workdir, strategy, verbose=0)
+    assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ckpts
+    os.remove(os.path.join(workdir, "checkpoints", ckpts[-1]))
+    capsys.readouterr()
+    _, model = lib.load_run(workdir)
+    assert callbacks.step_of(model) == 2
+    assert f"note: the newest checkpoint of {workdir} is step 2, not the run's last step 4" in capsys.readouterr().err
+    lib.load_run(workdir, step=2)  # asked for by step: no note
+    assert capsys.readouterr().err == ""

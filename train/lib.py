@@ -109,6 +109,11 @@ def run(config, workdir, strategy, verbose=None):
     keras.utils.set_random_seed(config.seed)
     spe = config.log_every
     start = resume_step(workdir, spe)
+    kept = callbacks.list_checkpoints(os.path.join(workdir, "checkpoints"))
+    if start == 0 and kept:  # never silently from step 0 over a run's checkpoints
+        raise UserError(f"{workdir} holds checkpoints up to step {checkpoint_step(kept[-1])} but no resume state "
+                        f"(backup/): training would restart from step 0 and replace them; restore "
+                        f"{os.path.join(workdir, 'backup')} or use a new --workdir")
     # built here, so missing data fails before DIR is touched (a multi-worker input builds its
     # per-worker datasets when it is created, too)
     ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
@@ -150,7 +155,7 @@ def load_latest(workdir, step=None):
     if step is not None:
         path = os.path.join(directory, f"ckpt-{step:08d}.keras")
         if path not in ckpts:
-            steps = ", ".join(str(int(os.path.basename(p)[5:-6])) for p in ckpts)
+            steps = ", ".join(str(checkpoint_step(p)) for p in ckpts)
             raise UserError(f"no checkpoint of step {step} in {directory}; it holds steps {steps}")
         ckpts = [path]
     import zoo.models  # noqa: F401  (registers the zoo's classes for safe-mode loading)
@@ -158,8 +163,20 @@ def load_latest(workdir, step=None):
 
 
 def load_run(workdir, step=None):
-    """(config, newest checkpoint (or that of `step`) as a model) of a training workdir, or a UserError."""
-    return read_config(workdir), load_latest(workdir, step)
+    """(config, newest checkpoint (or that of `step`) as a model) of a training workdir, or a UserError.
+    Without `step`, a note on stderr when the newest checkpoint is not the run's last step (a run
+    that stopped early, or whose final save failed): what follows uses an older model."""
+    config, model = read_config(workdir), load_latest(workdir, step)
+    newest = callbacks.step_of(model)
+    if step is None and newest < config.steps:
+        print(f"note: the newest checkpoint of {workdir} is step {newest}, not the run's last step {config.steps} "
+              f"(it stopped early, or its last save failed)", file=sys.stderr)
+    return config, model
+
+
+def checkpoint_step(path):
+    """The step of a checkpoint file ckpt-STEP.keras."""
+    return int(os.path.basename(path)[len("ckpt-"):-len(".keras")])
 
 
 def read_metrics(workdir):
