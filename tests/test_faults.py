@@ -161,3 +161,24 @@ def test_lost_backup_is_refused_and_an_old_checkpoint_is_named(tmp_path, capsys)
     assert f"note: the newest checkpoint of {workdir} is step 2, not the run's last step 4" in capsys.readouterr().err
     lib.load_run(workdir, step=2)  # asked for by step: no note
     assert capsys.readouterr().err == ""
+
+
+def test_one_trainer_per_workdir_and_a_dead_ones_lock_is_taken_over(tmp_path, capsys):
+    from tests.test_train import tiny
+
+    strategy = tf.distribute.get_strategy()
+    workdir = str(tmp_path / "w")
+    held = lib.lock(workdir)  # a trainer of this workdir, alive
+    try:
+        with pytest.raises(UserError, match=f"another trainer \\(process {os.getpid()}\\) is running on {workdir}"):
+            lib.run(tiny("nsgan_toy", steps=2), workdir, strategy, verbose=0)
+        assert sorted(os.listdir(workdir)) == [".lock"]  # nothing written by the second one
+    finally:
+        os.close(held)
+    with open(os.path.join(workdir, ".lock"), "w") as f:
+        f.write("999999999")  # a trainer that died: its pid stays in the file, its flock is gone
+    capsys.readouterr()
+    lib.run(tiny("nsgan_toy", steps=2), workdir, strategy, verbose=0)
+    lock_path = os.path.join(workdir, ".lock")
+    assert f"note: taking over {lock_path} from process 999999999, which has ended" in capsys.readouterr().err
+    assert open(lock_path).read() == str(os.getpid())

@@ -16,6 +16,33 @@ from zoo import files
 from zoo.errors import UserError
 
 
+LOCK = ".lock"
+
+
+def lock(workdir):
+    """Takes WORKDIR/.lock for this process: one trainer per workdir. An flock, which the OS releases
+    when its process ends however it ends, so a dead trainer never blocks the next one (its pid left
+    in the file gets a note). Returns the file descriptor (os.close releases it); a UserError names
+    the live process that holds it."""
+    import fcntl
+
+    os.makedirs(workdir, exist_ok=True)
+    path = os.path.join(workdir, LOCK)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    previous = os.pread(fd, 32, 0).decode(errors="replace").strip()
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise UserError(f"another trainer (process {previous or '?'}) is running on {workdir}: wait for it to end, "
+                        f"or use another --workdir") from None
+    if previous and previous != str(os.getpid()):
+        print(f"note: taking over {path} from process {previous}, which has ended", file=sys.stderr)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
 def check_workdir_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
@@ -119,6 +146,20 @@ def run(config, workdir, strategy, verbose=None):
     ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
     with strategy.scope():
         model = build.model(config, strategy.num_replicas_in_sync)  # bad nets fail before it too
+    held = lock(workdir)  # before config.json is written: a second trainer changes nothing
+    try:
+        if resume_step(workdir, spe) != start:  # another trainer saved while this one was building
+            start = resume_step(workdir, spe)
+            ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start),
+                                       config.data.batch_size)
+        return _train(config, workdir, strategy, model, ds, start, chief, verbose)
+    finally:
+        os.close(held)
+
+
+def _train(config, workdir, strategy, model, ds, start, chief, verbose):
+    """run()'s part under the workdir's lock."""
+    spe = config.log_every
     check_workdir_config(config, workdir, write=True)
     cbs = [
         callbacks.StopOnNonFinite(),
