@@ -22,7 +22,7 @@ import tensorflow as tf
 from export import encode as encode_cli
 from export import lib as export_lib
 from export import sample as sample_cli
-from tests.helpers import encoder_data, encoder_model, fit, fit_encoder_model, toy_gan
+from tests.helpers import encoder_data, encoder_model, fit, fit_encoder_model, image_bigan_export, toy_gan
 from tests.tolerances import reorder, sampling
 from train import lib as train_lib
 
@@ -150,19 +150,8 @@ def run_cli(module, args, cwd):
 @pytest.fixture(scope="module")
 def image_bigan(tmp_path_factory):
     """An untrained BiGAN on 28x28x1 images (MLP nets), exported: for the PNG input of export.encode."""
-    from zoo import nets
-    from zoo.models import BiGAN
-
-    keras.utils.set_random_seed(2)
-    shape = (28, 28, 1)
-    model = BiGAN(nets.build_generator("mlp", 4, shape, widths=(16,), output_activation="tanh"),
-                  nets.build("encoder", "mlp", shape, 4, widths=(16,)),
-                  nets.build("joint_discriminator", "mlp", shape, 4, widths=(16,)))
-    model.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
     directory = tmp_path_factory.mktemp("image_bigan") / "export"
-    info = dict(data=train_lib.data_info("mnist"), model="bigan", objective=None, config="t", steps=0, metrics={})
-    export_lib.export(model, str(directory), info)
-    return model, directory
+    return image_bigan_export(directory), directory
 
 
 def test_encode_cli_npy_and_png_folder_without_tensorflow(image_bigan, tmp_path):

@@ -5,12 +5,10 @@ import os
 import subprocess
 import sys
 
-import keras
 import numpy as np
 import pytest
 
-from export import lib as export_lib
-from train import lib as train_lib
+from tests.helpers import image_bigan_export
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytestmark = pytest.mark.skipif(not (os.environ.get("CI") or os.environ.get("ZOO_TEST_LIGHT_INSTALL")),
@@ -18,18 +16,8 @@ pytestmark = pytest.mark.skipif(not (os.environ.get("CI") or os.environ.get("ZOO
 
 
 def test_a_venv_without_tensorflow_samples_and_encodes(tmp_path):
-    from zoo import nets
-    from zoo.models import BiGAN
-
-    keras.utils.set_random_seed(3)
-    shape = (28, 28, 1)
-    model = BiGAN(nets.build_generator("mlp", 4, shape, widths=(16,), output_activation="tanh"),
-                  nets.build("encoder", "mlp", shape, 4, widths=(16,)),
-                  nets.build("joint_discriminator", "mlp", shape, 4, widths=(8,)))
-    model.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
-    info = dict(data=train_lib.data_info("mnist"), model="bigan", objective=None, config="t", steps=0, metrics={})
     export_dir = tmp_path / "export"
-    export_lib.export(model, str(export_dir), info, formats=("onnx",))
+    model = image_bigan_export(export_dir, seed=3, formats=("onnx",))
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)

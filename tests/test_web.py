@@ -22,6 +22,7 @@ from export import browser
 from export import lib as export_lib
 from export import web
 from export.artifacts import load_metadata, session
+from tests.helpers import image_bigan_export
 from train import lib as train_lib
 
 ARTIFACTS = os.environ.get("ZOO_ARTIFACTS", "artifacts")
@@ -47,18 +48,10 @@ def exports(tmp_path_factory):
     """Untrained exports (the page must reproduce any weights): a BiGAN on 28x28x1 images with a
     normal prior (generator and encoder), and a GAN on 2-D points."""
     from zoo import nets
-    from zoo.models import GAN, BiGAN
+    from zoo.models import GAN
 
     root = tmp_path_factory.mktemp("web")
-    keras.utils.set_random_seed(4)
-    shape = (28, 28, 1)
-    bigan = BiGAN(nets.build_generator("mlp", 8, shape, widths=(32,), output_activation="tanh"),
-                  nets.build("encoder", "mlp", shape, 8, widths=(32,)),
-                  nets.build("joint_discriminator", "mlp", shape, 8, widths=(16,)), prior="normal")
-    bigan.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
-    info = dict(data=train_lib.data_info("mnist"), model="bigan", objective=None, config="test_bigan",
-                steps=0, metrics={})
-    export_lib.export(bigan, str(root / "bigan"), info, formats=("onnx",))
+    image_bigan_export(root / "bigan", seed=4, latent_dim=8, width=32, prior="normal", formats=("onnx",))
     gan = GAN(nets.build_generator("mlp", 2, (2,), widths=(32, 32)), nets.build_discriminator("mlp", (2,), widths=(8,)))
     gan.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
     info = dict(data=train_lib.data_info("ring"), model="gan", objective="non_saturating", config="test_toy",
@@ -69,6 +62,14 @@ def exports(tmp_path_factory):
 
 def _run(driver, method, array, n):
     return np.asarray(browser.call(driver, method, [float(v) for v in np.ravel(array)], n), np.float32)
+
+
+def _generator_matches(driver, export_dir, n, seed):
+    """The page's G(z) for a z passed in equals onnxruntime's in Python to ATOL."""
+    metadata = load_metadata(export_dir)
+    z = np.random.default_rng(seed).normal(size=(n, metadata["latent_dim"])).astype(np.float32)
+    expected = session(export_dir, metadata, "generator.onnx").run(["x"], {"z": z})[0]
+    return np.abs(_run(driver, "generate", z, n).reshape(expected.shape) - expected).max() <= ATOL
 
 
 def _wait(driver, ms=500):
@@ -84,10 +85,7 @@ def test_the_page_matches_onnxruntime_and_works_like_a_user_expects(driver, expo
     with browser.Server(export_dir) as server:
         assert browser.open_page(driver, server.url) is None
         # the generator and the encoder on inputs passed in, against onnxruntime in Python
-        z = np.random.default_rng(0).normal(size=(5, metadata["latent_dim"])).astype(np.float32)
-        expected = session(export_dir, metadata, "generator.onnx").run(["x"], {"z": z})[0]
-        page = _run(driver, "generate", z, 5).reshape(expected.shape)
-        assert np.abs(page - expected).max() <= ATOL
+        assert _generator_matches(driver, export_dir, 5, seed=0)
         x = np.random.default_rng(1).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
         codes = session(export_dir, metadata, "encoder.onnx").run(["z"], {"x": x})[0]
         page = _run(driver, "encode", x, 3).reshape(codes.shape)
@@ -161,12 +159,9 @@ def test_a_2d_export_draws_a_scatter(driver, exports):
     from selenium.webdriver.common.by import By
 
     export_dir = exports / "toy"
-    metadata = load_metadata(export_dir)
     with browser.Server(export_dir) as server:
         assert browser.open_page(driver, server.url) is None
-        z = np.random.default_rng(3).normal(size=(7, metadata["latent_dim"])).astype(np.float32)
-        expected = session(export_dir, metadata, "generator.onnx").run(["x"], {"z": z})[0]
-        assert np.abs(_run(driver, "generate", z, 7).reshape(expected.shape) - expected).max() <= ATOL
+        assert _generator_matches(driver, export_dir, 7, seed=3)
         scatter = driver.find_element(By.ID, "scatter")
         assert scatter.is_displayed() and not driver.find_element(By.ID, "grid").is_displayed()
         blue = driver.execute_script(  # drawn points: pixels of the scatter's colour
