@@ -11,8 +11,7 @@ import sys
 import keras
 
 from train import build, callbacks, runtime
-from zoo import data
-from zoo import files
+from zoo import data, files
 from zoo.errors import UserError
 
 
@@ -102,7 +101,7 @@ def write_metrics(model, config, workdir, losses=None):
             losses = json.load(f).get("final_losses")
     step = callbacks.step_of(model)
     files.write_json(os.path.join(workdir, "metrics.json"),
-                dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
+                     dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
     return metrics
 
 
@@ -148,8 +147,9 @@ def run(config, workdir, strategy, verbose=None):
         model = build.model(config, strategy.num_replicas_in_sync)  # bad nets fail before it too
     held = lock(workdir)  # before config.json is written: a second trainer changes nothing
     try:
-        if resume_step(workdir, spe) != start:  # another trainer saved while this one was building
-            start = resume_step(workdir, spe)
+        now = resume_step(workdir, spe)
+        if now != start:  # another trainer saved while this one was building
+            start = now
             ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start),
                                        config.data.batch_size)
         return _train(config, workdir, strategy, model, ds, start, chief, verbose)
