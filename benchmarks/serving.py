@@ -20,6 +20,7 @@ import time
 
 from absl import app, flags
 
+from benchmarks.fresh import exported
 from benchmarks.publish import publish
 from train import runtime
 
@@ -44,18 +45,6 @@ def timed(fn):
         times.append(1e3 * (time.perf_counter() - t))
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))], len(times)
-
-
-def exported(config_name, workdir):
-    """A fresh model of `config_name`, exported by the trainer's export step to WORKDIR/export."""
-    import configs
-    from train import build
-    from train import lib as train_lib
-
-    config = configs.load(config_name)
-    model = build.model(config)
-    train_lib.export_run(model, config, workdir, metrics={})
-    return model
 
 
 def backends(model, directory, task):

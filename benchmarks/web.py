@@ -65,7 +65,7 @@ def page_rows(driver, url, where):
 def main(argv):
     import onnxruntime
 
-    from benchmarks.serving import exported
+    from benchmarks.fresh import exported
     from export import browser, web
 
     lacking = browser.missing()
