@@ -20,9 +20,10 @@ def sha256(path):
     return h.hexdigest()
 
 
-def check_out(path, suffixes):
-    """Refuses an output path with another suffix or in a folder that does not exist (before any work)."""
-    if not path.endswith(tuple(suffixes)):
+def check_out(path, suffixes=None):
+    """Refuses an output path with another suffix (when `suffixes` are given) or in a folder that does
+    not exist (before any work)."""
+    if suffixes and not path.endswith(tuple(suffixes)):
         raise ExportError(f"--out must end in {' or '.join(suffixes)}, not {path!r}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):

@@ -19,7 +19,7 @@ import signal
 import sys
 import tempfile
 
-from export.artifacts import ExportError, load_metadata, verify
+from export.artifacts import ExportError, check_out, load_metadata, verify
 from zoo import files
 
 WEB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "web")
@@ -55,9 +55,7 @@ def build(export_dir, out):
     version = onnxruntime_web_version()
     if os.path.lexists(out) and not os.path.isfile(os.path.join(out, MARKER)):
         raise ExportError(f"{out} exists and is not a page written by export.web: choose another --out")
-    parent = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(parent):
-        raise ExportError(f"the folder of --out, {parent}, does not exist")
+    check_out(out)
     old = f"{os.path.abspath(out)}.old-{os.getpid()}"
     with files.atomic_path(out) as tmp:
         os.makedirs(os.path.join(tmp, "ort"))
