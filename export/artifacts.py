@@ -2,22 +2,14 @@
 
 The TF-free CLIs (export.sample, export.encode) use only this, numpy, onnxruntime and Pillow.
 """
-import hashlib
 import json
 import os
+
+from zoo import files
 
 
 class ExportError(ValueError):
     """A bad export directory or input; the message is one sentence for the user."""
-
-
-def sha256(path):
-    """Hex SHA-256 of the file at `path`."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check_out(path, suffixes=None):
@@ -34,8 +26,14 @@ def load_metadata(export_dir):
     path = os.path.join(export_dir, "metadata.json")
     if not os.path.isfile(path):
         raise ExportError(f"{export_dir} is not an export directory (no metadata.json)")
-    with open(path) as f:
-        return json.load(f)
+    problem = files.checksum_problem(path)  # exports before format 2's checksum file have none
+    if problem:
+        raise ExportError(f"{path} cannot be used: {problem}; re-export with python -m export --workdir=DIR")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ExportError(f"{path} is not valid JSON ({e})") from None
 
 
 def verify(export_dir, metadata, name):
@@ -47,7 +45,7 @@ def verify(export_dir, metadata, name):
         why = (f"model {metadata.get('model')!r} has no encoder" if what == "encoder" and not metadata.get("encoder")
                else "it was exported without the onnx format (python -m export --workdir=DIR --format=onnx)")
         raise ExportError(f"{export_dir} has no {name}: {why}")
-    if sha256(path) != metadata["artifacts"][name]:
+    if files.sha256(path) != metadata["artifacts"][name]:
         raise ExportError(f"{path} does not match the SHA-256 in metadata.json (modified or corrupt)")
     return path
 

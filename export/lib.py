@@ -19,7 +19,6 @@ import sys
 import keras
 import tensorflow as tf
 
-from export.artifacts import sha256
 from zoo import files
 
 ONNX_OPSET = 17
@@ -130,6 +129,27 @@ def check_formats(formats):
     return formats
 
 
+def _remove_stale(directory):
+    """Removes what exports killed midway left beside `directory` (DIR.tmp-PID, DIR.old-PID of a
+    process that has ended)."""
+    import glob
+
+    for stale in glob.glob(f"{os.path.abspath(directory)}.tmp-*") + glob.glob(f"{os.path.abspath(directory)}.old-*"):
+        pid = stale.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
 def export(model, directory, info, formats=FORMATS):
     """Exports `model`'s generator (and encoder) to `directory`, replaced atomically; returns the
     metadata. `formats` picks "saved_model" and/or "onnx".
@@ -142,6 +162,7 @@ def export(model, directory, info, formats=FORMATS):
     model = float32_model(model)
     parent = os.path.dirname(os.path.abspath(directory))
     os.makedirs(parent, exist_ok=True)
+    _remove_stale(directory)
     tmp = f"{os.path.abspath(directory)}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
@@ -168,11 +189,12 @@ def export(model, directory, info, formats=FORMATS):
         signatures=_signatures(model) if "saved_model" in formats else {},
         onnx=onnx_files,
         **info,
-        artifacts={path: sha256(os.path.join(tmp, path)) for path in _files(tmp)},
+        artifacts={path: files.sha256(os.path.join(tmp, path)) for path in _files(tmp)},
         versions=_versions(),
     )
     with open(os.path.join(tmp, "metadata.json"), "w") as f:
         json.dump(metadata, f, indent=2)
+    files.write_checksum(os.path.join(tmp, "metadata.json"))  # metadata.json.sha256: its edits are refused
     old = f"{os.path.abspath(directory)}.old-{os.getpid()}"
     if os.path.exists(directory):
         os.replace(directory, old)

@@ -66,7 +66,9 @@ def build(export_dir, out):
             shutil.copyfile(os.path.join(ORT, "dist", name), os.path.join(tmp, "ort", name))
         for name, path in paths.items():
             shutil.copyfile(path, os.path.join(tmp, "model", name))
-        shutil.copyfile(os.path.join(export_dir, "metadata.json"), os.path.join(tmp, "model", "metadata.json"))
+        for name in ("metadata.json", "metadata.json" + files.CHECKSUM):
+            if os.path.exists(os.path.join(export_dir, name)):  # exports before checksums have no .sha256
+                shutil.copyfile(os.path.join(export_dir, name), os.path.join(tmp, "model", name))
         with open(os.path.join(tmp, MARKER), "w") as f:
             json.dump({"written_by": "python -m export.web", "export": os.path.abspath(export_dir),
                        "onnxruntime_web": version}, f, indent=2)

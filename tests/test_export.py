@@ -25,6 +25,7 @@ from export import sample as sample_cli
 from tests.helpers import encoder_data, encoder_model, fit, fit_encoder_model, image_bigan_export, toy_gan
 from tests.tolerances import reorder, sampling
 from train import lib as train_lib
+from zoo import files as zoo_files
 
 # float32 on every side, the sums in other orders (Keras's kernels, a SavedModel graph's, onnxruntime's):
 # <= 8 chained sums (reconstruct: E, AGE's normalisation, G) of <= 32 terms (widths 32), every layer's
@@ -96,7 +97,9 @@ def test_metadata_describes_the_artifacts(exported, family):
     on_disk = json.load(open(os.path.join(directory, "metadata.json")))
     assert on_disk == json.loads(json.dumps(meta))
     files = sorted(os.path.relpath(os.path.join(d, f), directory) for d, _, fs in os.walk(directory) for f in fs)
-    assert sorted(meta["artifacts"]) == [f for f in files if f != "metadata.json"]
+    assert sorted(meta["artifacts"]) == [f for f in files if f not in ("metadata.json", "metadata.json.sha256")]
+    digest = open(os.path.join(directory, "metadata.json.sha256")).read().split()
+    assert digest == [zoo_files.sha256(os.path.join(directory, "metadata.json")), "metadata.json"]  # sha256sum's format
     assert meta["latent_dim"] == model.latent_dim and meta["data_shape"] == list(model.data_shape)
     if family == "age":
         assert meta["prior"] == dict(name="sphere", radius=1.0) and "sphere" in meta["encoder"]
@@ -126,10 +129,10 @@ def test_export_formats(exported, tmp_path):
     model, _, _, data_name = exported["vae"]
     info = dict(data=train_lib.data_info(data_name), model="vae", objective=None, config="vae", steps=3, metrics={})
     meta = export_lib.export(model, str(tmp_path / "onnx"), info, formats=("onnx",))
-    assert sorted(os.listdir(tmp_path / "onnx")) == ["encoder.onnx", "generator.onnx", "metadata.json"]
+    assert sorted(os.listdir(tmp_path / "onnx")) == ["encoder.onnx", "generator.onnx", "metadata.json", "metadata.json.sha256"]
     assert meta["signatures"] == {}
     export_lib.export(model, str(tmp_path / "sm"), info, formats=("saved_model",))
-    assert sorted(os.listdir(tmp_path / "sm")) == ["metadata.json", "saved_model"]
+    assert sorted(os.listdir(tmp_path / "sm")) == ["metadata.json", "metadata.json.sha256", "saved_model"]
     from zoo.errors import UserError
     with pytest.raises(UserError, match="unknown export format tflite; choose from: saved_model, onnx"):
         export_lib.export(model, str(tmp_path / "bad"), info, formats=("tflite",))
@@ -260,3 +263,21 @@ def test_a_tampered_artifact_is_refused(exported, tmp_path, capsys):
     assert "generator.onnx does not match the SHA-256" in _error(capsys, sample_cli, [copy, f"--out={tmp_path / 'x2.npy'}"])
     os.remove(copy / "encoder.onnx")
     assert "has no encoder.onnx" in _error(capsys, encode_cli, [copy, f"--input={tmp_path / 'x.npy'}"])
+
+
+def test_an_edited_metadata_json_is_refused(exported, tmp_path, capsys):
+    """metadata.json says how z is drawn: an edit of the prior's scale would change every sample."""
+    _, directory, _, _ = exported["gan"]
+    copy = tmp_path / "export"
+    shutil.copytree(directory, copy)
+    meta = json.loads((copy / "metadata.json").read_text())
+    meta["prior"]["scale"] = 2.0
+    (copy / "metadata.json").write_text(json.dumps(meta, indent=2))
+    assert _error(capsys, sample_cli, [copy, f"--out={tmp_path / 'x.npy'}"]) == (
+        f"error: {copy}/metadata.json cannot be used: it does not match its SHA-256 (edited, truncated or corrupted); "
+        f"re-export with python -m export --workdir=DIR")
+    os.remove(copy / "metadata.json.sha256")  # an export from before the checksum: read as it is
+    (copy / "metadata.json").write_text("{")
+    assert _error(capsys, sample_cli, [copy, f"--out={tmp_path / 'x.npy'}"]).startswith(
+        f"error: {copy}/metadata.json is not valid JSON (")
+    assert not (tmp_path / "x.npy").exists()

@@ -175,6 +175,7 @@ def test_a_2d_export_draws_a_scatter(driver, exports):
 @pytest.mark.parametrize("fault, sentence", [
     ("checksum", "generator.onnx does not match the SHA-256 in metadata.json (modified or corrupt)."),
     ("missing", "This export has no encoder.onnx (HTTP 404)."),
+    ("edited", "model/metadata.json does not match its SHA-256 (edited or damaged): export the model again."),
     ("metadata", "model/metadata.json is not valid JSON."),
 ])
 def test_a_bad_export_shows_one_sentence_on_the_page(driver, exports, tmp_path, fault, sentence):
@@ -191,7 +192,12 @@ def test_a_bad_export_shows_one_sentence_on_the_page(driver, exports, tmp_path, 
             f.write(bytes([byte[0] ^ 1]))
     elif fault == "missing":
         os.remove(page / "model" / "encoder.onnx")
-    else:
+    elif fault == "edited":  # how z is drawn: a larger prior scale would change every sample
+        meta = json.loads((page / "model" / "metadata.json").read_text())
+        meta["prior"]["high"] = 2.0
+        (page / "model" / "metadata.json").write_text(json.dumps(meta))
+    else:  # a page of an export from before metadata.json had its checksum file
+        os.remove(page / "model" / "metadata.json.sha256")
         (page / "model" / "metadata.json").write_text("{not json")
     server = subprocess.Popen([sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory",
                                str(page)], stdout=subprocess.PIPE, text=True)
@@ -212,7 +218,8 @@ def test_out_writes_a_static_folder_and_refuses_to_overwrite_other_folders(expor
     page = tmp_path / "page"
     assert web.main([str(exports / "bigan"), f"--out={page}"]) == 0
     names = sorted(os.path.relpath(os.path.join(root, f), page) for root, _, fs in os.walk(page) for f in fs)
-    assert names == sorted(["index.html", "sampler.js", "page.json", "model/metadata.json", "model/generator.onnx",
+    assert names == sorted(["index.html", "sampler.js", "page.json", "model/metadata.json", "model/metadata.json.sha256",
+                            "model/generator.onnx",
                             "model/encoder.onnx", *[f"ort/{n}" for n in web.ORT_FILES]])
     assert json.loads((page / "page.json").read_text())["onnxruntime_web"] == "1.30.0"
     assert web.main([str(exports / "toy"), f"--out={page}"]) == 0  # its own page: replaced whole

@@ -42,6 +42,11 @@ async function readMetadata() {
   const bytes = await fetchBytes("metadata.json").catch(() => {
     throw new BadExport("This folder has no model/metadata.json: it holds no export.");
   });
+  // metadata.json.sha256 (sha256sum's format), written by exports since checksums covered metadata.json
+  const listed = await fetchBytes("metadata.json.sha256").catch(() => null);
+  if (listed && new TextDecoder().decode(listed).split(/\s+/)[0] !== (await sha256(bytes))) {
+    throw new BadExport("model/metadata.json does not match its SHA-256 (edited or damaged): export the model again.");
+  }
   let metadata;
   try {
     metadata = JSON.parse(new TextDecoder().decode(bytes));

@@ -7,9 +7,12 @@ the old record or the new one at the destination, never half of one; a crash of 
 the function returns keeps the new one. Imports no TensorFlow (the serving tools use it).
 """
 import contextlib
+import hashlib
 import json
 import os
 import shutil
+
+CHECKSUM = ".sha256"  # the checksum file of a record: PATH.sha256 (sha256sum's format)
 
 
 def temporary_name(path, suffix=""):
@@ -79,3 +82,34 @@ def _fsync(path):
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def sha256(path):
+    """Hex SHA-256 of the file at `path`."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_checksum(path, digest=None):
+    """Writes PATH.sha256 (`sha256sum -c` reads it) for the file `path` (its digest, or `digest`)."""
+    write_bytes(path + CHECKSUM, f"{digest or sha256(path)}  {os.path.basename(path)}\n".encode())
+
+
+def checksum_problem(path):
+    """Why the file `path` fails its PATH.sha256, in a few words; None when it matches, or when there
+    is no checksum file (a record written before checksums: the reader's load decides)."""
+    if not os.path.exists(path + CHECKSUM):
+        return None
+    try:
+        with open(path + CHECKSUM) as f:
+            expected = f.read().split()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return f"its checksum file {os.path.basename(path)}{CHECKSUM} is unreadable"
+    if not os.path.isfile(path):
+        return "it is missing"
+    if sha256(path) != expected:
+        return "it does not match its SHA-256 (edited, truncated or corrupted)"
+    return None

@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from export.artifacts import sha256 as sha256_of  # TF-free, shared with the export checks
+from zoo.files import sha256 as sha256_of
 from zoo import files
 from zoo.errors import UserError
 
