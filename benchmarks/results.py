@@ -95,10 +95,10 @@ def train(name, config):
     import keras
     import tensorflow as tf
 
-    from train import lib
+    from train import lib, workdir as workdirs
 
     workdir = os.path.join(FLAGS.runs, name)
-    start_step = lib.resume_step(workdir, config.log_every)
+    start_step = workdirs.resume_step(workdir)
     if start_step >= config.steps:
         return
     keras.backend.clear_session()
@@ -113,11 +113,11 @@ def evaluate(name, config):
     """Evaluates the newest checkpoint of RUNS/NAME with the config file's current `eval` settings."""
     import keras
 
-    from train import callbacks, lib
+    from train import callbacks, lib, workdir as workdirs
 
     keras.backend.clear_session()
     workdir = os.path.join(FLAGS.runs, name)
-    model = lib.load_latest(workdir)
+    model = workdirs.load_checkpoint(os.path.join(workdir, workdirs.CHECKPOINTS))
     start = time.perf_counter()
     metrics = lib.write_metrics(model, config, workdir)
     _append(dict(kind="eval", config=name, step=callbacks.step_of(model),

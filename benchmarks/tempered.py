@@ -11,7 +11,6 @@ DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Writes
 benchmarks/results/tempered.md (also into README.md between the TEMPERED markers) and the FID
 curves benchmarks/results/tempered_fid.png. Everything resumes: finished runs are not retrained.
 """
-import json
 import os
 import statistics
 
@@ -50,14 +49,13 @@ def run_config(recipe, lens, seed):
 def measure(recipe, lens, seed):
     """The run's final fid10k_test, its fid2k_test curve, train time and (lens runs) the lens's
     E||x - L(x)||^2 over the epoch ending at K and at the end."""
-    from train import lib
+    from train import lib, workdir as workdirs
 
     name = run_name(recipe, lens, seed)
     workdir = os.path.join(FLAGS.runs, name)
-    with open(os.path.join(workdir, "metrics.json")) as f:
-        written = json.load(f)
+    written = workdirs.read_metrics(workdir)
     curve = sorted(dict(lib.read_scalars(os.path.join(workdir, "logs", "eval"))[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
-    row = dict(name=name, fid=lib.read_metrics(workdir)["fid10k_test"], curve=curve,
+    row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=curve,
                seconds=results._records("train").get(name, {}).get("seconds"))
     if lens:
         # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / EVERY - 1

@@ -16,11 +16,11 @@ FLAGS = flags.FLAGS
 @cli.user_errors
 def main(argv):
     from export import lib as export_lib
-    from train import lib
+    from train import lib, workdir
 
     formats = export_lib.check_formats(FLAGS.format)  # before loading anything
     config, model = lib.load_run(FLAGS.workdir, FLAGS.step)
-    metrics = lib.read_metrics(FLAGS.workdir)
+    metrics = workdir.read_metrics(FLAGS.workdir).get("metrics", {})
     lib.export_run(model, config, FLAGS.workdir, metrics, formats)
     print(f"exported step {model.optimizer.iterations.numpy()} ({', '.join(formats)}) to {FLAGS.workdir}/export")
 

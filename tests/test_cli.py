@@ -1,4 +1,5 @@
-"""The command lines as a user runs them: python -m train / train.evaluate / export / export.sample."""
+"""The command lines as a user runs them: python -m train / train.evaluate / export / export.sample.
+Their answers to bad input are tests/test_hostile.py's cases."""
 import json
 import os
 import subprocess
@@ -81,17 +82,6 @@ def test_sample_cli_writes_png_and_npy_without_tensorflow(default_run, tmp_path)
     assert (tmp_path / "grid.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_sample_cli_refuses_a_modified_artifact(default_run, tmp_path):
-    _, workdir, _ = default_run
-    copy = tmp_path / "export"
-    import shutil
-    shutil.copytree(workdir / "export", copy)
-    with open(copy / "generator.onnx", "ab") as f:
-        f.write(b"\0")
-    line = one_line_error(run(["-m", "export.sample", str(copy), "--out=x.npy"], cwd=tmp_path))
-    assert "SHA-256" in line
-
-
 def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     cwd, workdir, _ = default_run
     before = json.loads((workdir / "metrics.json").read_text())
@@ -101,40 +91,16 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     result = run(["-m", "export", f"--workdir={workdir}", f"--step={STEPS - EVERY}", "--format=onnx"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == STEPS - EVERY
-    assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json"]
+    assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json", "metadata.json.sha256"]
     line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--step=5"], cwd=cwd))
     assert "no checkpoint of step 5" in line and f"it holds steps {STEPS - 2 * EVERY}, {STEPS - EVERY}, {STEPS}" in line
     line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--format=tflite"], cwd=cwd))
     assert "unknown export format tflite; choose from: saved_model, onnx" in line
-    assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json"]  # left intact
+    assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json", "metadata.json.sha256"]  # left intact
     result = run(["-m", "export", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == STEPS
     assert os.path.isdir(workdir / "export" / "saved_model")
-
-
-@pytest.mark.parametrize("args, expected", [
-    (["--config.stepz=3"], "unknown config key 'stepz'.*did you mean 'steps'"),
-    (["--config.objective=hinge"], "unknown objective 'hinge'; choose one of: f_gan, least_squares"),
-    (["--config=configs/fgan_toy.py", "--config.divergence=kl2"], "unknown divergence 'kl2'; choose one of"),
-    (["--config=configs/fgan_toy.py", "--config.divergence=alpha"], "'alpha' needs --config.divergence_param"),
-    (["--config=configs/fgan_toy.py", "--config.divergence=alpha", "--config.divergence_param=1"],
-     "alpha not 0 or 1"),
-    (["--config.data.name=cifar11"], "unknown dataset 'cifar11'; choose one of: binarized_mnist, celeb_a"),
-    (["--config.steps=abc"], "--config.steps=abc"),
-    (["--config=configs/nope.py"], "cannot read the --config file"),
-    (["--strategy=tpu"], "--strategy=tpu"),
-    (["--config=configs/tempered_toy.py:vae"], "unknown base recipe 'vae' for tempered_toy; choose one of: mmgan"),
-    (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "config.lens.k .* must be an integer >= 0"),
-    (["--config=configs/tempered_toy.py", "--config.nets.lens.name=mlp"], "net 'mlp' has no lens; the lens nets are: lens"),
-    (["--config.intra_op_threads=-1"], "config.intra_op_threads must be an integer >= 0"),
-    (["--config.seed=-1"], r"config.seed must be an integer in \[0, 2\^31\), not -1"),
-])
-def test_bad_input_is_one_clear_line(args, expected, tmp_path, root):
-    import re
-    result = run(["-m", "train", *args, f"--workdir={tmp_path / 'w'}"], cwd=root)
-    assert re.search(expected, one_line_error(result))
-    assert not (tmp_path / "w").exists()  # nothing written for a mistake
 
 
 @pytest.mark.parametrize("replicas", [1, 2])
@@ -178,22 +144,6 @@ def test_intra_op_threads_reach_tensorflow_only_before_it_starts(root):
     assert lines[2].startswith("warning: config.intra_op_threads=2 is not in effect")
 
 
-def test_bad_config_files_and_workdirs_are_one_clear_line(tmp_path, root):
-    (tmp_path / "syntax.py").write_text("def get_config(:\n")
-    (tmp_path / "none.py").write_text("X = 1\n")
-    (tmp_path / "config.json").write_text('{"steps": 10, "seed": 0, "data": {"download": true}}')
-    (tmp_path / "a_file").write_text("not a folder")
-    for args, expected in [
-        ([f"--config={tmp_path / 'syntax.py'}"], f"the --config file {tmp_path / 'syntax.py'} has a syntax error at line 1"),
-        ([f"--config={tmp_path / 'none.py'}"], "the --config file defines no get_config()"),
-        ([f"--config={tmp_path / 'config.json'}"], "--config takes a config file (configs/NAME.py), not a run's config.json"),
-        ([f"--workdir={tmp_path / 'a_file'}"], f"--workdir {tmp_path / 'a_file'} is a file, not a folder"),
-    ]:
-        workdir = [] if any(a.startswith("--workdir") for a in args) else [f"--workdir={tmp_path / 'w'}"]
-        assert expected in one_line_error(run(["-m", "train", *args, *workdir], cwd=root))
-    assert not (tmp_path / "w").exists() and (tmp_path / "a_file").read_text() == "not a folder"
-
-
 def test_help_lists_the_flags_and_every_config_key(root):
     result = run(["-m", "train", "--config=configs/bigan_mnist.py", "--help"], cwd=root)
     assert result.returncode == 0 and result.stderr == ""
@@ -202,21 +152,6 @@ def test_help_lists_the_flags_and_every_config_key(root):
     for module in ("export", "train.evaluate"):  # their required --workdir does not hide the help
         result = run(["-m", module, "--help"], cwd=root)
         assert result.returncode == 0 and "--workdir" in result.stdout, result.stderr
-
-
-def test_offline_missing_dataset_is_one_clear_line(tmp_path, root):
-    result = run(["-m", "train", "--config.data.name=cifar10", f"--workdir={tmp_path / 'w'}"], cwd=root,
-                 env={"TFDS_DATA_DIR": str(tmp_path / "empty")}, timeout=120)
-    line = one_line_error(result)
-    assert "cifar10" in line and "TFDS_DATA_DIR" in line
-    assert not (tmp_path / "w").exists()
-
-
-def test_missing_checkpoint_and_export_dir(tmp_path, root):
-    (tmp_path / "w").mkdir()
-    assert "no config.json" in one_line_error(run(["-m", "export", f"--workdir={tmp_path / 'w'}"], cwd=root))
-    assert "not an export directory" in one_line_error(
-        run(["-m", "export.sample", str(tmp_path / "w"), "--out=x.png"], cwd=root))
 
 
 def test_mirrored_on_two_cpu_replicas_writes_the_contract(tmp_path, root):

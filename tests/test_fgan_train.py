@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from train import build, lib
+from train import build, lib, workdir
 from zoo.objectives import fdiv
 
 PARAMS = {"js_weighted": 0.25, "alpha": 3.0}
@@ -28,7 +28,7 @@ def test_every_divergence_trains_through_the_trainer_on_toy_data(tmp_path, diver
                                                                      "reverse_kl200"}
     meta = json.load(open(tmp_path / "export" / "metadata.json"))
     assert (meta["objective"], meta["divergence"]) == ("f_gan", divergence)
-    again = lib.load_latest(str(tmp_path))  # the divergence survives a safe-mode reload
+    again = workdir.load_checkpoint(str(tmp_path / "checkpoints"))  # the divergence survives a safe-mode reload
     assert (again.divergence, again.divergence_param) == (divergence, PARAMS.get(divergence))
 
 

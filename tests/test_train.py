@@ -10,6 +10,7 @@ import tensorflow as tf
 import configs
 from tests.tolerances import reorder
 from train import lib
+from train import workdir as workdir_lib
 from zoo.errors import UserError
 
 CONFIGS = [f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp") for d in ("toy", "mnist")]
@@ -55,9 +56,10 @@ def runs(tmp_path_factory):
 def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
     workdir, model, metrics = runs[name]
     assert int(model.optimizer.iterations) == 4
-    for part in ("checkpoints/ckpt-00000004.keras", "backup/training_metadata.json", "config.json",
-                 "metrics.json", "export/saved_model/saved_model.pb", "export/generator.onnx",
-                 "export/metadata.json", "samples/step_00000004.png"):
+    for part in ("checkpoints/ckpt-00000004.keras", "checkpoints/ckpt-00000004.keras.sha256", "backup/state.json",
+                 "backup/step-00000004/model.keras", "config.json", "metrics.json", "export/saved_model/saved_model.pb",
+                 "export/generator.onnx", "export/metadata.json", "export/metadata.json.sha256",
+                 "samples/step_00000004.png"):
         assert os.path.exists(os.path.join(workdir, part)), part
     assert os.listdir(os.path.join(workdir, "logs", "train"))
     with open(os.path.join(workdir, "metrics.json")) as f:
@@ -141,7 +143,7 @@ def test_second_run_resumes_and_longer_steps_continue(tmp_path):
     assert int(again.g_optimizer.iterations) == 4
     longer, _ = lib.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
     assert int(longer.g_optimizer.iterations) == 8
-    assert sorted(os.listdir(os.path.join(workdir, "checkpoints")))[-1] == "ckpt-00000008.keras"
+    assert workdir_lib.list_checkpoints(os.path.join(workdir, "checkpoints"))[-1].endswith("ckpt-00000008.keras")
 
 
 def test_resumed_run_equals_uninterrupted_run(tmp_path):
@@ -190,7 +192,7 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monk
 
     workdir = str(tmp_path / "run")
     lib.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
-    backup = os.path.join(workdir, "backup", "epoch-00000002", "model.weights.h5")
+    backup = os.path.join(workdir, "backup", "step-00000004", "model.keras")
     good = open(backup, "rb").read()
     ckpts = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
 
@@ -201,16 +203,39 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monk
 
     OBJECTIVES_BEFORE = objectives.OBJECTIVES["non_saturating"]
     monkeypatch.setitem(objectives.OBJECTIVES, "non_saturating", diverged)
-    with pytest.raises(NonFiniteLoss, match="at step 6; the last good checkpoint is kept"):
+    with pytest.raises(NonFiniteLoss, match="at step 6; the last good checkpoint, step 4, is kept"):
         lib.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
     assert open(backup, "rb").read() == good  # the resume state still holds step 4
     assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ckpts
-    assert lib.resume_step(workdir, 2) == 4
+    assert workdir_lib.resume_step(workdir) == 4
+    fresh = str(tmp_path / "fresh")  # diverged before its first checkpoint: the message does not claim one
+    with pytest.raises(NonFiniteLoss, match="at step 1; no checkpoint had been written yet$"):
+        lib.run(tiny("nsgan_toy", steps=8, steps_per_execution=1), fresh, tf.distribute.get_strategy(), verbose=0)
+    assert not os.path.exists(os.path.join(fresh, "checkpoints")) and workdir_lib.resume_step(fresh) == 0
+
+
+def test_steps_need_not_be_a_multiple_of_log_every(tmp_path):
+    """A last partial interval is an epoch of its own; a longer run on the same workdir continues
+    from there and ends with the weights of an uninterrupted run."""
+    strategy = tf.distribute.get_strategy()
+    assert lib.epochs(0, 5, 2) == [(0, 2, 2), (2, 1, 1)]
+    assert lib.epochs(5, 12, 4) == [(1, 1, 3), (2, 1, 4)]  # epochs end at 8 and 12, as in a 0 -> 12 run
+    assert lib.epochs(5, 11, 2) == [(2, 1, 1), (3, 2, 2), (5, 1, 1)] and lib.epochs(8, 8, 2) == []
+    assert lib.build.steps_per_execution(tiny("nsgan_toy", steps=5), replicas=1) == 1
+    straight = str(tmp_path / "straight")
+    lib.run(tiny("nsgan_toy", steps=8), straight, strategy, verbose=0)
+    parts = str(tmp_path / "parts")
+    lib.run(tiny("nsgan_toy", steps=5), parts, strategy, verbose=0)
+    ckpts = os.path.join(parts, "checkpoints")
+    assert [workdir_lib.checkpoint_step(p) for p in workdir_lib.list_checkpoints(ckpts)] == [2, 4, 5]
+    model, _ = lib.run(tiny("nsgan_toy", steps=8), parts, strategy, verbose=0)
+    assert [workdir_lib.checkpoint_step(p) for p in workdir_lib.list_checkpoints(ckpts)] == [5, 6, 8]
+    reference = workdir_lib.load_checkpoint(os.path.join(straight, "checkpoints"))
+    for a, b in zip(reference.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_validation_errors():
-    with pytest.raises(UserError, match="multiple of config.log_every"):
-        lib.run(tiny("nsgan_toy", steps=5), "/nonexistent/never", tf.distribute.get_strategy())
     config = tiny("nsgan_toy")
     config.eval.features = "inceptoin"  # refused before any training, not after it
     with pytest.raises(UserError, match="unknown eval.features 'inceptoin'"):
@@ -230,6 +255,7 @@ def test_validation_errors():
 def test_steps_per_execution_keeps_epochs_exact_and_is_one_under_replicas():
     config = tiny("nsgan_toy")  # steps_per_execution 100, log_every 2
     assert lib.build.steps_per_execution(config, replicas=1) == 2
-    config.log_every = 500
+    config.log_every, config.steps = 500, 1000
     assert lib.build.steps_per_execution(config, replicas=1) == 100
+    assert lib.build.steps_per_execution(config, replicas=1, start_step=1030) == 10  # resumed after a 1,030-step run
     assert lib.build.steps_per_execution(config, replicas=2) == 1  # keras-team/keras#19246

@@ -39,15 +39,19 @@ def _net_options(cfg):
     return options.pop("name"), options
 
 
-def steps_per_execution(config, replicas):
+def steps_per_execution(config, replicas, start_step=0):
     """The block of steps Keras runs per call, from config.steps_per_execution.
 
-    Keras runs whole blocks even past the end of an epoch, so the block must divide log_every to
-    keep the step count exact. With more than one replica it must be 1: Keras 3.15 on TF 2.21
-    fails any multi-step execution under MirroredStrategy ("You must feed a value for placeholder
-    tensor ... while/cond", keras-team/keras#19246; reproduced here with a plain Sequential model).
+    Keras runs whole blocks even past the end of an epoch, so the block must divide every epoch of
+    the run to keep the step count exact: log_every, the last partial epoch (config.steps), and the
+    first one of a run resumed at `start_step` between multiples of log_every. With more than one
+    replica it must be 1: Keras 3.15 on TF 2.21 fails any multi-step execution under
+    MirroredStrategy ("You must feed a value for placeholder tensor ... while/cond",
+    keras-team/keras#19246; reproduced here with a plain Sequential model).
     """
-    return 1 if replicas > 1 else math.gcd(config.steps_per_execution, config.log_every)
+    if replicas > 1:
+        return 1
+    return math.gcd(math.gcd(config.steps_per_execution, config.log_every), math.gcd(config.steps, start_step))
 
 
 def jit_compile(config, replicas):
@@ -153,8 +157,9 @@ def _parts(config, shape):
         keras.mixed_precision.set_global_policy(previous)
 
 
-def model(config, replicas=1):
-    """The compiled model of `config` (call inside the strategy's scope).
+def model(config, replicas=1, start_step=0):
+    """The compiled model of `config` (call inside the strategy's scope); `start_step`: where training
+    resumes (the block of steps per call divides the epochs from there, `steps_per_execution`).
 
     config.mixed_precision ("mixed_float16" for GPUs, "mixed_bfloat16" for TPUs and recent CPUs;
     GAN only) builds the networks under that Keras policy and, for float16, wraps every optimizer
@@ -173,7 +178,7 @@ def model(config, replicas=1):
         raise UserError(f"bad {config.model} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if config.get("mixed_precision") == "mixed_float16" else (lambda o: o)
     built.compile(**{name: wrap(optimizer(config[name], config.steps)) for name in built.OPTIMIZERS},
-                  steps_per_execution=steps_per_execution(config, replicas), jit_compile=jit_compile(config, replicas))
+                  steps_per_execution=steps_per_execution(config, replicas, start_step), jit_compile=jit_compile(config, replicas))
     return built
 
 
@@ -208,9 +213,6 @@ def validate(config, replicas):
     if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
         raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
     strategies.intra_op_threads(config)
-    if config.steps % config.log_every:
-        raise UserError(f"config.steps ({config.steps}) must be a multiple of config.log_every "
-                        f"({config.log_every}), the number of steps between checkpoints")
     if config.data.batch_size % replicas:
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be divisible by "
                         f"the number of replicas ({replicas})")

@@ -1,16 +1,14 @@
-"""Training callbacks: sample pictures, atomic checkpoints and backups, a stop on non-finite losses."""
-import glob
-import json
+"""Training callbacks: sample pictures, checkpoints and backups, a stop on non-finite losses."""
 import math
 import os
-import shutil
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from export import pictures
-from zoo import data, files
+from train import workdir
+from zoo import data
 from zoo.data import points, toy
 
 
@@ -23,104 +21,42 @@ def step_of(model):
 
 
 class StopOnNonFinite(keras.callbacks.Callback):
-    """Raises NonFiniteLoss as soon as a logged loss is not finite.
+    """Raises NonFiniteLoss as soon as a logged loss is not finite; the message says which checkpoint
+    (of `checkpoints`, a directory) is the last good one, or that none was written yet.
 
     Raising (rather than setting stop_training) ends `fit` before any epoch-end callback runs, so
     neither the backup nor the checkpoints are overwritten with the diverged weights.
     """
 
+    def __init__(self, checkpoints):
+        super().__init__()
+        self.checkpoints = checkpoints
+
     def on_train_batch_end(self, batch, logs=None):
         for name, value in (logs or {}).items():
             if not math.isfinite(float(value)):
-                raise NonFiniteLoss(f"training diverged: {name} = {float(value)} at step "
-                                    f"{step_of(self.model)}; the last good checkpoint is kept")
+                kept = workdir.list_checkpoints(self.checkpoints)
+                kept = (f"the last good checkpoint, step {workdir.checkpoint_step(kept[-1])}, is kept" if kept
+                        else "no checkpoint had been written yet")
+                raise NonFiniteLoss(f"training diverged: {name} = {float(value)} at step {step_of(self.model)}; {kept}")
 
 
-class Checkpoints(keras.callbacks.Callback):
-    """Saves the whole model (with optimizer state) as DIR/ckpt-STEP.keras at every epoch end.
+class SaveState(keras.callbacks.Callback):
+    """At every epoch end: the resume state (train.workdir.save_backup: DIR/backup), then a checkpoint
+    of the whole model (save_checkpoint: DIR/checkpoints, the newest KEEP). Each save is atomic and
+    checksummed; a save that fails (disk full) stops training with one sentence (SaveFailed).
 
-    Writes to a temporary file and renames it, so a kill during a save never leaves a corrupt
-    latest checkpoint (the next save deletes the temporary file such a kill leaves); keeps the
-    newest `keep`.
-    """
+    Resuming is not a callback: train.lib restores train.workdir.resume_state before `fit` and passes
+    the epoch to fit's `initial_epoch` (public Keras API only)."""
 
-    def __init__(self, directory, keep=3):
+    def __init__(self, directory):
         super().__init__()
         self.directory = directory
-        self.keep = keep
 
     def on_epoch_end(self, epoch, logs=None):
-        os.makedirs(self.directory, exist_ok=True)
-        path = os.path.join(self.directory, f"ckpt-{step_of(self.model):08d}.keras")
-        tmp = os.path.join(self.directory, f"tmp-{os.getpid()}.keras")
-        self.model.save(tmp)
-        files.replace(tmp, path)
-        stale = glob.glob(os.path.join(self.directory, "tmp-*.keras"))  # left by runs killed mid-save
-        for old in list_checkpoints(self.directory)[:-self.keep] + stale:
-            os.remove(old)
-
-
-class AtomicBackup(keras.callbacks.BackupAndRestore):
-    """Keras's BackupAndRestore (resume state every epoch) with every save atomic.
-
-    Keras writes latest.weights.h5 in place, then training_metadata.json: a kill during the first
-    leaves a corrupt backup that the next run cannot load, and a kill between the two leaves weights
-    one epoch ahead of the epoch count (the resumed run would train that epoch twice). Here each
-    save writes DIR/epoch-N/ (weights and metadata) under a temporary name, renames it into place,
-    and only then replaces DIR/training_metadata.json (the pointer: {"epoch": N, "dir": "epoch-N"})
-    by a rename, and deletes the older epoch-N directories. A kill at any point leaves the pointer on
-    a complete backup.
-    """
-
-    def __init__(self, backup_dir):
-        super().__init__(backup_dir, save_freq="epoch", delete_checkpoint=False)
-
-    def _save_model(self):
-        epoch = self._current_epoch
-        name = f"epoch-{epoch:08d}"
-        final = os.path.join(self.backup_dir, name)
-        tmp = f"{final}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        os.makedirs(tmp)
-        self.model.save_weights(os.path.join(tmp, "model.weights.h5"))
-        shutil.rmtree(final, ignore_errors=True)  # left by a run killed after this rename, before the pointer's
-        files.replace(tmp, final)
-        pointer = dict(epoch=epoch, batch=0, dir=name)
-        files.write_json(self._training_metadata_path, pointer, indent=None)
-        for old in glob.glob(os.path.join(self.backup_dir, "epoch-*")):
-            if os.path.basename(old) != name:
-                shutil.rmtree(old, ignore_errors=True)
-
-    def _load_model(self):
-        pointer = read_backup(self.backup_dir)
-        if pointer is None:
-            return
-        if self.model.optimizer is not None and not self.model.optimizer.built:
-            self.model.optimizer.build(self.model.trainable_variables)
-        self.model.load_weights(pointer["weights"])
-        self.model._initial_epoch = pointer["epoch"]  # how Keras's own BackupAndRestore resumes fit
-
-
-def read_backup(directory):
-    """The backup pointer of `directory` with the weights' path ({"epoch", "weights"}), or None.
-
-    Reads Keras's own layout too (latest.weights.h5 beside the metadata), which runs written before
-    AtomicBackup have."""
-    path = os.path.join(directory, "training_metadata.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        pointer = json.load(f)
-    if "dir" in pointer:
-        weights = os.path.join(directory, pointer["dir"], "model.weights.h5")
-    else:
-        weights = os.path.join(directory, "latest.weights.h5")
-    return dict(epoch=int(pointer["epoch"]), weights=weights)
-
-
-def list_checkpoints(directory):
-    """Checkpoint paths in `directory`, oldest first."""
-    return sorted(glob.glob(os.path.join(directory, "ckpt-*.keras")))
+        step = step_of(self.model)
+        workdir.save_backup(self.model, os.path.join(self.directory, workdir.BACKUP), step)
+        workdir.save_checkpoint(self.model, os.path.join(self.directory, workdir.CHECKPOINTS), step)
 
 
 class Samples(keras.callbacks.Callback):

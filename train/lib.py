@@ -1,74 +1,14 @@
 """The trainer: config -> strategy -> model.fit -> evaluate -> export.
 
-Workdir layout (the contract in DESIGN.md): checkpoints/ (ckpt-STEP.keras, whole models),
-backup/ (resume state, callbacks.AtomicBackup), logs/ (TensorBoard), samples/ (PNG per epoch),
-config.json, metrics.json, export/.
+What it writes under the workdir, and how each file is verified, is train.workdir's.
 """
-import json
 import os
 import sys
 
 import keras
 
-from train import build, callbacks, runtime
+from train import build, callbacks, runtime, workdir
 from zoo import data, files
-from zoo.errors import UserError
-
-
-LOCK = ".lock"
-
-
-def lock(workdir):
-    """Takes WORKDIR/.lock for this process: one trainer per workdir. An flock, which the OS releases
-    when its process ends however it ends, so a dead trainer never blocks the next one (its pid left
-    in the file gets a note). Returns the file descriptor (os.close releases it); a UserError names
-    the live process that holds it."""
-    import fcntl
-
-    os.makedirs(workdir, exist_ok=True)
-    path = os.path.join(workdir, LOCK)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    previous = os.pread(fd, 32, 0).decode(errors="replace").strip()
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise UserError(f"another trainer (process {previous or '?'}) is running on {workdir}: wait for it to end, "
-                        f"or use another --workdir") from None
-    if previous and previous != str(os.getpid()):
-        print(f"note: taking over {path} from process {previous}, which has ended", file=sys.stderr)
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
-
-
-def check_workdir_config(config, workdir, write):
-    """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
-
-    Only `steps` (to train longer), `eval` (what is measured, not how it trains) and
-    `intra_op_threads` (how fast, not what) may change between runs on one workdir.
-    """
-    if os.path.exists(workdir) and not os.path.isdir(workdir):
-        raise UserError(f"--workdir {workdir} is a file, not a folder")
-    path = os.path.join(workdir, "config.json")
-    new = json.loads(config.to_json())
-    if os.path.exists(path):
-        with open(path) as f:
-            old = json.load(f)
-        free = ("steps", "eval", "intra_op_threads")
-        differ = sorted(k for k in set(old) | set(new) if k not in free and old.get(k) != new.get(k))
-        if differ:
-            raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
-                            f"differ); use a new --workdir, or the same config to resume")
-    if write:
-        os.makedirs(workdir, exist_ok=True)
-        files.write_json(path, new)
-
-
-def resume_step(workdir, steps_per_epoch):
-    """The step the backup resumes from (0 for a new run): callbacks.AtomicBackup's epoch count."""
-    pointer = callbacks.read_backup(os.path.join(workdir, "backup"))
-    return 0 if pointer is None else pointer["epoch"] * steps_per_epoch
 
 
 def data_info(name):
@@ -94,33 +34,32 @@ def evaluate(model, config, num_samples=None):
                           download=config.data.download, ais=dict(config.eval.get("ais", {})))
 
 
-def write_metrics(model, config, workdir, losses=None):
+def write_metrics(model, config, path, losses=None):
     metrics = evaluate(model, config)
-    if losses is None and os.path.exists(os.path.join(workdir, "metrics.json")):
-        with open(os.path.join(workdir, "metrics.json")) as f:
-            losses = json.load(f).get("final_losses")
+    if losses is None:
+        losses = workdir.read_metrics(path).get("final_losses")
     step = callbacks.step_of(model)
-    files.write_json(os.path.join(workdir, "metrics.json"),
+    files.write_json(os.path.join(path, workdir.METRICS),
                      dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
     return metrics
 
 
-def export_run(model, config, workdir, metrics, formats=None):
+def export_run(model, config, path, metrics, formats=None):
     from export import lib as export_lib
 
     info = dict(data=data_info(config.data.name), model=config.model, objective=config.get("objective"),
                 config=config.name, steps=callbacks.step_of(model), metrics=metrics)
     if config.get("objective") == "f_gan":
         info.update(divergence=config.divergence, divergence_param=config.divergence_param)
-    return export_lib.export(model, os.path.join(workdir, "export"), info, formats or export_lib.FORMATS)
+    return export_lib.export(model, os.path.join(path, workdir.EXPORT), info, formats or export_lib.FORMATS)
 
 
-def run(config, workdir, strategy, verbose=None):
-    """Trains (or resumes) `config` in `workdir` under `strategy`; evaluates and exports at the end.
-    `verbose`: model.fit's (default: train.runtime.progress_verbosity()).
+def run(config, path, strategy, verbose=None):
+    """Trains (or resumes) `config` in the workdir `path` under `strategy`; evaluates and exports at
+    the end. `verbose`: model.fit's (default: train.runtime.progress_verbosity()).
 
-    In a multi-worker run every worker calls this with the same arguments: the chief writes
-    `workdir` (checkpoints, backup, logs, samples, metrics, export); the other workers save their
+    In a multi-worker run every worker calls this with the same arguments: the chief writes the
+    workdir (checkpoints, backup, logs, samples, metrics, export); the other workers save their
     checkpoints and backups under WORKDIR/workers/ (train.strategy.worker_dir) and return no metrics.
     """
     from train import strategy as strategies
@@ -129,104 +68,100 @@ def run(config, workdir, strategy, verbose=None):
     for warning in (strategies.intra_op_threads_warning(config), build.precision_warning(config)):
         if warning:
             print(warning, file=sys.stderr)
-    own = strategies.worker_dir(workdir, strategy)
-    chief, workdir = own == workdir, own
-    check_workdir_config(config, workdir, write=False)
+    own = strategies.worker_dir(path, strategy)
+    chief, path = own == path, own
+    workdir.check_config(config, path, write=False)
     keras.utils.set_random_seed(config.seed)
-    spe = config.log_every
-    start = resume_step(workdir, spe)
-    kept = callbacks.list_checkpoints(os.path.join(workdir, "checkpoints"))
-    if start == 0 and kept:  # never silently from step 0 over a run's checkpoints
-        raise UserError(f"{workdir} holds checkpoints up to step {checkpoint_step(kept[-1])} but no resume state "
-                        f"(backup/): training would restart from step 0 and replace them; restore "
-                        f"{os.path.join(workdir, 'backup')} or use a new --workdir")
-    # built here, so missing data fails before DIR is touched (a multi-worker input builds its
-    # per-worker datasets when it is created, too)
-    ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
-    with strategy.scope():
-        model = build.model(config, strategy.num_replicas_in_sync)  # bad nets fail before it too
-    held = lock(workdir)  # before config.json is written: a second trainer changes nothing
+    start, state = workdir.resume_state(path)
+    # built here, so missing data or bad nets fail before the workdir is touched (a multi-worker
+    # input builds its per-worker datasets when it is created, too)
+    ds, model = _dataset(config, strategy, start), _model(config, strategy, start)
+    held = workdir.lock(path)  # before config.json is written: a second trainer changes nothing
     try:
-        now = resume_step(workdir, spe)
-        if now != start:  # another trainer saved while this one was building
-            start = now
-            ds = strategies.distribute(strategy, lambda: build.dataset(config, start_step=start),
-                                       config.data.batch_size)
-        return _train(config, workdir, strategy, model, ds, start, chief, verbose)
+        if workdir.resume_step(path) != start:  # another trainer saved while this one was building
+            start, state = workdir.resume_state(path)
+            ds, model = _dataset(config, strategy, start), _model(config, strategy, start)
+        if state:
+            with strategy.scope():
+                workdir.restore(model, state)
+        return _train(config, path, strategy, model, ds, start, chief, verbose)
     finally:
         os.close(held)
 
 
-def _train(config, workdir, strategy, model, ds, start, chief, verbose):
-    """run()'s part under the workdir's lock."""
-    spe = config.log_every
-    check_workdir_config(config, workdir, write=True)
-    cbs = [
-        callbacks.StopOnNonFinite(),
-        callbacks.AtomicBackup(os.path.join(workdir, "backup")),
-        callbacks.Checkpoints(os.path.join(workdir, "checkpoints")),
-    ]
+def _model(config, strategy, start):
+    with strategy.scope():
+        return build.model(config, strategy.num_replicas_in_sync, start)
+
+
+def _dataset(config, strategy, start):
+    from train import strategy as strategies
+
+    return strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
+
+
+def epochs(start, steps, every):
+    """The `fit` calls that train from step `start` to `steps`, each (initial_epoch, epochs,
+    steps_per_epoch): an epoch (a checkpoint) ends at every multiple of `every` and at `steps`, so a
+    run of any length keeps its checkpoints where a longer run on the same workdir has them."""
+    calls, step = [], start
+    if step % every and step < steps:  # resumed where a shorter run ended between multiples
+        length = min(steps, (step // every + 1) * every) - step
+        calls.append((step // every, 1, length))
+        step += length
+    if (steps - step) // every:
+        calls.append((step // every, (steps - step) // every, every))
+        step += (steps - step) // every * every
+    if step < steps:
+        calls.append((step // every, 1, steps - step))
+    return calls
+
+
+def _train(config, path, strategy, model, ds, start, chief, verbose):
+    """run()'s part under the workdir's lock; `ds` is the training input from step `start`."""
+    workdir.check_config(config, path, write=True)
+    cbs = [callbacks.StopOnNonFinite(os.path.join(path, workdir.CHECKPOINTS)), callbacks.SaveState(path)]
     if chief:
-        cbs += [keras.callbacks.TensorBoard(os.path.join(workdir, "logs"), update_freq="epoch", write_graph=False),
-                callbacks.Samples(os.path.join(workdir, "samples"), os.path.join(workdir, "logs"),
+        cbs += [keras.callbacks.TensorBoard(os.path.join(path, "logs"), update_freq="epoch", write_graph=False),
+                callbacks.Samples(os.path.join(path, "samples"), os.path.join(path, "logs"),
                                   config.data.name, config.seed)]
     every = config.eval.get("every", 0)
     if every and chief:
         n = config.eval.get("every_samples", 0) or None
-        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config, n), every, os.path.join(workdir, "logs")))
+        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config, n), every, os.path.join(path, "logs")))
     if start:
-        print(f"Resuming {workdir} at step {start} of {config.steps}")
-    history = model.fit(ds, epochs=config.steps // spe, steps_per_epoch=spe, callbacks=cbs,
-                        verbose=runtime.progress_verbosity() if verbose is None else verbose, shuffle=False)
+        print(f"Resuming {path} at step {start} of {config.steps}")
+    history, step = {}, start
+    for first, count, length in epochs(start, config.steps, config.log_every):
+        if step != start:  # a new fit call reads its input from the start: one that starts at `step`
+            ds = _dataset(config, strategy, step)
+        fit = model.fit(ds, initial_epoch=first, epochs=first + count,
+                        steps_per_epoch=length, callbacks=cbs, shuffle=False,
+                        verbose=runtime.progress_verbosity() if verbose is None else verbose)
+        for name, values in fit.history.items():
+            history.setdefault(name, []).extend(values)
+        step += count * length
     if not chief:
         return model, {}
     # a rerun of a finished run trains no epoch: keep the losses metrics.json already holds
-    losses = {k: float(v[-1]) for k, v in history.history.items()} or None
-    metrics = write_metrics(model, config, workdir, losses)
-    export_run(model, config, workdir, metrics)
+    losses = {k: float(v[-1]) for k, v in history.items()} or None
+    metrics = write_metrics(model, config, path, losses)
+    export_run(model, config, path, metrics)
     return model, metrics
 
 
-def load_latest(workdir, step=None):
-    """The newest checkpoint of `workdir` (or the one of `step`) as a compiled model, or a UserError."""
-    directory = os.path.join(workdir, "checkpoints")
-    ckpts = callbacks.list_checkpoints(directory)
-    if not ckpts:
-        raise UserError(f"no checkpoint in {directory}: train first with python -m train --workdir={workdir}")
-    if step is not None:
-        path = os.path.join(directory, f"ckpt-{step:08d}.keras")
-        if path not in ckpts:
-            steps = ", ".join(str(checkpoint_step(p)) for p in ckpts)
-            raise UserError(f"no checkpoint of step {step} in {directory}; it holds steps {steps}")
-        ckpts = [path]
-    import zoo.models  # noqa: F401  (registers the zoo's classes for safe-mode loading)
-    return keras.saving.load_model(ckpts[-1], safe_mode=True)
-
-
-def load_run(workdir, step=None):
-    """(config, newest checkpoint (or that of `step`) as a model) of a training workdir, or a UserError.
-    Without `step`, a note on stderr when the newest checkpoint is not the run's last step (a run
-    that stopped early, or whose final save failed): what follows uses an older model."""
-    config, model = read_config(workdir), load_latest(workdir, step)
+def load_run(path, step=None):
+    """(config, newest checkpoint that verifies (or that of `step`) as a model) of a training
+    workdir, or a UserError. Without `step`, a note on stderr when that checkpoint is not the run's
+    last step (a run that stopped early, or whose last saves failed or were damaged): what follows
+    uses an older model."""
+    config = workdir.read_config(path)
+    model = workdir.load_checkpoint(os.path.join(path, workdir.CHECKPOINTS), step)
     newest = callbacks.step_of(model)
     if step is None and newest < config.steps:
-        print(f"note: the newest checkpoint of {workdir} is step {newest}, not the run's last step {config.steps} "
-              f"(it stopped early, or its last save failed)", file=sys.stderr)
+        print(f"note: the newest usable checkpoint of {path} is step {newest}, not the run's last step "
+              f"{config.steps} (it stopped early, or its last save failed or was damaged)", file=sys.stderr)
     return config, model
-
-
-def checkpoint_step(path):
-    """The step of a checkpoint file ckpt-STEP.keras."""
-    return int(os.path.basename(path)[len("ckpt-"):-len(".keras")])
-
-
-def read_metrics(workdir):
-    """The metrics of DIR/metrics.json ({} when the run was never evaluated)."""
-    path = os.path.join(workdir, "metrics.json")
-    if not os.path.exists(path):
-        return {}
-    with open(path) as f:
-        return json.load(f)["metrics"]
 
 
 def read_scalars(log_dir):
@@ -243,13 +178,3 @@ def read_scalars(log_dir):
             for value in event.summary.value:
                 out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
     return out
-
-
-def read_config(workdir):
-    from ml_collections import ConfigDict
-
-    path = os.path.join(workdir, "config.json")
-    if not os.path.exists(path):
-        raise UserError(f"{workdir} has no config.json: is it a training workdir?")
-    with open(path) as f:
-        return ConfigDict(json.load(f))
