@@ -40,11 +40,13 @@ def verify(export_dir, metadata, name):
     """The path of EXPORT_DIR/NAME ("generator.onnx" or "encoder.onnx") after checking its SHA-256
     against metadata.json; ExportError if it is missing or differs."""
     path = os.path.join(export_dir, name)
-    if name not in metadata.get("artifacts", {}) or not os.path.isfile(path):
-        what = "encoder" if name == "encoder.onnx" else "generator"
-        why = (f"model {metadata.get('model')!r} has no encoder" if what == "encoder" and not metadata.get("encoder")
+    if name not in metadata.get("artifacts", {}):
+        why = (f"model {metadata.get('model')!r} has no encoder" if name == "encoder.onnx" and not metadata.get("encoder")
                else "it was exported without the onnx format (python -m export --workdir=DIR --format=onnx)")
         raise ExportError(f"{export_dir} has no {name}: {why}")
+    if not os.path.isfile(path):
+        raise ExportError(f"{export_dir} has no {name}, which its metadata.json lists: the folder is incomplete "
+                          f"(copy the whole export, or export again)")
     if files.sha256(path) != metadata["artifacts"][name]:
         raise ExportError(f"{path} does not match the SHA-256 in metadata.json (modified or corrupt)")
     return path

@@ -47,11 +47,8 @@ def build(export_dir, out):
     """Writes the page for EXPORT_DIR into the folder `out` (replaced whole if it is a page this
     module wrote; refused if it is anything else); returns the export's metadata."""
     metadata = load_metadata(export_dir)
-    onnx = [name for name in MODEL_FILES if name in metadata.get("onnx", {})]
-    if "generator.onnx" not in onnx:
-        raise ExportError(f"{export_dir} has no generator.onnx: export it with the onnx format "
-                          "(python -m export --workdir=DIR --format=onnx)")
-    paths = {name: verify(export_dir, metadata, name) for name in onnx}
+    onnx = ["generator.onnx"] + [name for name in MODEL_FILES if name != "generator.onnx" and name in metadata.get("onnx", {})]
+    paths = {name: verify(export_dir, metadata, name) for name in onnx}  # a missing generator.onnx: its sentence
     version = onnxruntime_web_version()
     if os.path.lexists(out) and not os.path.isfile(os.path.join(out, MARKER)):
         raise ExportError(f"{out} exists and is not a page written by export.web: choose another --out")

@@ -205,8 +205,10 @@ CASES = [
          prepare=then(copy_export("gan"), edit_json("gan/metadata.json", lambda m: m["prior"].update(scale=2.0)))),
     Case("sampler", "metadata.json not JSON (an export without its checksum file)", sample(), r"metadata.json is not valid JSON",
          prepare=then(copy_export("gan"), remove("gan/metadata.json.sha256"), write("gan/metadata.json", "{"))),
-    Case("sampler", "an export without generator.onnx", sample(), r"has no generator.onnx",
+    Case("sampler", "an export folder that lost generator.onnx", sample(), r"has no generator.onnx, which its metadata.json lists",
          prepare=then(copy_export("gan"), remove("gan/generator.onnx"))),
+    Case("sampler", "an export written without the onnx format", sample(export="saved_model_only"),
+         r"has no generator.onnx: it was exported without the onnx format", prepare=copy_export("saved_model_only")),
     Case("sampler", "negative seed", sample("--seed=-1"), r"--seed must be a non-negative integer, not -1", prepare=copy_export("gan")),
     Case("sampler", "a truncation that would never end", sample("--truncation=1e-9"), r"--truncation must be at least 0.01",
          prepare=copy_export("gan")),
@@ -297,6 +299,8 @@ def outcomes(tmp_path_factory, root):
     lib.run(tiny("nsgan_toy", steps=4), str(run), tf.distribute.get_strategy(), verbose=0)  # checkpoints 2, 4; export
     exports = {"gan": run / "export", "bigan": base / "bigan"}
     image_bigan_export(exports["bigan"])
+    exports["saved_model_only"] = base / "saved_model_only"
+    image_bigan_export(exports["saved_model_only"], formats=("saved_model",))
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # as a user's shell has it
     env["TFDS_DATA_DIR"] = str(base / "no_data")  # offline, with nothing prepared: cifar10 is missing
 
