@@ -219,8 +219,8 @@ def save_backup(model, directory, step):
 
 
 def read_backup(directory):
-    """(step, weights path) of the backup in `directory`; None when there is none; a string saying
-    what is wrong with it when it does not verify."""
+    """(step, path of its model.keras) of the backup in `directory`; None when there is none; a
+    string saying what is wrong with it when it does not verify."""
     path = os.path.join(directory, POINTER)
     if not os.path.exists(path):
         return None
@@ -241,7 +241,7 @@ def read_backup(directory):
 def resume_state(workdir):
     """(step, path) of the state a run on `workdir` resumes from: the newest that verifies of the
     backup and the checkpoints, or (0, None) for a new run. Notes name what is skipped, and say when
-    the backup is missing or behind a checkpoint. A UserError when the workdir holds states but none
+    the backup is missing. A UserError when the workdir holds states but none
     verifies: training would start from step 0 over them."""
     found = []  # (step, path, kind)
     backup = read_backup(os.path.join(workdir, BACKUP))
