@@ -47,8 +47,9 @@ def build(export_dir, out):
     """Writes the page for EXPORT_DIR into the folder `out` (replaced whole if it is a page this
     module wrote; refused if it is anything else); returns the export's metadata."""
     metadata = load_metadata(export_dir)
-    onnx = ["generator.onnx"] + [name for name in MODEL_FILES if name != "generator.onnx" and name in metadata.get("onnx", {})]
-    paths = {name: verify(export_dir, metadata, name) for name in onnx}  # a missing generator.onnx: its sentence
+    # generator.onnx always (verify says why it is missing), encoder.onnx where the export lists it
+    onnx = [name for name in MODEL_FILES if name == "generator.onnx" or name in metadata.get("onnx", {})]
+    paths = {name: verify(export_dir, metadata, name) for name in onnx}
     version = onnxruntime_web_version()
     if os.path.lexists(out) and not os.path.isfile(os.path.join(out, MARKER)):
         raise ExportError(f"{out} exists and is not a page written by export.web: choose another --out")

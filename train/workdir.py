@@ -238,22 +238,23 @@ def read_backup(directory):
 
 
 # --- resuming -------------------------------------------------------------------------------------
-def resume_state(workdir):
+def resume_state(workdir, quiet=False):
     """(step, path) of the state a run on `workdir` resumes from: the newest that verifies of the
     backup and the checkpoints, or (0, None) for a new run. Notes name what is skipped, and say when
     the backup is missing. A UserError when the workdir holds states but none
-    verifies: training would start from step 0 over them."""
+    verifies: training would start from step 0 over them. `quiet`: no notes."""
+    say = (lambda text: None) if quiet else note
     found = []  # (step, path, kind)
     backup = read_backup(os.path.join(workdir, BACKUP))
     if isinstance(backup, str):
-        note(f"skipping the backup: {backup}")
+        say(f"skipping the backup: {backup}")
     elif backup:
         found.append((*backup, "backup"))
     ckpts = list_checkpoints(os.path.join(workdir, CHECKPOINTS))
     for path in reversed(ckpts):
         problem = files.checksum_problem(path)
         if problem:
-            note(f"skipping {path}: {problem}")
+            say(f"skipping {path}: {problem}")
             continue
         found.append((checkpoint_step(path), path, "checkpoint"))
         break
@@ -265,21 +266,17 @@ def resume_state(workdir):
         return 0, None
     step, path, kind = max(found, key=lambda f: (f[0], f[2] == "backup"))
     if kind == "checkpoint" and backup is None:
-        note(f"{os.path.join(workdir, BACKUP)} has no resume state: resuming from the checkpoint of step {step}, "
+        say(f"{os.path.join(workdir, BACKUP)} has no resume state: resuming from the checkpoint of step {step}, "
              f"which holds the same state")
     return step, path
 
 
 def resume_step(workdir):
-    """The step a run on `workdir` resumes from (0 for a new run), quietly (for reports and tests)."""
-    import contextlib
-    import io
-
-    with contextlib.redirect_stderr(io.StringIO()):
-        try:
-            return resume_state(workdir)[0]
-        except UserError:
-            return 0
+    """The step a run on `workdir` resumes from (0 for a new run, or one whose states all fail), quietly."""
+    try:
+        return resume_state(workdir, quiet=True)[0]
+    except UserError:
+        return 0
 
 
 def restore(model, path):
@@ -297,8 +294,7 @@ def _guarded(save, path, step, checkpoints):
     try:
         return save()
     except OSError as error:
-        number = error.errno or int((re.search(r"errno = (\d+)", str(error)) or [0, 0])[1])
-        reason = os.strerror(number) if number else str(error).splitlines()[0]
+        reason = os.strerror(error.errno) if error.errno else str(error).splitlines()[0]
     kept = list_checkpoints(checkpoints)
     kept = f"the newest checkpoint is step {checkpoint_step(kept[-1])}" if kept else "no checkpoint was written"
     raise SaveFailed(f"could not save step {step} to {path}: {reason}; training stopped there and {kept} "
