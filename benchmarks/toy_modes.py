@@ -30,7 +30,7 @@ from absl import app, flags
 
 from benchmarks.budgets import DIVERGENCE_PARAMS
 from train import runtime
-from zoo import files
+from zoo_core import files
 
 runtime.quiet()
 

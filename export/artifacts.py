@@ -5,7 +5,7 @@ The TF-free CLIs (export.sample, export.encode) use only this, numpy, onnxruntim
 import json
 import os
 
-from zoo import files
+from zoo_core import files
 
 
 class ExportError(ValueError):

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 from export.artifacts import ExportError, check_out, load_metadata, session
-from zoo import files
+from zoo_core import files
 
 TOLERANCE = 1e-3  # float round-off allowed outside the value range
 

@@ -19,7 +19,7 @@ import sys
 import keras
 import tensorflow as tf
 
-from zoo import files
+from zoo_core import files
 
 ONNX_OPSET = 17
 FORMATS = ("saved_model", "onnx")

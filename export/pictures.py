@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from zoo import files
+from zoo_core import files
 
 
 def to_uint8(x, value_range=(-1.0, 1.0)):

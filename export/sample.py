@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 from export.artifacts import ExportError, check_out, load_metadata, session
-from zoo import files
+from zoo_core import files, priors
 
 MIN_TRUNCATION = 0.01  # below it nearly every draw is rejected (acceptance about 0.8 t): G(loc) is what t -> 0 gives
 MAX_GRID = 10_000  # images in one PNG grid; more go to .npy
@@ -31,18 +31,15 @@ def draw_prior(prior, num, latent_dim, seed, truncation=None):
     if truncation is not None and not truncation >= MIN_TRUNCATION:
         raise ExportError(f"--truncation must be at least {MIN_TRUNCATION} (standard deviations), not {truncation}: "
                           f"below it almost every draw is rejected")
-    if prior["name"] == "normal":
-        n = rng.normal(size=(num, latent_dim))
-        while truncation is not None and (outside := np.abs(n) > truncation).any():
-            n[outside] = rng.normal(size=int(outside.sum()))
-        z = prior["loc"] + prior["scale"] * n
-    elif prior["name"] == "uniform":
-        z = rng.uniform(prior["low"], prior["high"], size=(num, latent_dim))
-    elif prior["name"] == "sphere":  # a normalised Gaussian is uniform on the sphere
-        z = rng.normal(size=(num, latent_dim))
-        z = prior["radius"] * z / np.linalg.norm(z, axis=1, keepdims=True)
-    else:
+    if prior["name"] not in priors.PRIORS:
         raise ExportError(f"unsupported prior {prior['name']!r} in metadata.json")
+    if priors.STANDARD[prior["name"]] == "uniform":
+        standard = rng.uniform(size=(num, latent_dim))
+    else:
+        standard = rng.normal(size=(num, latent_dim))
+        while truncation is not None and (outside := np.abs(standard) > truncation).any():
+            standard[outside] = rng.normal(size=int(outside.sum()))
+    z = priors.transform(prior, standard, lambda z: z / np.linalg.norm(z, axis=1, keepdims=True))
     return z.astype(np.float32)
 
 

@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 from export.artifacts import ExportError, check_out, load_metadata, verify
-from zoo import files
+from zoo_core import files
 
 WEB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "web")
 PAGE = ("index.html", "sampler.js")

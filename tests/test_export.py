@@ -25,7 +25,7 @@ from export import sample as sample_cli
 from tests.helpers import encoder_data, encoder_model, fit, fit_encoder_model, image_bigan_export, toy_gan
 from tests.tolerances import reorder, sampling
 from train import lib as train_lib
-from zoo import files as zoo_files
+from zoo_core import files as zoo_files
 
 # float32 on every side, the sums in other orders (Keras's kernels, a SavedModel graph's, onnxruntime's):
 # <= 8 chained sums (reconstruct: E, AGE's normalisation, G) of <= 32 terms (widths 32), every layer's

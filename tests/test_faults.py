@@ -286,7 +286,7 @@ sys.path.insert(0, {root!r})
 sys.argv = ["train", *{args!r}]
 from export import lib as export_lib
 from train import lib, workdir
-from zoo import files
+from zoo_core import files
 
 point, calls = {point!r}, []
 

@@ -1,10 +1,10 @@
-"""zoo.files: a failed write leaves the destination as it was and no temporary behind."""
+"""zoo_core.files: a failed write leaves the destination as it was and no temporary behind."""
 import json
 import os
 
 import pytest
 
-from zoo import files
+from zoo_core import files
 
 
 def test_write_json_replaces_and_leaves_nothing_else(tmp_path):

@@ -1,4 +1,6 @@
 """The GAN model's contract: batch layout, sampling, and safe-mode .keras round trip."""
+import pathlib
+import re
 import subprocess
 import sys
 
@@ -52,6 +54,34 @@ def test_keras_round_trip_in_safe_mode(tmp_path):
     for a, b in zip(model.d_optimizer.variables, loaded.d_optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())  # optimizer slots survive
     assert int(loaded.g_optimizer.iterations) == 2
+
+
+def _fresh_process(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+
+
+def test_import_zoo_registers_every_class_and_load_model_works_in_a_fresh_process(tmp_path):
+    """`import zoo` (nothing more) makes keras.saving.load_model read a zoo .keras file, and it
+    registers every class the sources register with Keras; without it Keras cannot find the class."""
+    model = toy_gan(tf.distribute.get_strategy(), objective="wasserstein", n_critic=2, gp_weight=10.0,
+                    optimizer="adam", lens_k=10)
+    fit(model, 2)
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    z = np.random.default_rng(0).normal(size=(7, 2)).astype(np.float32)
+    np.save(tmp_path / "z.npy", z)
+    load = (f"import keras, numpy as np; m = keras.saving.load_model({path!r}, safe_mode=True); "
+            f"np.save({str(tmp_path / 'x.npy')!r}, m.generate(np.load({str(tmp_path / 'z.npy')!r})))")
+    without = _fresh_process(load)
+    assert without.returncode != 0 and "Could not locate class 'GAN'" in without.stderr
+    done = _fresh_process("import zoo; " + load + "; print(sorted(k for k in keras.saving.get_custom_objects() "
+                          "if k.startswith('zoo>')))")
+    assert done.returncode == 0, done.stderr[-2000:]
+    np.testing.assert_array_equal(np.load(tmp_path / "x.npy"), model.generate(z))
+    root = pathlib.Path(__file__).parent.parent / "zoo"
+    pattern = r'@keras\.saving\.register_keras_serializable\(package="zoo"\)\s*\nclass (\w+)'
+    registered = sorted(f"zoo>{name}" for f in root.rglob("*.py") for name in re.findall(pattern, f.read_text()))
+    assert len(registered) >= 7 and done.stdout.strip().splitlines()[-1] == repr(registered)
 
 
 @pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3), (64, 64, 3)])

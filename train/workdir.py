@@ -11,7 +11,7 @@
     DIR/metrics.json                  the final evaluation: train, train.evaluate
     DIR/export/                       export.lib: train, python -m export
 
-Every record is written atomically and durably (zoo.files). Readers verify what they read: a
+Every record is written atomically and durably (zoo_core.files). Readers verify what they read: a
 checkpoint or backup whose SHA-256 does not match (truncated, corrupted) or that does not load is
 skipped with a note naming it, and the next older one is used. Resuming takes the newest state that
 verifies, the backup's or a checkpoint's (each holds the whole training state, so either resumes
@@ -23,7 +23,7 @@ import os
 import re
 import sys
 
-from zoo import files
+from zoo_core import files
 from zoo.errors import UserError
 
 LOCK = ".lock"

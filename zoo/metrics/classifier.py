@@ -16,8 +16,8 @@ import os
 
 import numpy as np
 
-from zoo.files import sha256 as sha256_of
-from zoo import files
+from zoo_core.files import sha256 as sha256_of
+from zoo_core import files
 from zoo.errors import UserError
 
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mnist_classifier.bin")

@@ -9,25 +9,18 @@ import keras
 import tensorflow as tf
 
 from zoo.models import noise
+from zoo_core import priors
 
-# prior name -> what metadata.json records about it (export.sample draws z from this description)
-PRIORS = {
-    "normal": dict(name="normal", loc=0.0, scale=1.0),
-    "uniform": dict(name="uniform", low=-1.0, high=1.0),
-    # z = n / ||n|| with n ~ N(0, I): the uniform distribution on the unit sphere (AGE)
-    "sphere": dict(name="sphere", radius=1.0),
-}
+
+def _from_standard(prior, standard):
+    """z from the prior called `prior` given a draw of its standard distribution (zoo_core.priors)."""
+    return priors.transform(priors.describe(prior), standard, lambda z: tf.math.l2_normalize(z, axis=-1))
 
 
 def draw_prior(prior, shape, seed):
     """z of `shape` [B, d] from `prior`, a pure function of the stateless `seed`."""
-    if prior == "normal":
-        return tf.random.stateless_normal(shape, seed=seed)
-    if prior == "uniform":
-        return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
-    if prior == "sphere":
-        return tf.math.l2_normalize(tf.random.stateless_normal(shape, seed=seed), axis=-1)
-    raise ValueError(f"unknown prior {prior!r}; choose one of: {', '.join(PRIORS)}")
+    draw = tf.random.stateless_normal if priors.STANDARD.get(prior) == "normal" else tf.random.stateless_uniform
+    return _from_standard(prior, draw(shape, seed=seed))
 
 
 def multi_worker_logs(logs):
@@ -63,8 +56,7 @@ class ZooModel(keras.Model):
 
     def _setup(self, latent_dim, data_shape, prior, tracker_names):
         keep_step_ordering()
-        if prior not in PRIORS:
-            raise ValueError(f"unknown prior {prior!r}; choose one of: {', '.join(PRIORS)}")
+        priors.describe(prior)  # one sentence for an unknown name
         self.latent_dim = int(latent_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
         self.prior = prior
@@ -74,7 +66,7 @@ class ZooModel(keras.Model):
     @property
     def prior_info(self):
         """The prior as metadata.json records it."""
-        return dict(PRIORS[self.prior])
+        return priors.describe(self.prior)
 
     # --- the contract every zoo model offers -------------------------------------------------
     def generate(self, z):
@@ -119,11 +111,9 @@ class ZooModel(keras.Model):
     def _draw_z(self, step, role, index, local_batch):
         """This replica's slice of the training draw (seed, step, role, index) of z from the prior
         (zoo.models.noise: distinct per replica, the same global batch on 1 device and N replicas)."""
-        kind = "uniform" if self.prior == "uniform" else "normal"
-        z = noise.replica_draw(kind, self.seed, step, role, index, local_batch, [self.latent_dim])
-        if self.prior == "uniform":
-            return 2.0 * z - 1.0
-        return tf.math.l2_normalize(z, axis=-1) if self.prior == "sphere" else z
+        standard = noise.replica_draw(priors.STANDARD[self.prior], self.seed, step, role, index, local_batch,
+                                      [self.latent_dim])
+        return _from_standard(self.prior, standard)
 
     # --- optimizers --------------------------------------------------------------------------
     def optimized_variables(self, name):
