@@ -8,7 +8,8 @@ import sys
 import keras
 
 from train import build, callbacks, runtime, workdir
-from zoo import data, files
+from zoo import data
+from zoo_core import files
 
 
 def data_info(name):
