@@ -1,10 +1,14 @@
 """Shared config skeletons. Every config has: name, model, seed, steps (training steps: generator
-updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), nets (one entry per network
+updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), data.path/image_size/channels/resize (a folder of
+images: data.name="folder"), nets (one entry per network
 role), eval.num_samples, eval.features, eval.every, eval.ais, log_every, steps_per_execution, jit_compile,
 intra_op_threads, and one optimizer config (name + keyword arguments of the Keras optimizer) per
 optimizer of the model.
 GAN configs add objective, n_critic, gp_weight, clip_value, pac; the encoder models add model_options."""
 from ml_collections import ConfigDict, config_dict
+
+# config.data's keys for a folder of one's own images (zoo.data.folder.DEFAULTS, tested equal)
+FOLDER_DEFAULTS = dict(path="", image_size=64, channels=3, resize="center_crop")
 
 
 def optimizer(name, learning_rate, **kwargs):
@@ -21,7 +25,9 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     c.seed = 0
     c.steps = steps
     c.latent_dim = latent_dim
-    c.data = ConfigDict(dict(name=data, batch_size=batch_size, download=True))
+    # data.path, image_size, channels, resize: a folder of one's own images (data.name="folder",
+    # zoo.data.folder); left at these defaults for every other dataset
+    c.data = ConfigDict(dict(name=data, batch_size=batch_size, download=True, **FOLDER_DEFAULTS))
     c.nets = ConfigDict(nets)
     # evaluation (zoo.metrics.suite): samples drawn for the metrics, features for FID/KID on RGB data
     # ("classifier": the zoo's MNIST network; "inception": Keras' Inception-v3, needs a download),

@@ -25,6 +25,7 @@ def test_config_contract(name):
     module = importlib.import_module(f"configs.{name}")
     c = module.get_config()
     assert c.name == name and c.model in MODELS and c.data.name in data.NAMES
+    assert {k: c.data[k] for k in data.folder.DEFAULTS} == data.folder.DEFAULTS  # any config trains on a folder
     if c.model == "gan":
         assert c.objective in OBJECTIVES and c.n_critic >= 1
     else:

@@ -83,6 +83,15 @@ def test_mnist_batches_in_unit_range_deterministic_and_resumable():
     np.testing.assert_array_equal(a[0], take(data.load("mnist", 8, seed=1, group=2), 1)[0])
 
 
+def test_a_split_is_what_the_stream_draws_from():
+    """config.data.split (the BiGAN protocol trains on train[:50000]) reaches tfds: 40 batches of 8 from
+    train[:16] hold only those 16 images, each of them."""
+    first, _ = data.images.arrays("mnist", "train[:16]")
+    seen = np.concatenate(take(data.load("mnist", 8, seed=1, split="train[:16]", download=False), 40))
+    keys = lambda x: {im.tobytes() for im in x}  # noqa: E731
+    assert keys(seen) == keys(first)
+
+
 def test_missing_dataset_offline_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path))
     with pytest.raises(UserError, match="cifar10.*not prepared.*TFDS_DATA_DIR"):

@@ -186,6 +186,25 @@ def test_workdir_of_another_config_is_refused_and_left_intact(tmp_path):
     assert open(os.path.join(workdir, "config.json")).read() == before
 
 
+def test_a_run_from_before_the_folder_keys_still_resumes(tmp_path):
+    """config.json of a run written before data.path/image_size/channels/resize existed: the keys'
+    defaults are what it trained with, so it resumes; a changed folder key is still refused."""
+    from train import workdir as wd
+    from zoo.data import folder
+
+    workdir = str(tmp_path / "run")
+    lib.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
+    path = os.path.join(workdir, "config.json")
+    old = json.load(open(path))
+    old["data"] = {k: v for k, v in old["data"].items() if k not in folder.DEFAULTS}
+    json.dump(old, open(path, "w"))
+    wd.check_config(tiny("nsgan_toy", steps=8), workdir, write=False)
+    changed = tiny("nsgan_toy", steps=8)
+    changed.data.image_size = 32
+    with pytest.raises(UserError, match=r"different config \(keys data differ"):
+        wd.check_config(changed, workdir, write=False)
+
+
 def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     from train.callbacks import NonFiniteLoss
     from zoo import objectives

@@ -166,7 +166,7 @@ def model(config, replicas=1, start_step=0):
     in a LossScaleOptimizer (whose skipped steps, on an overflow, do not advance the step counter).
     """
     cls = choose("model", config.model, MODELS)
-    shape = data.data_shape(config.data.name)
+    shape = data.data_shape(config.data)
     parts = _parts(config, shape)
     x_net = parts.get("generator", parts.get("decoder"))
     if tuple(x_net.outputs[0].shape[1:]) != tuple(shape):
@@ -184,14 +184,14 @@ def model(config, replicas=1, start_step=0):
 
 def dataset(config, start_step=0):
     """The training stream of `config`, starting at generator update `start_step`."""
-    return data.load(config.data.name, config.data.batch_size, config.seed, group=config.get("n_critic", 1),
+    return data.load(config.data, config.data.batch_size, config.seed, group=config.get("n_critic", 1),
                      start=start_step, download=config.data.download, split=config.data.get("split", "train"))
 
 
 def validate(config, replicas):
     """Checks of a config that would otherwise fail deep inside TensorFlow; raises UserError."""
     cls = choose("model", config.model, MODELS)
-    data.data_shape(config.data.name)
+    data.data_shape(config.data)
     if config.model == "gan":
         from zoo import objectives
         objectives.make(config.objective, **objective_options(config))

@@ -69,11 +69,12 @@ class Samples(keras.callbacks.Callback):
     L(x) (`lens_picture`).
     """
 
-    def __init__(self, directory, log_dir, dataset_name, seed):
+    def __init__(self, directory, log_dir, dataset, seed):
         super().__init__()
         self.directory = directory
         self.writer = tf.summary.create_file_writer(os.path.join(log_dir, "samples"))
-        self.dataset_name = dataset_name
+        self.dataset = dataset  # a name or config.data (zoo.data)
+        self.dataset_name = data.name_of(dataset)
         self.seed = seed
         self._lens_x = None  # the test images of the lens picture, read once
 
@@ -98,8 +99,8 @@ class Samples(keras.callbacks.Callback):
         return image
 
     def lens_picture(self, step):
-        """Real x and L(x): for images a grid whose top half is 32 test images and bottom half their
-        L(x); for toy data 1,000 points x and L(x) in one scatter. Returns it as uint8 HWC."""
+        """Real x and L(x): for images a grid whose top half is 32 real images (zoo.data.real_images) and
+        bottom half their L(x); for toy data 1,000 points x and L(x) in one scatter. Returns it as uint8 HWC."""
         path = os.path.join(self.directory, f"lens_{step:08d}.png")
         if data.is_toy(self.dataset_name):
             x = toy.sample(self.dataset_name, 1000, tf.constant([self.seed, 0x1E75], tf.int64)).numpy()
@@ -107,9 +108,7 @@ class Samples(keras.callbacks.Callback):
             pictures.scatter(x, path, title=f"lens, step {step}", label="x", others=[("L(x)", lx)])
             return pictures.read_png(path)
         if self._lens_x is None:
-            from zoo.data import images
-
-            self._lens_x = images.arrays(self.dataset_name, "test[:32]")[0]
+            self._lens_x = data.real_images(self.dataset, 32)
         x = self._lens_x
         image = pictures.grid(np.concatenate([x, self.model.lens(x, training=False).numpy()]))
         pictures.save_png(image, path)

@@ -12,8 +12,12 @@ from zoo import data
 from zoo_core import files
 
 
-def data_info(name):
-    info = dict(name=name, shape=list(data.data_shape(name)))
+def data_info(spec):
+    """What metadata.json says of the data (`spec`: config.data)."""
+    name = data.name_of(spec)
+    info = dict(name=name, shape=list(data.data_shape(spec)))
+    if name == data.FOLDER:  # how its images were made square (the path stays private)
+        info.update(resize=data.folder_options(spec).resize)
     if data.is_toy(name):
         info.update(value_range=None, to_pixels=None)
     elif data.is_image(name):
@@ -30,7 +34,7 @@ def evaluate(model, config, num_samples=None):
     on config.eval.num_samples (or `num_samples`) samples drawn with seed config.seed + 1."""
     from zoo.metrics import suite
 
-    return suite.evaluate(model, config.data.name, num_samples or config.eval.num_samples, seed=config.seed + 1,
+    return suite.evaluate(model, config.data, num_samples or config.eval.num_samples, seed=config.seed + 1,
                           features=config.eval.get("features", "classifier"),
                           download=config.data.download, ais=dict(config.eval.get("ais", {})))
 
@@ -48,7 +52,7 @@ def write_metrics(model, config, path, losses=None):
 def export_run(model, config, path, metrics, formats=None):
     from export import lib as export_lib
 
-    info = dict(data=data_info(config.data.name), model=config.model, objective=config.get("objective"),
+    info = dict(data=data_info(config.data), model=config.model, objective=config.get("objective"),
                 config=config.name, steps=callbacks.step_of(model), metrics=metrics)
     if config.get("objective") == "f_gan":
         info.update(divergence=config.divergence, divergence_param=config.divergence_param)
@@ -71,6 +75,8 @@ def run(config, path, strategy, verbose=None):
             print(warning, file=sys.stderr)
     own = strategies.worker_dir(path, strategy)
     chief, path = own == path, own
+    if chief:
+        _say_what_is_measured(config)
     workdir.check_config(config, path, write=False)
     keras.utils.set_random_seed(config.seed)
     start, state = workdir.resume_state(path)
@@ -88,6 +94,17 @@ def run(config, path, strategy, verbose=None):
         return _train(config, path, strategy, model, ds, start, chief, verbose)
     finally:
         os.close(held)
+
+
+def _say_what_is_measured(config):
+    """A line on the data read from disk (a folder of images), and a note when there will be no FID."""
+    from zoo.metrics import suite
+
+    if data.name_of(config.data) == data.FOLDER:
+        print(data.folder.read(data.folder_options(config.data)).describe(data.folder_options(config.data)))
+    missing = suite.missing(config.data, config.eval.get("features", "classifier"))
+    if missing:
+        print(f"note: {missing}", file=sys.stderr)
 
 
 def _model(config, strategy, start):
@@ -125,7 +142,7 @@ def _train(config, path, strategy, model, ds, start, chief, verbose):
     if chief:
         cbs += [keras.callbacks.TensorBoard(os.path.join(path, "logs"), update_freq="epoch", write_graph=False),
                 callbacks.Samples(os.path.join(path, "samples"), os.path.join(path, "logs"),
-                                  config.data.name, config.seed)]
+                                  config.data, config.seed)]
     every = config.eval.get("every", 0)
     if every and chief:
         n = config.eval.get("every_samples", 0) or None

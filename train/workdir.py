@@ -23,8 +23,9 @@ import os
 import re
 import sys
 
-from zoo_core import files
+from zoo.data import folder
 from zoo.errors import UserError
+from zoo_core import files
 
 LOCK = ".lock"
 CONFIG = "config.json"
@@ -71,6 +72,8 @@ def lock(workdir):
 
 # --- config.json ----------------------------------------------------------------------------------
 FREE_KEYS = ("steps", "eval", "intra_op_threads")  # what may change between runs on one workdir
+# keys added to a config section after runs existed, with the values that reproduce those runs
+ADDED_KEYS = {"data": folder.DEFAULTS}
 
 
 def check_config(config, workdir, write):
@@ -92,6 +95,9 @@ def check_config(config, workdir, write):
     new = json.loads(config.to_json())
     if os.path.exists(path):
         old = _read_json(path, "the run's config")
+        for section, added in ADDED_KEYS.items():
+            if isinstance(old.get(section), dict):
+                old[section] = {**added, **old[section]}
         differ = sorted(k for k in set(old) | set(new) if k not in FREE_KEYS and old.get(k) != new.get(k))
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "

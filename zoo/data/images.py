@@ -84,6 +84,14 @@ def _stream(builder, split, seed, skip):
     return ds.skip(skip) if skip else ds
 
 
+def batched(ds, shape, batch_size, group=1):
+    """A stream of examples of `shape` -> batches [batch_size, (group,) *shape] (see zoo.data)."""
+    ds = ds.batch(batch_size * group, drop_remainder=True)
+    if group > 1:
+        ds = ds.map(lambda x: tf.reshape(x, [batch_size, group, *shape]))
+    return ds
+
+
 def dataset(name, batch_size, seed, group=1, start=0, split="train", download=True):
     """Infinite, seeded, shuffled batches [batch_size, (group,) H, W, C] in [-1, 1].
 
@@ -104,10 +112,8 @@ def dataset(name, batch_size, seed, group=1, start=0, split="train", download=Tr
         ds = tf.data.Dataset.zip(tuple(streams)).map(lambda *ims: tf.concat(ims, axis=-1))
     else:
         ds = _stream(builder, split, seed, start * per_step)
-    ds = ds.map(lambda im: to_unit_range(im, shape), num_parallel_calls=tf.data.AUTOTUNE)
-    ds = ds.batch(per_step, drop_remainder=True)
-    if group > 1:
-        ds = ds.map(lambda x: tf.reshape(x, [batch_size, group, *shape]))
+    ds = batched(ds.map(lambda im: to_unit_range(im, shape), num_parallel_calls=tf.data.AUTOTUNE),
+                 shape, batch_size, group)
     if name == BINARIZED:  # batch i's draws are keyed on (seed, i): a resumed run redraws the same pixels
         base = tf.constant([seed, 0xB1], tf.int64)
         ds = tf.data.Dataset.zip((tf.data.Dataset.counter(start), ds)).map(

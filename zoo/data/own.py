@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import tensorflow as tf
 
+from zoo.data import images
 from zoo.errors import UserError
 
 CHECKED = 1000  # examples whose values are checked before training
@@ -30,10 +31,7 @@ def batches(examples, batch_size, group=1, seed=0, shuffle=10_000, value_range=(
     check_value_range(examples, value_range)
     shape = examples.element_spec.shape
     ds = examples.map(lambda x: tf.cast(x, tf.float32)).repeat().shuffle(shuffle, seed=seed)
-    ds = ds.batch(batch_size * group, drop_remainder=True)
-    if group > 1:
-        ds = ds.map(lambda x: tf.reshape(x, [batch_size, group, *shape]))
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return images.batched(ds, shape, batch_size, group).prefetch(tf.data.AUTOTUNE)
 
 
 def check_value_range(examples, value_range=(-1.0, 1.0)):

@@ -23,11 +23,20 @@ def _cached_weights():
     return os.path.join(home, "models", WEIGHTS_FILE)
 
 
+def weights_dir():
+    return os.path.dirname(_cached_weights())
+
+
+def available():
+    """Whether `load` can work: the weights are cached, or the download servers answer."""
+    return os.path.exists(_cached_weights()) or online()
+
+
 def load():
     """The Inception-v3 feature network (pool features 2048-d and the ImageNet softmax), or a UserError."""
-    if not os.path.exists(_cached_weights()) and not online():
+    if not available():
         raise UserError(f"eval.features='inception' needs the Keras Inception-v3 ImageNet weights, which "
-                        f"are not in {os.path.dirname(_cached_weights())} and cannot be downloaded "
+                        f"are not in {weights_dir()} and cannot be downloaded "
                         f"without a network; use eval.features='classifier' (MNIST-like data) instead")
     import keras
 

@@ -9,6 +9,7 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | fashion_mnist | fid10k_test, kid10k_test(_std) (on the MNIST classifier's features), parzen10k(...) |
 | stacked_mnist | modes26k, kl26k (1000 digit triples read by the MNIST classifier) |
 | cifar10, celeb_a | fid10k_test_inception, kid..._inception, is10k (only with eval.features="inception") |
+| folder | fid10k_folder_inception, kid..., is10k against up to 10,000 of its images (eval.features="inception") |
 | binarized_mnist | the mnist sample metrics of the decoder's mean images, against the grey MNIST test set |
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
 | (on mnist, fashion_mnist) | nn1_acc_val: the official BiGAN protocol, 1-NN of train[50000:] against train[:50000] |
@@ -31,6 +32,7 @@ zoo.metrics.classifier (pinned by SHA-256); Inception-v3 is zoo.metrics.inceptio
 """
 import numpy as np
 
+from zoo import data as datasets
 from zoo.data import images as image_data
 from zoo.data import points, toy
 from zoo.errors import UserError
@@ -83,23 +85,64 @@ def toy_metrics(samples, name):
 
 def feature_metrics(samples, name, features="classifier", download=False):
     """FID and KID against the test split, and the classifier (or Inception) score."""
+    test = lambda: reference(name, "test", download)[0]  # noqa: E731
+    # a digit classifier's score means nothing on clothes
+    return _feature_metrics(samples, test, (features, name), "test", features, features == "inception" or name == "mnist")
+
+
+def _feature_metrics(samples, real, key, against, features, score):
+    """FID and KID of `samples` against the images `real()` (their features cached under `key`), named
+    fid{n}_{against}, and the classifier (or Inception) score if `score`."""
     n = tag(len(samples))
-    test, _ = reference(name, "test", download)
     if features == "classifier":
-        net, suffix, score = mnist_classifier(), "", "cs"
+        net, suffix, score_name = mnist_classifier(), "", "cs"
     else:
         from zoo.metrics import inception
 
-        net, suffix, score = _cached("inception", inception.load), "_inception", "is"
+        net, suffix, score_name = _cached("inception", inception.load), "_inception", "is"
     fake_f, fake_p = net.outputs(samples)
-    real_f, _ = _cached((features, name), lambda: net.outputs(test))
-    out = {f"fid{n}_test{suffix}": distances.frechet_distance(fake_f, real_f)}
+    real_f, _ = _cached(key, lambda: net.outputs(real()))
+    out = {f"fid{n}_{against}{suffix}": distances.frechet_distance(fake_f, real_f)}
     kid, kid_std = distances.kernel_distance(fake_f, real_f)
-    out.update({f"kid{n}_test{suffix}": kid, f"kid{n}_test{suffix}_std": kid_std})
-    if features == "inception" or name == "mnist":  # a digit classifier's score means nothing on clothes
+    out.update({f"kid{n}_{against}{suffix}": kid, f"kid{n}_{against}{suffix}_std": kid_std})
+    if score:
         mean, std = distances.classifier_score(fake_p)
-        out.update({f"{score}{n}": mean, f"{score}{n}_std": std})
+        out.update({f"{score_name}{n}": mean, f"{score_name}{n}_std": std})
     return out
+
+
+def folder_metrics(samples, options, features):
+    """Inception FID, KID and IS of `samples` against up to 10,000 of a folder's images (zoo.data.folder);
+    none with the classifier's features, or without the Inception weights (`missing` says why)."""
+    if features != "inception" or not _inception_available():
+        return {}
+    real = lambda: datasets.folder.reference(options)  # noqa: E731
+    return _feature_metrics(samples, real, ("inception", options), "folder", features, True)
+
+
+def _inception_available():
+    from zoo.metrics import inception
+
+    return _cached("inception_available", inception.available)
+
+
+def missing(data, features="classifier"):
+    """Why the image metrics of dataset `data` with eval.features `features` will not include an FID
+    (None when they will, or when the data are not images): said once when training starts."""
+    name = datasets.name_of(data)
+    if not datasets.is_image(name) or name in MNIST_NET + (image_data.BINARIZED, image_data.STACKED):
+        return None
+    if features == "classifier":
+        return (f"no FID or KID for data.name={name!r} with eval.features='classifier': the zoo's classifier "
+                f"reads MNIST-like digits only; eval.features='inception' computes them on Keras's Inception-v3 "
+                f"features (its ImageNet weights, 92 MB, are downloaded once)")
+    if not _inception_available():
+        from zoo.metrics import inception
+
+        return (f"no FID, KID or IS: eval.features='inception' needs Keras's Inception-v3 weights, which are not "
+                f"in {inception.weights_dir()} and cannot be downloaded without a network; training goes on "
+                f"without them")
+    return None
 
 
 def parzen_metrics(samples, name, download=False):
@@ -118,8 +161,12 @@ def stacked_metrics(samples):
     return {f"modes{n}": result["modes"], f"kl{n}": result["kl"]}
 
 
-def sample_metrics(samples, name, features="classifier", download=False):
-    """Every metric of `samples` (in the dataset's value range) that fits dataset `name`."""
+def sample_metrics(samples, data, features="classifier", download=False):
+    """Every metric of `samples` (in the dataset's value range) that fits dataset `data` (a name or
+    config.data, zoo.data)."""
+    name = datasets.name_of(data)
+    if name == datasets.FOLDER:
+        return folder_metrics(samples, datasets.folder_options(data), features)
     if name in toy.MIXTURES:
         return toy_metrics(samples, name)
     if name in points.POINTS:
@@ -129,7 +176,7 @@ def sample_metrics(samples, name, features="classifier", download=False):
     if name == image_data.STACKED:
         return stacked_metrics(samples)
     out = {}
-    if name in MNIST_NET or features == "inception":
+    if name in MNIST_NET or (features == "inception" and _inception_available()):
         out.update(feature_metrics(samples, name, features, download))
     if name in MNIST_NET:
         out.update(parzen_metrics(samples, name, download))
@@ -201,11 +248,13 @@ def check_ais(ais):
             raise UserError(f"eval.ais.{key} must be an integer >= {least}, not {value!r}")
 
 
-def evaluate(model, name, num_samples, seed, features="classifier", download=False, ais=None):
-    """The metrics of `model` trained on dataset `name`: its samples' metrics, its likelihoods (`ais`:
-    overrides of AIS), and the encoder's metrics when the model has an encoder and the data has labels."""
+def evaluate(model, data, num_samples, seed, features="classifier", download=False, ais=None):
+    """The metrics of `model` trained on dataset `data` (a name or config.data): its samples' metrics,
+    its likelihoods (`ais`: overrides of AIS), and the encoder's metrics when the model has an encoder
+    and the data has labels."""
     check_features(features)
-    out = sample_metrics(generated(model, num_samples, seed), name, features, download)
+    out = sample_metrics(generated(model, num_samples, seed), data, features, download)
+    name = datasets.name_of(data)
     if hasattr(model, "elbo") and (name == image_data.BINARIZED or name in points.POINTS):
         out.update(likelihood_metrics(model, name, download, ais=ais))
     if hasattr(model, "encode") and name in ENCODER_SETS:
