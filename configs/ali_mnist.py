@@ -1,5 +1,5 @@
 """ali_mnist: ALI (Dumoulin et al. 2017) on permutation-invariant MNIST: the BiGAN networks and
-optimiser of bigan_mnist with ALI's stochastic encoder (z = mu(x) + sigma(x) eps, reparameterised)
+optimiser of bigan_mnist (its split, schedule and L2 decay) with ALI's stochastic encoder (z = mu(x) + sigma(x) eps, reparameterised)
 and a standard normal prior. Run:
 
     python -m train --config=configs/ali_mnist.py --workdir=runs/ali_mnist

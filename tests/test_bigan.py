@@ -44,3 +44,23 @@ def test_ali_encodes_the_mean_and_trains_with_samples():
     code = model._code(x, tf.ones([5, 2]), training=False)
     # the same float32 ops (an exp and an add: a few ulps) on codes of 0.5 to 2: 1e-5 is ~100 ulps
     np.testing.assert_allclose(code, mu + tf.exp(0.5 * logvar), rtol=1e-5)
+
+
+def test_l2_decay_adds_l2_w_to_the_kernels_gradients_only():
+    """With SGD (rate r) and a loss whose gradient is 0, one update moves every kernel w by -r l2 w
+    and leaves the biases; l2 = 0 moves nothing."""
+    for l2 in (0.0, 0.5):
+        model = encoder_model("bigan", tf.distribute.get_strategy(), l2=l2)
+        variables = model.optimized_variables("d_optimizer")
+        before = [v.numpy() for v in variables]
+        with tf.GradientTape() as tape:
+            loss = 0.0 * tf.add_n([tf.reduce_sum(v) for v in variables])
+        model._apply("d_optimizer", tape, loss)
+        rate = float(model.d_optimizer.learning_rate)
+        kernels = [v.path.endswith("kernel") for v in variables]
+        assert sum(kernels) == 3 and len(variables) == 6
+        for v, old, kernel in zip(variables, before, kernels):
+            # one multiply-add in float32: a few ulps of w
+            np.testing.assert_allclose(v.numpy(), old * (1 - rate * l2) if kernel else old, rtol=1e-6, atol=1e-9)
+    with pytest.raises(ValueError, match="l2 \\(the weight decay\\) must be a number >= 0"):
+        encoder_model("bigan", tf.distribute.get_strategy(), l2=-1.0)

@@ -133,13 +133,22 @@ class ZooModel(keras.Model):
             setattr(self, name, opt)
             opt.build(self.optimized_variables(name))
 
+    l2 = 0.0  # coupled L2 weight decay on the kernels (a model that offers it sets it: BiGAN)
+
     def _apply(self, name, tape, loss):
+        """One update of optimizer `name` on the gradient of `loss`; with `self.l2` > 0, l2 * w is
+        added to the gradient of every kernel w before the optimizer sees it (the official BiGAN
+        code's L2 decay: the gradient of l2 / 2 ||w||^2; biases and normalisation parameters are
+        not decayed)."""
         variables = self.optimized_variables(name)
         optimizer = getattr(self, name)
         if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):  # mixed_float16: scale on the tape
             with tape:
                 loss = optimizer.scale_loss(loss)
-        optimizer.apply(tape.gradient(loss, variables), variables)
+        grads = tape.gradient(loss, variables)
+        if self.l2:
+            grads = [g + self.l2 * v if v.path.endswith("kernel") else g for g, v in zip(grads, variables)]
+        optimizer.apply(grads, variables)
 
     # --- serialisation -----------------------------------------------------------------------
     NETS = ()  # the networks get_config serialises (an instance may add OPTIONAL_NETS it has)

@@ -32,6 +32,9 @@ class BiGAN(ZooModel):
     ALI (`stochastic=True`): E outputs [mu, logvar] (2 latent_dim units) and its code is
     mu + exp(logvar / 2) eps, reparameterised so gradients reach E; `encode` returns mu.
 
+    `l2`: the official code's L2 weight decay (its --decay, 2.5e-5 on MNIST): l2 * w added to the
+    gradient of every kernel of G, E and D before Adam sees it.
+
     One `fit` step = one discriminator update, then one G/E update, each with its own z (losses:
     per-example sums / global batch). Logged: d_loss, ge_loss.
     """
@@ -40,10 +43,13 @@ class BiGAN(ZooModel):
     NETS = ("generator", "encoder", "discriminator")
 
     def __init__(self, generator, encoder, discriminator, loss="non_saturating", stochastic=False,
-                 prior="uniform", seed=0, **kwargs):
+                 prior="uniform", seed=0, l2=0.0, **kwargs):
         super().__init__(**kwargs)
         if loss not in LOSSES:
             raise ValueError(f"unknown BiGAN loss {loss!r}; choose one of: {', '.join(LOSSES)}")
+        if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
+            raise ValueError(f"l2 (the weight decay) must be a number >= 0, not {l2!r}")
+        self.l2 = float(l2)
         self.generator = generator
         self.encoder = encoder
         self.discriminator = discriminator
@@ -102,5 +108,5 @@ class BiGAN(ZooModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(loss=self.loss, stochastic=self.stochastic, prior=self.prior, seed=self.seed)
+        config.update(loss=self.loss, stochastic=self.stochastic, prior=self.prior, seed=self.seed, l2=self.l2)
         return config
