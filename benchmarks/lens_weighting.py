@@ -46,9 +46,9 @@ def curve(model_class):
     model = build.model(config)
     if model_class is not GAN:  # the same initial networks, the other L_rec
         built, model = model, model_class.from_config(model.get_config())
-        for name in built.NETS:
+        for name in built.net_names:
             getattr(model, name).set_weights(getattr(built, name).get_weights())
-        model.compile(**{name: build.optimizer(config[name]) for name in model.OPTIMIZERS})
+        model.compile(**{name: build.optimizer(config[name]) for name in model.optimizer_names})
     images = next(iter(data.load("mnist", 256, seed=9)))
     rows = []
 

@@ -63,7 +63,7 @@ def float32_model(model):
     if all(layer.dtype_policy.compute_dtype == "float32" for net in _nets(model) for layer in net.layers):
         return model
     copy = type(model).from_config(_as_float32(model.get_config()))
-    for name in model.NETS:
+    for name in model.net_names:
         getattr(copy, name).set_weights(getattr(model, name).get_weights())
     return copy
 

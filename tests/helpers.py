@@ -26,7 +26,7 @@ def toy_gan(strategy, objective="non_saturating", n_critic=1, gp_weight=0.0, cli
                                               lens_k=lens_k)
         model = GAN(g, d, objective=objective, n_critic=n_critic, gp_weight=gp_weight,
                     clip_value=clip_value, seed=seed, pac=pac, **objective_options, **lens)
-        model.compile(**{name: OPTIMIZERS[optimizer]() for name in model.OPTIMIZERS})
+        model.compile(**{name: OPTIMIZERS[optimizer]() for name in model.optimizer_names})
     return model
 
 

@@ -164,7 +164,7 @@ def test_save_and_load_keep_the_lens_and_the_generator():
     path = f"{pytest.importorskip('tempfile').mkdtemp()}/m.keras"
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
-    assert loaded.lens_k == 7 and loaded.OPTIMIZERS[-1] == "lens_optimizer"
+    assert loaded.lens_k == 7 and loaded.optimizer_names[-1] == "lens_optimizer"
     assert max_weight_difference(loaded.lens, model.lens) == 0.0
     z = np.random.default_rng(0).normal(size=(9, 2)).astype(np.float32)
     np.testing.assert_array_equal(loaded.generate(z), model.generate(z))

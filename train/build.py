@@ -177,7 +177,7 @@ def model(config, replicas=1, start_step=0):
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {config.model} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if config.get("mixed_precision") == "mixed_float16" else (lambda o: o)
-    built.compile(**{name: wrap(optimizer(config[name], config.steps)) for name in built.OPTIMIZERS},
+    built.compile(**{name: wrap(optimizer(config[name], config.steps)) for name in built.optimizer_names},
                   steps_per_execution=steps_per_execution(config, replicas, start_step), jit_compile=jit_compile(config, replicas))
     return built
 
@@ -195,7 +195,7 @@ def validate(config, replicas):
     if config.model == "gan":
         from zoo import objectives
         objectives.make(config.objective, **objective_options(config))
-    names = cls.OPTIMIZERS + (("lens_optimizer",) if config.get("lens") else ())
+    names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if config.get(net))
     for name in names:
         if name not in config:
             raise UserError(f"the {config.model} model needs config.{name} (one per optimizer: "

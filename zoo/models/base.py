@@ -1,7 +1,7 @@
 """What every zoo model shares: the prior, sampling, named optimizers, trackers and serialisation.
 
 A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps:
-its `iterations` is the step every callback reads), implements `optimized_variables(name)` and its
+its `iterations` is the step every callback reads), `NETS` (and `OPTIONAL` nets with their optimizers), implements `optimized_variables(name)` and its
 own `train_step`, sets `self.seed` and calls `_setup(latent_dim, data_shape, prior, tracker_names)`
 in `__init__`.
 """
@@ -120,15 +120,27 @@ class ZooModel(keras.Model):
         """The variables the optimizer called `name` updates."""
         raise NotImplementedError
 
+    @property
+    def optimizer_names(self):
+        """compile's keyword names for this instance: OPTIMIZERS, then the optimizer of every
+        OPTIONAL net it has."""
+        return self.OPTIMIZERS + tuple(opt for net, opt in self.OPTIONAL.items() if getattr(self, net) is not None)
+
+    @property
+    def net_names(self):
+        """The networks this instance has: NETS, then the OPTIONAL nets it has."""
+        return self.NETS + tuple(net for net in self.OPTIONAL if getattr(self, net) is not None)
+
     def compile(self, **kwargs):
-        """One optimizer per name in OPTIMIZERS (keyword arguments); the first is also
+        """One optimizer per name in optimizer_names (keyword arguments); the first is also
         `self.optimizer`, so its `iterations` is the training step. Each optimizer is built on its
         variables here, inside the strategy's scope (DESIGN.md's distribution rules)."""
-        named = {n: kwargs.pop(n) for n in self.OPTIMIZERS if n in kwargs}
-        missing = [n for n in self.OPTIMIZERS if n not in named]
+        names = self.optimizer_names
+        named = {n: kwargs.pop(n) for n in names if n in kwargs}
+        missing = [n for n in names if n not in named]
         if missing:
             raise TypeError(f"{type(self).__name__}.compile needs optimizers {', '.join(missing)}")
-        super().compile(optimizer=named[self.OPTIMIZERS[0]], **kwargs)
+        super().compile(optimizer=named[names[0]], **kwargs)
         for name, opt in named.items():
             setattr(self, name, opt)
             opt.build(self.optimized_variables(name))
@@ -151,18 +163,18 @@ class ZooModel(keras.Model):
         optimizer.apply(grads, variables)
 
     # --- serialisation -----------------------------------------------------------------------
-    NETS = ()  # the networks get_config serialises (an instance may add OPTIONAL_NETS it has)
-    OPTIONAL_NETS = ()
+    NETS = ()  # the networks every instance has (get_config serialises them)
+    OPTIONAL = {}  # a network an instance may have (None when not) -> the optimizer it then needs
 
     def get_config(self):
         config = super().get_config()
-        config.update({n: keras.saving.serialize_keras_object(getattr(self, n)) for n in self.NETS})
+        config.update({n: keras.saving.serialize_keras_object(getattr(self, n)) for n in self.net_names})
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for part in cls.NETS + cls.OPTIONAL_NETS:
+        for part in cls.NETS + tuple(cls.OPTIONAL):
             if part in config:
                 config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
@@ -170,7 +182,7 @@ class ZooModel(keras.Model):
     def get_compile_config(self):
         if not self.compiled:
             return None
-        return {n: keras.saving.serialize_keras_object(getattr(self, n)) for n in self.OPTIMIZERS}
+        return {n: keras.saving.serialize_keras_object(getattr(self, n)) for n in self.optimizer_names}
 
     def compile_from_config(self, config):
         self.compile(**{k: keras.saving.deserialize_keras_object(v) for k, v in config.items()})

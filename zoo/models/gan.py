@@ -72,7 +72,7 @@ class GAN(ZooModel):
 
     OPTIMIZERS = ("g_optimizer", "d_optimizer")
     NETS = ("generator", "discriminator")
-    OPTIONAL_NETS = ("lens",)
+    OPTIONAL = {"lens": "lens_optimizer"}
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
                  gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
@@ -100,8 +100,6 @@ class GAN(ZooModel):
             raise ValueError(f"lens_k (K, the lens's annealing steps) must be >= 0, not {lens_k}")
         names = ["d_loss", "g_loss"] + (["gp"] if self.gp_weight > 0 else [])
         if lens is not None:
-            self.OPTIMIZERS = GAN.OPTIMIZERS + ("lens_optimizer",)
-            self.NETS = GAN.NETS + ("lens",)
             names += ["lens_adv", "lens_rec", "lens_lambda"]
         self._setup(generator.inputs[0].shape[-1], generator.outputs[0].shape[1:], "normal", names)
 
