@@ -176,9 +176,7 @@ def export(model, directory, info, formats=FORMATS):
         if has_encoder(model):
             write_onnx(*fns["encode"], os.path.join(tmp, "encoder.onnx"), "z")
             onnx_files["encoder.onnx"] = dict(input="x", output="z")
-    encoder = None
-    if has_encoder(model):
-        encoder = " ".join(model.encode.__doc__.split())  # what the code is, from the model's own docstring
+    encoder = model.code_description if has_encoder(model) else None  # what the code is
     metadata = dict(
         format_version=2,
         latent_dim=model.latent_dim,

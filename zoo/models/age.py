@@ -88,6 +88,8 @@ class AGE(ZooModel):
         net = self.encoder if name == "e_optimizer" else self.generator
         return net.trainable_variables
 
+    code_description = "e(x) on the unit sphere"
+
     def encode(self, x):
         """e(x) on the unit sphere."""
         return self._encode(x, False)

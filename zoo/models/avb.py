@@ -60,6 +60,8 @@ class AVB(lik.Decoder, ZooModel):
     def _encoder(self, x, eps, training=False):
         return self.encoder([tf.convert_to_tensor(x, tf.float32), eps], training=training)
 
+    code_description = "E(x, 0): the code at the encoder noise's mode"
+
     def encode(self, x):
         """E(x, 0): the code at the noise's mode (deterministic, so it exports as a plain function)."""
         return self._encoder(x, tf.zeros([tf.shape(x)[0], self.noise_dim]))

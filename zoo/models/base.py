@@ -86,6 +86,8 @@ class ZooModel(keras.Model):
             return self.generate(z)
         return tf.concat([self.generate(z[i:i + batch_size]) for i in range(0, n, batch_size)], 0)
 
+    code_description = None  # a model with an encoder says what encode(x) returns (metadata.json's "encoder")
+
     def reconstruct(self, x):
         """generate(encode(x)): the round trip through the latent space (models with an encoder)."""
         return self.generate(self.encode(x))

@@ -68,6 +68,10 @@ class BiGAN(ZooModel):
             return self.discriminator.trainable_variables
         return self.generator.trainable_variables + self.encoder.trainable_variables
 
+    @property
+    def code_description(self):
+        return "the mean of q(z|x) (ALI's stochastic encoder)" if self.stochastic else "E(x)"
+
     def encode(self, x):
         """E(x) (ALI: the mean of q(z|x)) in inference mode."""
         code = self.encoder(x, training=False)

@@ -49,6 +49,8 @@ class VAE(lik.Decoder, ZooModel):
         mu, logvar = tf.split(self.encoder(x, training=training), 2, axis=-1)
         return mu, logvar
 
+    code_description = "the posterior mean mu(x)"
+
     def encode(self, x):
         """The posterior mean mu(x)."""
         return self.posterior(x)[0]
