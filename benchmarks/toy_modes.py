@@ -133,7 +133,8 @@ def _paper_fraction(run, updates):
 
 
 def table(results, runs, mixtures):
-    """The summary at each run's last measured update, and the curves (runs may differ in budget)."""
+    """The summary at the last update every seed of a run reached, and the curves (runs may differ in
+    budget; a curve's point from fewer seeds than its run has says how many)."""
     updates = sorted({r["updates"] for r in results})
     lines = []
     for mixture in mixtures:
@@ -143,7 +144,10 @@ def table(results, runs, mixtures):
                   "|---|---|---|---|---|---|---|"]
         for run in runs:
             mine = [r for r in results if r["run"] == run and r["mixture"] == mixture]
-            last = max((r["updates"] for r in mine), default=0)
+            reached = {}  # seed -> its last measured update
+            for r in mine:
+                reached[r["seed"]] = max(reached.get(r["seed"], 0), r["updates"])
+            last = min(reached.values(), default=0)
             rows = [r for r in mine if r["updates"] == last]
             if rows:
                 lines.append(
@@ -157,14 +161,17 @@ def table(results, runs, mixtures):
                   "| run | " + " | ".join(f"{n:,}" for n in updates) + " |", "|---" * (len(updates) + 1) + "|"]
         for run in runs:
             cells = []
+            seeds = len({r["seed"] for r in results if r["run"] == run and r["mixture"] == mixture})
             for n in updates:
                 rows = [r for r in results if r["run"] == run and r["mixture"] == mixture and r["updates"] == n]
+                fewer = f" [{len(rows)} seed{'s' * (len(rows) > 1)}]" if rows and len(rows) < seeds else ""
                 cells.append(f"{sum(r['modes2500'] for r in rows) / len(rows):.1f} "
-                             f"({100 * sum(r['high_quality2500'] for r in rows) / len(rows):.0f})" if rows else "")
+                             f"({100 * sum(r['high_quality2500'] for r in rows) / len(rows):.0f}){fewer}" if rows else "")
             if any(cells):
                 lines.append(f"| {run} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines.append("Updates: each row's last measured update; a run is tabulated once it has finished. "
+    lines.append("Updates: the last update every seed of the row reached (a curve may go further with fewer "
+                 "seeds, marked [n seeds]); a run is tabulated once it has finished. "
                  "Mean +- standard deviation over seeds. *Reverse KL is averaged over the runs that produced "
                  "at least one high-quality sample (it is undefined otherwise); n/a when none did. Wall time "
                  "includes the metrics and checkpoints at every measured update.")
