@@ -37,25 +37,10 @@ def multi_worker_logs(logs):
     return {name: tf.reshape(value, [1]) for name, value in logs.items()}
 
 
-def keep_step_ordering():
-    """Turns off Grappler's dependency optimizer, process-wide (TF 2.21, CPU).
-
-    With it on, a train step sometimes took a second, fixed result: the same first step of the same
-    model on the same batch gave either of two weight sets 9.2e-5 apart (3% of the step; a 1-ulp
-    change of the input moves them 1e-10) in 5 of 60 fresh processes (each traced two models), and a
-    40-step f-GAN left its path in 4 of ~100 processes, ending 1e-3 off. With the dependency
-    optimizer off: 0 of 60 and 0 of 50 (the remapper or the arithmetic optimizer off instead: 6 and 5
-    of 60; all of Grappler off: 0 of 60). The pass prunes control edges it deems redundant; which edge
-    mattered here was not identified. tests/test_gan_model.py checks that building a model sets this.
-    """
-    tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
-
-
 class ZooModel(keras.Model):
     OPTIMIZERS = ()
 
     def _setup(self, latent_dim, data_shape, prior, tracker_names):
-        keep_step_ordering()
         priors.describe(prior)  # one sentence for an unknown name
         self.latent_dim = int(latent_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
