@@ -1,4 +1,4 @@
-"""python -m export.encode EXPORT_DIR --input=x.npy|PNG_DIR --out=codes.npy [--batch_size=256]
+"""python -m export.encode EXPORT_DIR|--pretrained=NAME --input=x.npy|PNG_DIR --out=codes.npy [--batch_size=256]
 
 Encodes data to latent codes with the export's encoder.onnx (BiGAN/ALI, AGE, AVB and VAE exports;
 metadata.json's "encoder" says what the code is). The input is a .npy array [N, *data shape] of
@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+from export import pretrained
 from export.artifacts import ExportError, check_out, load_metadata, session
 from zoo_core import files
 
@@ -56,6 +57,13 @@ def read_input(path, metadata):
             raise ExportError(f"cannot read {path}: {e}") from None
     else:
         raise ExportError(f"--input must be an existing .npy file or a folder of PNG images, not {path!r}")
+    return check_array(x, metadata, path, png=os.path.isdir(path))
+
+
+def check_array(x, metadata, path, png=False):
+    """`x` as float32 [N, *data shape] after checking its type, shape, values and value range against
+    metadata.json (`path` names it in the messages; `png`: it was read from PNG files)."""
+    shape = tuple(metadata["data_shape"])
     if not np.issubdtype(x.dtype, np.floating):
         raise ExportError(f"{path} holds {x.dtype} values; the encoder takes floats in the data's value range "
                           f"(image pixels p map to p / 127.5 - 1)")
@@ -73,7 +81,7 @@ def read_input(path, metadata):
         if x.min() < lo - TOLERANCE or x.max() > hi + TOLERANCE:
             raise ExportError(f"{path} has values in [{x.min():g}, {x.max():g}]; this export's data are in "
                               f"[{lo:g}, {hi:g}] (image pixels p map to p / 127.5 - 1)")
-        if lo < 0 and x.min() >= 0 and len(shape) == 3 and not os.path.isdir(path):
+        if lo < 0 and x.min() >= 0 and len(shape) == 3 and not png:
             print(f"note: every value of {path} is >= 0; this export's images are in [{lo:g}, {hi:g}]: if they "
                   f"are in [0, 1], encode 2 x - 1 instead", file=sys.stderr)
     return x.astype(np.float32)
@@ -96,12 +104,15 @@ def encode(export_dir, x, batch_size=256):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m export.encode", description=__doc__.split("\n\n")[1])
-    parser.add_argument("export_dir")
+    parser.add_argument("export_dir", nargs="?", help="an export folder (DIR/export), or give --pretrained")
+    parser.add_argument("--pretrained", metavar="NAME", help="a pretrained model that ships with the package "
+                        "(export.pretrained.names())")
     parser.add_argument("--input", required=True, help="a .npy array [N, *data shape] or a folder of PNG images")
     parser.add_argument("--out", default="codes.npy", help="a .npy path for the codes")
     parser.add_argument("--batch_size", type=int, default=256)
     args = parser.parse_args(argv)
     try:
+        args.export_dir = pretrained.export_dir(args)
         check_out(args.out, (".npy",))
         if args.batch_size < 1:
             raise ExportError(f"--batch_size must be at least 1, not {args.batch_size}")

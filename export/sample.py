@@ -1,4 +1,4 @@
-"""python -m export.sample EXPORT_DIR --num=64 --seed=0 --out=grid.png|samples.npy [--truncation=T]
+"""python -m export.sample EXPORT_DIR|--pretrained=NAME --num=64 --seed=0 --out=grid.png|samples.npy [--truncation=T]
 
 Draws z from the prior named in metadata.json, runs generator.onnx with onnxruntime, and writes an
 image grid (image data), a scatter plot (2-D data) or the raw samples (.npy). Imports no TensorFlow:
@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from export import pretrained
 from export.artifacts import ExportError, check_out, load_metadata, session
 from zoo_core import files, priors
 
@@ -88,7 +89,9 @@ def write(x, metadata, out):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m export.sample", description=__doc__.split("\n\n")[1])
-    parser.add_argument("export_dir")
+    parser.add_argument("export_dir", nargs="?", help="an export folder (DIR/export), or give --pretrained")
+    parser.add_argument("--pretrained", metavar="NAME", help="a pretrained model that ships with the package "
+                        "(export.pretrained.names())")
     parser.add_argument("--num", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="samples.png", help="a .png or .npy path")
@@ -96,6 +99,7 @@ def main(argv=None):
                         help="normal prior only: redraw every coordinate of z beyond T standard deviations")
     args = parser.parse_args(argv)
     try:
+        args.export_dir = pretrained.export_dir(args)
         if args.num < 1:
             raise ExportError(f"--num must be at least 1, not {args.num}")
         check_out(args.out, (".png", ".npy"))

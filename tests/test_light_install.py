@@ -1,5 +1,5 @@
 """The light serving install (`pip install .`, no extras): a fresh venv without TensorFlow samples
-and encodes an export. It builds a venv and installs from the package registry, so it runs under
+and encodes an export, and the pretrained models that ship. It builds a venv and installs from the package registry, so it runs under
 CI=true (or ZOO_TEST_LIGHT_INSTALL=1) and is skipped elsewhere."""
 import os
 import subprocess
@@ -41,3 +41,9 @@ def test_a_venv_without_tensorflow_samples_and_encodes(tmp_path):
     assert np.abs(np.load(tmp_path / "codes.npy") - model.encode(x).numpy()).max() < 1e-4
     result = run("-c", "import tensorflow")
     assert "No module named 'tensorflow'" in result.stderr
+    # the pretrained models are installed with the package: one command, no training, no network
+    result = run("-m", "export.sample", "--pretrained=nsgan_mnist", "--num=16", "--out=pretrained.png")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    result = run("-c", "from export import pretrained; print(pretrained.encode('bigan_mnist', "
+                 "pretrained.sample('bigan_mnist', 4)).shape)")
+    assert result.stdout.strip() == "(4, 50)", result.stderr
