@@ -101,7 +101,8 @@ def _say_what_is_measured(config):
     from zoo.metrics import suite
 
     if data.name_of(config.data) == data.FOLDER:
-        print(data.folder.read(data.folder_options(config.data)).describe(data.folder_options(config.data)))
+        options = data.folder_options(config.data)
+        print(data.folder.read(options).describe(options))
     missing = suite.missing(config.data, config.eval.get("features", "classifier"))
     if missing:
         print(f"note: {missing}", file=sys.stderr)

@@ -50,7 +50,8 @@ def is_toy(data):
 
 def is_image(data):
     """Images in [-1, 1] that map to pixels (a tfds set or a folder)."""
-    return name_of(data) in images.IMAGE_SETS or name_of(data) == FOLDER
+    name = name_of(data)
+    return name in images.IMAGE_SETS or name == FOLDER
 
 
 def data_shape(data):

@@ -1,9 +1,9 @@
 """What every zoo model shares: the prior, sampling, named optimizers, trackers and serialisation.
 
 A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps:
-its `iterations` is the step every callback reads), `NETS` (and `OPTIONAL` nets with their optimizers), implements `optimized_variables(name)` and its
-own `train_step`, sets `self.seed` and calls `_setup(latent_dim, data_shape, prior, tracker_names)`
-in `__init__`.
+its `iterations` is the step every callback reads) and `NETS` (and `OPTIONAL` nets with their
+optimizers), implements `optimized_variables(name)` and its own `train_step`, sets `self.seed` and
+calls `_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
 """
 import keras
 import tensorflow as tf
