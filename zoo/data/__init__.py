@@ -72,7 +72,8 @@ def load(data, batch_size, seed, group=1, start=0, download=True, split="train")
     name = name_of(data)
     if split != "train" and name not in images.IMAGE_SETS:
         what = "is sampled" if name != FOLDER else "is one folder"
-        raise UserError(f"dataset {name!r} {what}, it has no splits (config.data.split={split!r})")
+        raise UserError(f"dataset {name!r} {what}, it has no splits (config.data.split={split!r}: "
+                        f"set it to 'train')")
     if name == FOLDER:
         return folder.dataset(folder_options(data), batch_size, seed, group=group, start=start)
     if is_toy(name):
