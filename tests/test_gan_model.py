@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.helpers import fit, toy_gan
+from tests.helpers import fit, max_weight_difference, toy_gan
 from zoo import nets
 from zoo.errors import UserError
 from zoo.models import GAN
@@ -103,3 +103,20 @@ def test_importing_zoo_turns_off_grapplers_dependency_optimizer(root):
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["None", "False"]
+
+
+@pytest.mark.parametrize("options", [dict(), dict(objective="wasserstein", gp_weight=10.0, pac=2)])
+def test_one_critic_call_on_real_and_fake_trains_as_two_calls(options):
+    # a critic without batch norm scores real and fake in one call (GAN.joint_critic_call): the
+    # trajectory must be the two calls' (to float32 rounding: matmuls of 2B rows may block differently)
+    strategy = tf.distribute.get_strategy()
+    joint, separate = toy_gan(strategy, **options), toy_gan(strategy, **options)
+    assert joint.joint_critic_call
+    separate.joint_critic_call = False
+    fit(joint, 5)
+    fit(separate, 5)
+    assert max_weight_difference(joint, separate) < 1e-5
+    # ...and a critic with batch norm keeps two calls (its statistics are per call)
+    g = nets.build_generator("dcgan", 8, (28, 28, 1), width=8)
+    assert not GAN(g, nets.build_discriminator("dcgan", (28, 28, 1), width=8)).joint_critic_call
+    assert GAN(g, nets.build_discriminator("dcgan", (28, 28, 1), width=8, norm="layer")).joint_critic_call

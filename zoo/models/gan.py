@@ -21,6 +21,12 @@ def lens_lambda(step, k):
     return tf.where(t <= k, 1.0 - tf.sin(tf.minimum(t, float(k)) * (math.pi / (2.0 * k))), 0.0)
 
 
+def _has_batch_norm(net):
+    """Whether any layer of `net` (nested models included) is a BatchNormalization."""
+    return any(isinstance(layer, keras.layers.BatchNormalization) or
+               (isinstance(layer, keras.Model) and _has_batch_norm(layer)) for layer in net.layers)
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class GAN(ZooModel):
     """Generator G(z), z ~ N(0, I), against a discriminator D(x) under `objective`.
@@ -35,6 +41,10 @@ class GAN(ZooModel):
     samples becomes B / m packs, each replica's batch must be a multiple of m, and the losses (and the
     penalty, one eps per pack) are per pack, summed and divided by the global number of packs. The
     generator makes the same B samples per step as without packing.
+
+    The critic scores the real and the generated batch of a critic update in one call when it has
+    no batch norm (`joint_critic_call`; same scores, half the calls: the toy critics), in two calls
+    otherwise, since batch norm's statistics are per call.
 
     Lipschitz control for the Wasserstein objective: `gp_weight` > 0 adds WGAN-GP's penalty,
     `clip_value` > 0 clips every critic weight to [-c, c] after every critic update (WGAN).
@@ -98,6 +108,9 @@ class GAN(ZooModel):
         self.lens_k = int(lens_k)
         if self.lens_k < 0:
             raise ValueError(f"lens_k (K, the lens's annealing steps) must be >= 0, not {lens_k}")
+        # one critic call on real and fake together where the critic scores each input on its own
+        # (no batch norm, whose statistics are per call): the same scores in half the calls
+        self.joint_critic_call = not _has_batch_norm(discriminator)
         names = ["d_loss", "g_loss"] + (["gp"] if self.gp_weight > 0 else [])
         if lens is not None:
             names += ["lens_adv", "lens_rec", "lens_lambda"]
@@ -110,6 +123,14 @@ class GAN(ZooModel):
     def _score(self, x):
         """The critic's scores of the packs of x (of each example when pac is 1), float32 [B / pac]."""
         return tf.cast(tf.reshape(self.discriminator(pack(x, self.pac), training=True), [-1]), tf.float32)
+
+    def _scores(self, x, fake):
+        """The critic's scores of the real x and of `fake`: one call on both if `joint_critic_call`."""
+        if not self.joint_critic_call:
+            return self._score(x), self._score(fake)
+        scores = self._score(tf.concat([x, fake], 0))
+        n = tf.shape(x)[0] // self.pac
+        return scores[:n], scores[n:]
 
     @staticmethod
     def _global_mean(vec):
@@ -126,7 +147,7 @@ class GAN(ZooModel):
         z = self._draw_z(step, noise.CRITIC_Z, k, local_b)
         fake = self._fake(z)  # outside the tape: the critic step differentiates D only
         with tf.GradientTape() as tape:
-            d_vec, _ = self._objective_fn(self._score(x), self._score(fake))
+            d_vec, _ = self._objective_fn(*self._scores(x, fake))
             if self.gp_weight > 0:  # one eps per critic input: per pack
                 eps = noise.replica_draw("uniform", self.seed, step, noise.PENALTY_EPS, k, local_b // self.pac)
                 gp_vec = gradient_penalty(self.discriminator, pack(x, self.pac), pack(fake, self.pac), eps)

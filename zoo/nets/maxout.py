@@ -24,9 +24,17 @@ class Maxout(layers.Layer):
         self.bias = self.add_weight(name="bias", shape=(self.units * self.pieces,), initializer="zeros")
 
     def call(self, x):
-        h = ops.matmul(x, self.kernel) + self.bias
-        h = ops.reshape(h, (*ops.shape(h)[:-1], self.units, self.pieces))
-        return ops.max(h, axis=-1)
+        # The weights keep Blocks' layout (unit j owns `pieces` consecutive columns); the product is
+        # taken with the columns reordered piece-major, so that the max runs over `pieces` slices of
+        # whole rows rather than over the innermost few values: the same numbers, and the layer's
+        # forward and backward pass 1.3x faster at PacGAN's 100 x 200 -> 200 x 5 (1.00 against 1.30
+        # ms on one core, measured 2026-11-24; the matmul alone takes 0.77).
+        kernel = ops.reshape(self.kernel, (-1, self.units, self.pieces))
+        kernel = ops.reshape(ops.transpose(kernel, (0, 2, 1)), (-1, self.units * self.pieces))
+        bias = ops.reshape(ops.transpose(ops.reshape(self.bias, (self.units, self.pieces))), (-1,))
+        h = ops.matmul(x, kernel) + bias
+        h = ops.reshape(h, (*ops.shape(h)[:-1], self.pieces, self.units))
+        return ops.max(h, axis=-2)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
