@@ -101,7 +101,7 @@ def _feature_metrics(samples, real, key, against, features, score):
 
         net, suffix, score_name = _cached("inception", inception.load), "_inception", "is"
     fake_f, fake_p = net.outputs(samples)
-    real_f, _ = _cached(key, lambda: net.outputs(real()))
+    real_f, _ = _cached(key, lambda: _reference_outputs(net, real(), features))
     out = {f"fid{n}_{against}{suffix}": distances.frechet_distance(fake_f, real_f)}
     kid, kid_std = distances.kernel_distance(fake_f, real_f)
     out.update({f"kid{n}_{against}{suffix}": kid, f"kid{n}_{against}{suffix}_std": kid_std})
@@ -109,6 +109,16 @@ def _feature_metrics(samples, real, key, against, features, score):
         mean, std = distances.classifier_score(fake_p)
         out.update({f"{score_name}{n}": mean, f"{score_name}{n}_std": std})
     return out
+
+
+def _reference_outputs(net, images, features):
+    """The feature network's outputs for reference `images`; the pinned classifier's are kept on
+    disk between processes (zoo.metrics.feature_cache)."""
+    if features != "classifier":
+        return net.outputs(images)
+    from zoo.metrics import classifier, feature_cache
+
+    return feature_cache.outputs(classifier.SHA256, images, lambda: net.outputs(images))
 
 
 def folder_metrics(samples, options, features):
