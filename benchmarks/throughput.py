@@ -39,14 +39,15 @@ FLAGS = flags.FLAGS
 
 
 def run_child(name, seconds, repeats, steps_per_execution=0, jit_compile="config", intra_op_threads=-1,
-              bare=True):
+              bare=True, mixed_precision="config", peak=False):
     """The row of `name` measured in a fresh process with these settings (see the flags)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "row.json")
         cmd = [sys.executable, "-m", "benchmarks.throughput", f"--configs={name}", f"--row_json={path}",
                f"--seconds={seconds}", f"--repeats={repeats}", f"--steps_per_execution={steps_per_execution}",
                f"--jit_compile={jit_compile}", f"--intra_op_threads={intra_op_threads}",
-               "--bare" if bare else "--nobare"]
+               f"--mixed_precision={mixed_precision}", "--bare" if bare else "--nobare",
+               "--child_peak" if peak else "--nochild_peak"]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
@@ -54,11 +55,11 @@ def run_child(name, seconds, repeats, steps_per_execution=0, jit_compile="config
             return json.load(f)
 
 
-def matmul_peak(n=2048, reps=20):
-    """The machine's float32 matmul FLOP/s: best of 3 timed blocks of `reps` n x n products."""
+def matmul_peak(n=2048, reps=20, dtype="float32"):
+    """The machine's matmul FLOP/s in `dtype`: best of 3 timed blocks of `reps` n x n products."""
     import tensorflow as tf
 
-    a = tf.random.normal([n, n])
+    a = tf.cast(tf.random.normal([n, n]), dtype)
 
     @tf.function
     def block():
@@ -123,11 +124,13 @@ def load_config(name):
         config.jit_compile = FLAGS.jit_compile == "on"
     if FLAGS.intra_op_threads >= 0:
         config.intra_op_threads = FLAGS.intra_op_threads
+    if FLAGS.mixed_precision != "config":
+        config.mixed_precision = None if FLAGS.mixed_precision == "float32" else FLAGS.mixed_precision
     return config
 
 
 def measure(config, bare=True):
-    """The row of `config`: fit updates/s (and, if `bare`, the bare loop's and the step's FLOPs)."""
+    """The row of `config`: fit updates/s, the step's FLOPs and, if `bare`, the bare loop's updates/s."""
     import keras
     import tensorflow as tf
 
@@ -137,7 +140,7 @@ def measure(config, bare=True):
     block = model.steps_per_execution
     ds = build.dataset(config)
     it = iter(ds)
-    flops = step_flops(model, it, config.data.batch_size) if bare else 0
+    flops = step_flops(model, it, config.data.batch_size)
 
     # XLA compiles the step, not the iterator around it (as Keras does with jit_compile)
     step = tf.function(model.train_step, jit_compile=True) if config.jit_compile else model.train_step
@@ -187,7 +190,8 @@ def measure(config, bare=True):
     return dict(config=config.name, model=config.model, batch=config.data.batch_size, n_critic=n_critic,
                 block=block, steps=steps, jit=bool(config.jit_compile), threads=config.intra_op_threads,
                 fit=fit_rate, fit_all=[steps / t for t in fit_t], bare=bare_rate, ratio=fit_rate / bare_rate,
-                examples=fit_rate * config.data.batch_size * n_critic, flops=flops)
+                examples=fit_rate * config.data.batch_size * n_critic, flops=flops,
+                precision=config.get("mixed_precision") or "float32")
 
 
 def main(argv):
@@ -198,6 +202,8 @@ def main(argv):
         config = load_config(name)
         strategies.set_intra_op_threads(config)  # before TensorFlow starts
         row = measure(config, FLAGS.bare)
+        if FLAGS.child_peak:  # the matmul peak in the precision of the config's matmuls
+            row["peak"] = matmul_peak(dtype="bfloat16" if row["precision"] == "mixed_bfloat16" else "float32")
         with open(FLAGS.row_json, "w") as f:
             json.dump(row, f)
         return
@@ -206,7 +212,7 @@ def main(argv):
     rows = []
     for name in FLAGS.configs:
         rows.append(run_child(name, FLAGS.seconds, FLAGS.repeats, FLAGS.steps_per_execution, FLAGS.jit_compile,
-                              FLAGS.intra_op_threads))
+                              FLAGS.intra_op_threads, FLAGS.bare, FLAGS.mixed_precision))
         print(rows[-1], flush=True)
     lines = [f"`python -m benchmarks.throughput --seconds={FLAGS.seconds:g} --repeats={FLAGS.repeats}` on "
              f"{os.cpu_count()} CPU cores; matmul peak measured in the same run: {peak / 1e9:.1f} GFLOP/s "
@@ -239,7 +245,11 @@ def define_flags():
     flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
     flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
     flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
-    flags.DEFINE_bool("bare", True, "Also time the bare loop and count the step's FLOPs (--nobare: fit only).")
+    flags.DEFINE_bool("bare", True, "Also time the bare loop (--nobare: fit only).")
+    flags.DEFINE_enum("mixed_precision", "config", ["config", "float32", "mixed_bfloat16", "mixed_float16"],
+                      "Override the configs' mixed_precision (config: keep).")
+    flags.DEFINE_bool("child_peak", False, "Internal: the row also holds this process's matmul peak in "
+                      "the config's precision.")
     flags.DEFINE_string("row_json", "", "Internal: measure the one config of --configs in this process and "
                         "write its row here.")
 

@@ -1,0 +1,131 @@
+"""Where the MNIST DCGAN step's time goes inside oneDNN, in the zoo and in its PyTorch twin.
+
+    python -m benchmarks.onednn_profile [--precision=bfloat16] [--steps=20] [--top=25]
+
+Both TensorFlow and PyTorch run their convolutions and matmuls on the CPU through oneDNN, which
+logs every primitive it executes, with its kernel and time, under ONEDNN_VERBOSE=1. Each engine runs
+the step of configs/nsgan_mnist.py (the zoo's GAN.train_step in a tf.function; the twin of
+benchmarks/torch_twin.py) in two fresh processes, for a warm-up and for the warm-up plus --steps
+steps; the difference of the two logs is --steps steps' worth, without start-up and first-call
+reorders. Prints, per engine, the ms per step in each primitive (kind, kernel, direction, data
+types, problem) and the wall ms per step of the longer run (logging slows it a little), whose
+difference from oneDNN's total is the time in kernels that are not oneDNN's (Eigen's elementwise
+ops, casts, batch norm, the optimizer).
+"""
+import collections
+import os
+import re
+import subprocess
+import sys
+import time
+
+from absl import app, flags
+
+FLAGS = flags.FLAGS
+WARM = 5
+
+
+def zoo_steps(precision, n):
+    """Runs WARM + n steps of the zoo's step; returns the wall seconds of the last n."""
+    import configs
+    from train import build, runtime
+
+    runtime.quiet()
+    config = configs.load("nsgan_mnist")
+    config.mixed_precision = "mixed_bfloat16" if precision == "bfloat16" else None
+    import tensorflow as tf
+
+    model = build.model(config)
+    it = iter(build.dataset(config))
+    step = tf.function(model.train_step)
+    for _ in range(WARM):
+        step(next(it))
+    start = time.perf_counter()
+    for _ in range(n):
+        logs = step(next(it))
+    if n:
+        float(logs["g_loss"])
+    return time.perf_counter() - start
+
+
+def torch_steps(precision, n):
+    from benchmarks import torch_twin
+
+    step = torch_twin.trainer(precision)
+    for _ in range(WARM):
+        step()
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return time.perf_counter() - start
+
+
+def parse(text):
+    """{(kind, kernel, direction, types, problem): [calls, ms]} of a oneDNN verbose log."""
+    out = collections.defaultdict(lambda: [0, 0.0])
+    for line in text.splitlines():
+        fields = line.split(",")
+        if not line.startswith("onednn_verbose") or "exec" not in fields:
+            continue
+        i = fields.index("exec")
+        try:
+            ms = float(fields[-1])
+        except ValueError:
+            continue
+        types = "/".join(dict.fromkeys(re.findall(r"(?:src|wei|dst|diff_src|diff_wei|diff_dst)\w*:(\w+):",
+                                                  fields[i + 5])))
+        key = (fields[i + 2], fields[i + 3].split(":")[0] + ":" + fields[i + 3].split(":")[-1], fields[i + 4],
+               types, fields[-2])
+        out[key][0] += 1
+        out[key][1] += ms
+    return out
+
+
+def run(engine, precision, n):
+    """(parsed log, wall seconds) of one child process."""
+    env = dict(os.environ, ONEDNN_VERBOSE="1", TF_CPP_MIN_LOG_LEVEL="3")
+    cmd = [sys.executable, "-m", "benchmarks.onednn_profile", f"--child={engine}", f"--precision={precision}",
+           f"--steps={n}"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+    wall = float(re.findall(r"^WALL (\S+)$", done.stdout, re.M)[-1])
+    return parse(done.stdout), wall
+
+
+def profile(engine, precision, steps):
+    base, _ = run(engine, precision, 0)
+    full, wall = run(engine, precision, steps)
+    rows = []
+    for key, (calls, ms) in full.items():
+        calls0, ms0 = base.get(key, (0, 0.0))
+        if calls > calls0:
+            rows.append((key, (calls - calls0) / steps, (ms - ms0) / steps))
+    return sorted(rows, key=lambda r: -r[2]), 1e3 * wall / steps
+
+
+def main(argv):
+    if FLAGS.child:
+        fn = zoo_steps if FLAGS.child == "zoo" else torch_steps
+        print(f"WALL {fn(FLAGS.precision, FLAGS.steps)}", flush=True)
+        return
+    from train import cpu
+
+    print(f"{cpu.describe()}; {FLAGS.precision}; configs/nsgan_mnist.py step, batch 64; {FLAGS.steps} steps "
+          f"after {WARM} of warm-up; ms per step")
+    for engine in ["zoo", "torch"]:
+        rows, wall = profile(engine, FLAGS.precision, FLAGS.steps)
+        total = sum(r[2] for r in rows)
+        print(f"\n{engine}: wall {wall:.1f} ms per step, of which oneDNN {total:.1f} ms "
+              f"({100 * total / wall:.0f}%), other kernels {wall - total:.1f} ms\n")
+        print("| ms/step | calls/step | kind | kernel | direction | types | problem |\n|---|---|---|---|---|---|---|")
+        for (kind, kernel, direction, types, problem), calls, ms in rows[:FLAGS.top]:
+            print(f"| {ms:.2f} | {calls:g} | {kind} | {kernel} | {direction} | {types} | {problem} |")
+
+
+if __name__ == "__main__":
+    flags.DEFINE_enum("precision", "bfloat16", ["float32", "bfloat16"], "The step's precision.")
+    flags.DEFINE_integer("steps", 20, "Steps counted (after the warm-up).")
+    flags.DEFINE_integer("top", 25, "Rows per engine.")
+    flags.DEFINE_enum("child", "", ["", "zoo", "torch"], "Internal: run one engine's steps in this process.")
+    app.run(main)
