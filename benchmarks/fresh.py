@@ -7,9 +7,9 @@ def exported(config_name, workdir):
     """A fresh model of `config_name`, exported by the trainer's export step to WORKDIR/export."""
     import configs
     from train import build
-    from train import lib as train_lib
+    from train import trainer
 
     config = configs.load(config_name)
     model = build.model(config)
-    train_lib.export_run(model, config, workdir, metrics={})
+    trainer.export_run(model, config, workdir, metrics={})
     return model

@@ -3,9 +3,9 @@
     python -m benchmarks.results [--configs=nsgan_mnist,...] [--phase=all|train|table]
                                  [--runs=runs/results] [--out=benchmarks/RESULTS.md]
 
-Each config trains through the real trainer (`train.lib.run`) into RUNS/NAME at the budget in
+Each config trains through the real trainer (`train.trainer.run`) into RUNS/NAME at the budget in
 BUDGETS, then is evaluated from its newest checkpoint with the same code as
-`python -m train.evaluate` (`train.lib.write_metrics`). Everything is resumable: a finished training
+`python -m train.evaluate` (`train.trainer.write_metrics`). Everything is resumable: a finished training
 run (its step counter at the budget) is not trained again, an interrupted one resumes from its
 backup, and training wall times are kept in benchmarks/results/results.jsonl (only for runs that
 trained start to finish in one process; a resumed run's time is marked as such).
@@ -98,7 +98,7 @@ def train(name, config):
     import keras
     import tensorflow as tf
 
-    from train import lib, workdir as workdirs
+    from train import trainer, workdir as workdirs
 
     workdir = os.path.join(FLAGS.runs, name)
     start_step = workdirs.resume_step(workdir)
@@ -106,7 +106,7 @@ def train(name, config):
         return
     keras.backend.clear_session()
     start = time.perf_counter()
-    lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
     _append(dict(kind="train", config=name, steps=config.steps, batch_size=config.data.batch_size,
                  seconds=round(time.perf_counter() - start, 1), resumed_from=start_step,
                  date=time.strftime("%Y-%m-%d")))
@@ -116,14 +116,14 @@ def evaluate(name, config):
     """Evaluates the newest checkpoint of RUNS/NAME with the config file's current `eval` settings."""
     import keras
 
-    from train import callbacks, lib, workdir as workdirs
+    from train import trainer, workdir as workdirs
 
     keras.backend.clear_session()
     workdir = os.path.join(FLAGS.runs, name)
     model = workdirs.load_checkpoint(os.path.join(workdir, workdirs.CHECKPOINTS))
     start = time.perf_counter()
-    metrics = lib.write_metrics(model, config, workdir)
-    _append(dict(kind="eval", config=name, step=callbacks.step_of(model),
+    metrics = trainer.write_metrics(model, config, workdir)
+    _append(dict(kind="eval", config=name, step=workdirs.step_of(model),
                  seconds=round(time.perf_counter() - start, 1), metrics=metrics))
 
 

@@ -4,7 +4,7 @@
 
 Models: the MNIST DCGAN generator of configs/nsgan_mnist.py (sampling at batch 1, 64 and 1024) and
 the DCGAN encoder of configs/age_mnist.py (encoding at batch 64), exported by the trainer's export
-step (`train.lib.export_run`) from freshly built networks (speed does not depend on the weights). Each cell
+step (`train.trainer.export_run`) from freshly built networks (speed does not depend on the weights). Each cell
 runs 5 warm-up calls, then up to --calls timed calls (at least 20, at most --seconds seconds); it
 reports the median and p99 latency and the throughput (examples per second at the median).
 onnxruntime runs with its default CPU settings; the SavedModel is called through its signature;

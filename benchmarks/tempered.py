@@ -49,17 +49,17 @@ def run_config(recipe, lens, seed):
 def measure(recipe, lens, seed):
     """The run's final fid10k_test, its fid2k_test curve, train time and (lens runs) the lens's
     E||x - L(x)||^2 over the epoch ending at K and at the end."""
-    from train import lib, workdir as workdirs
+    from train import workdir as workdirs
 
     name = run_name(recipe, lens, seed)
     workdir = os.path.join(FLAGS.runs, name)
     written = workdirs.read_metrics(workdir)
-    curve = sorted(dict(lib.read_scalars(os.path.join(workdir, "logs", "eval"))[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
+    curve = sorted(dict(workdirs.read_scalars(workdir, "eval")[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
     row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=curve,
                seconds=results._records("train").get(name, {}).get("seconds"))
     if lens:
         # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / EVERY - 1
-        rec = dict(lib.read_scalars(os.path.join(workdir, "logs", "train")).get("epoch_lens_rec", []))
+        rec = dict(workdirs.read_scalars(workdir, "train").get("epoch_lens_rec", []))
         row.update(rec_at_k=rec.get(K // EVERY - 1), rec_end=written["final_losses"]["lens_rec"])
     return row
 

@@ -8,7 +8,7 @@ seeds each, and the curve of modes against generator updates.
 A run is RECIPE[:DIVERGENCE][+pacM]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
 fgan, and PacGAN's packing of M samples per critic input (the critic keeps its number of inputs
 per step, as in PacGAN: data.batch_size is multiplied by M). Each run trains through the real
-trainer (`train.lib.run`) in one temporary workdir, resuming it at every entry of --updates, so each
+trainer (`train.trainer.run`) in one temporary workdir, resuming it at every entry of --updates, so each
 entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
 the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit,
 grid_unit, as the official toy code) keeps that scale; its row stands under the mixture's name.
@@ -78,7 +78,7 @@ def one_run(run, mixture, seed, updates, pictures):
     import keras
     import tensorflow as tf
 
-    from train import lib
+    from train import trainer
 
     with tempfile.TemporaryDirectory() as workdir:
         seconds = 0.0
@@ -86,7 +86,7 @@ def one_run(run, mixture, seed, updates, pictures):
             keras.backend.clear_session()
             config = config_for(run, mixture, seed, n)
             start = time.perf_counter()
-            _, metrics = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+            _, metrics = trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
             seconds += time.perf_counter() - start
             yield dict(run=run, mixture=mixture, data=config.data.name, seed=seed, updates=n,
                        seconds=round(seconds, 1), batch_size=config.data.batch_size, **metrics)

@@ -16,12 +16,12 @@ FLAGS = flags.FLAGS
 @cli.user_errors
 def main(argv):
     from export import lib as export_lib
-    from train import lib, workdir
+    from train import trainer, workdir
 
     formats = export_lib.check_formats(FLAGS.format)  # before loading anything
-    config, model = lib.load_run(FLAGS.workdir, FLAGS.step)
+    config, model = workdir.load_run(FLAGS.workdir, FLAGS.step)
     metrics = workdir.read_metrics(FLAGS.workdir).get("metrics", {})
-    lib.export_run(model, config, FLAGS.workdir, metrics, formats)
+    trainer.export_run(model, config, FLAGS.workdir, metrics, formats)
     print(f"exported step {model.optimizer.iterations.numpy()} ({', '.join(formats)}) to {FLAGS.workdir}/export")
 
 

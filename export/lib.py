@@ -19,6 +19,7 @@ import sys
 import keras
 import tensorflow as tf
 
+from zoo import data
 from zoo_core import files
 
 ONNX_OPSET = 17
@@ -36,12 +37,26 @@ def _versions():
             "zoo": zoo.__version__}
 
 
-def has_encoder(model):
-    return hasattr(model, "encode")
+def data_info(spec):
+    """What metadata.json says of the data (`spec`: a dataset name or config.data, zoo.data): its name and
+    shape, the value range of x and how x maps to pixels."""
+    name = data.name_of(spec)
+    info = dict(name=name, shape=list(data.data_shape(spec)))
+    if name == data.FOLDER:  # how its images were made square (the path stays private)
+        info.update(resize=data.folder_options(spec).resize)
+    if data.is_toy(name):
+        info.update(value_range=None, to_pixels=None)
+    elif data.is_image(name):
+        info.update(value_range=[-1.0, 1.0], to_pixels="uint8 = round((clip(x, -1, 1) + 1) * 127.5)")
+    else:
+        info.update(value_range=[-1.0, 1.0], to_pixels=None)
+    if name in data.BINARY:
+        info.update(binary="data are -1/+1; the model outputs E[x|z] = 2 P(x = +1 | z) - 1")
+    return info
 
 
 def _nets(model):
-    return [model.generator] + ([model.encoder] if has_encoder(model) else [])
+    return [model.generator] + ([model.encoder] if model.has_encoder else [])
 
 
 def _as_float32(config):
@@ -73,7 +88,7 @@ def endpoints(model):
     z = tf.TensorSpec([None, model.latent_dim], tf.float32, name="z")
     sample = tf.function(lambda z: {"x": model.generate(z)}, input_signature=[z])
     out = {"serving_default": (sample, z), "sample": (sample, z)}
-    if has_encoder(model):
+    if model.has_encoder:
         x = tf.TensorSpec([None, *model.data_shape], tf.float32, name="x")
         out["encode"] = (tf.function(lambda x: {"z": model.encode(x)}, input_signature=[x]), x)
         out["reconstruct"] = (tf.function(lambda x: {"x": model.reconstruct(x)}, input_signature=[x]), x)
@@ -109,7 +124,7 @@ def _signatures(model):
     x = dict(shape=[None, *model.data_shape], dtype="float32")
     out = {"serving_default": dict(inputs=dict(z=z), outputs=dict(x=x)),
            "sample": dict(inputs=dict(z=z), outputs=dict(x=x))}
-    if has_encoder(model):
+    if model.has_encoder:
         out.update(encode=dict(inputs=dict(x=x), outputs=dict(z=z)),
                    reconstruct=dict(inputs=dict(x=x), outputs=dict(x=x)))
     return out
@@ -173,10 +188,10 @@ def export(model, directory, info, formats=FORMATS):
         fns = endpoints(model)
         write_onnx(*fns["sample"], os.path.join(tmp, "generator.onnx"), "x")
         onnx_files["generator.onnx"] = dict(input="z", output="x")
-        if has_encoder(model):
+        if model.has_encoder:
             write_onnx(*fns["encode"], os.path.join(tmp, "encoder.onnx"), "z")
             onnx_files["encoder.onnx"] = dict(input="x", output="z")
-    encoder = model.code_description if has_encoder(model) else None  # what the code is
+    encoder = model.code_description if model.has_encoder else None  # what the code is
     metadata = dict(
         format_version=2,
         latent_dim=model.latent_dim,

@@ -120,7 +120,6 @@ def image_bigan_export(directory, seed=2, latent_dim=4, width=16, prior="uniform
     """An untrained BiGAN on 28x28x1 images (MLP nets, MNIST's metadata) exported to `directory`;
     returns the model. For the encoders' image input, the browser page and the light install."""
     from export import lib as export_lib
-    from train import lib as train_lib
     from zoo.models import BiGAN
 
     keras.utils.set_random_seed(seed)
@@ -129,7 +128,7 @@ def image_bigan_export(directory, seed=2, latent_dim=4, width=16, prior="uniform
                   nets.build("encoder", "mlp", shape, latent_dim, widths=(width,)),
                   nets.build("joint_discriminator", "mlp", shape, latent_dim, widths=(width,)), prior=prior)
     model.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
-    info = dict(data=train_lib.data_info("mnist"), model="bigan", objective=None, config="test_bigan", steps=0,
+    info = dict(data=export_lib.data_info("mnist"), model="bigan", objective=None, config="test_bigan", steps=0,
                 metrics={})
     export_lib.export(model, str(directory), info, formats=formats)
     return model

@@ -111,3 +111,20 @@ def test_samples_are_a_function_of_the_seed_and_follow_the_prior(kind):
         z = draw_prior("sphere", [100, 8], [0, 0])
         np.testing.assert_allclose(tf.norm(z, axis=1), 1.0, rtol=1e-6)
         np.testing.assert_allclose(tf.norm(model.encode(tf.random.normal([5, 2])), axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_model_says_what_it_can_show(kind):
+    """What the Samples callback and the export ask the model instead of probing its attributes: every
+    encoder model has an encoder; posterior_sample draws with its seed where q(z|x) is stochastic
+    (ALI, AVB, VAE) and is encode(x) where the encoder is a function (BiGAN, AGE); no lens."""
+    model = encoder_model(kind, tf.distribute.get_strategy())
+    x = next(iter(encoder_data(kind, batch_size=16)))
+    assert model.has_encoder and not model.lens_active(0)
+    a, b = model.posterior_sample(x, seed=[1, 2]), model.posterior_sample(x, seed=[3, 4])
+    assert a.shape == model.encode(x).shape
+    if kind in ("bigan", "age"):
+        np.testing.assert_array_equal(a, model.encode(x))
+        np.testing.assert_array_equal(a, b)
+    else:
+        assert np.abs(np.asarray(a) - np.asarray(b)).max() > 1e-3

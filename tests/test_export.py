@@ -24,7 +24,6 @@ from export import lib as export_lib
 from export import sample as sample_cli
 from tests.helpers import encoder_data, encoder_model, fit, fit_encoder_model, image_bigan_export, toy_gan
 from tests.tolerances import reorder, sampling
-from train import lib as train_lib
 from zoo_core import files as zoo_files
 
 # float32 on every side, the sums in other orders (Keras's kernels, a SavedModel graph's, onnxruntime's):
@@ -54,7 +53,7 @@ def exported(tmp_path_factory):
     for family in FAMILIES:
         model, data_name = _build(family)
         directory = str(tmp_path_factory.mktemp(family) / "export")
-        info = dict(data=train_lib.data_info(data_name), model=family, objective=None, config=family,
+        info = dict(data=export_lib.data_info(data_name), model=family, objective=None, config=family,
                     steps=3, metrics={})
         out[family] = (model, directory, export_lib.export(model, directory, info), data_name)
     return out
@@ -127,7 +126,7 @@ def test_savedmodel_loads_as_a_keras_layer_and_in_saved_model_cli(exported):
 
 def test_export_formats(exported, tmp_path):
     model, _, _, data_name = exported["vae"]
-    info = dict(data=train_lib.data_info(data_name), model="vae", objective=None, config="vae", steps=3, metrics={})
+    info = dict(data=export_lib.data_info(data_name), model="vae", objective=None, config="vae", steps=3, metrics={})
     meta = export_lib.export(model, str(tmp_path / "onnx"), info, formats=("onnx",))
     assert sorted(os.listdir(tmp_path / "onnx")) == ["encoder.onnx", "generator.onnx", "metadata.json", "metadata.json.sha256"]
     assert meta["signatures"] == {}

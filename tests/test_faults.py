@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from train import lib, workdir as workdirs
+from train import trainer, workdir as workdirs
 from zoo.errors import UserError
 
 TOY = ["--config=configs/nsgan_toy.py", "--config.steps=1500", "--config.log_every=100",
@@ -139,8 +139,8 @@ def test_two_runs_with_one_seed_give_identical_weights(tmp_path):
     from tests.test_train import tiny
 
     strategy = tf.distribute.get_strategy()
-    a, _ = lib.run(tiny("wgangp_toy", steps=6), str(tmp_path / "a"), strategy, verbose=0)
-    b, _ = lib.run(tiny("wgangp_toy", steps=6), str(tmp_path / "b"), strategy, verbose=0)
+    a, _ = trainer.run(tiny("wgangp_toy", steps=6), str(tmp_path / "a"), strategy, verbose=0)
+    b, _ = trainer.run(tiny("wgangp_toy", steps=6), str(tmp_path / "b"), strategy, verbose=0)
     for x, y in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(x, y)
 
@@ -159,12 +159,12 @@ def test_lost_or_damaged_state_falls_back_to_the_newest_that_verifies(tmp_path, 
 
     strategy = tf.distribute.get_strategy()
     straight = str(tmp_path / "straight")
-    reference, _ = lib.run(tiny("nsgan_toy", steps=6), straight, strategy, verbose=0)
+    reference, _ = trainer.run(tiny("nsgan_toy", steps=6), straight, strategy, verbose=0)
     workdir = str(tmp_path / "w")
-    lib.run(tiny("nsgan_toy", steps=4), workdir, strategy, verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=4), workdir, strategy, verbose=0)
     shutil.rmtree(os.path.join(workdir, "backup"))
     capsys.readouterr()
-    model, _ = lib.run(tiny("nsgan_toy", steps=6), workdir, strategy, verbose=0)
+    model, _ = trainer.run(tiny("nsgan_toy", steps=6), workdir, strategy, verbose=0)
     err = capsys.readouterr().err
     assert f"note: {workdir}/backup has no resume state: resuming from the checkpoint of step 4" in err
     for a, b in zip(reference.get_weights(), model.get_weights()):
@@ -172,14 +172,14 @@ def test_lost_or_damaged_state_falls_back_to_the_newest_that_verifies(tmp_path, 
 
     ckpts = workdirs.list_checkpoints(os.path.join(workdir, "checkpoints"))  # steps 2, 4, 6
     truncate(ckpts[-1])
-    _, model = lib.load_run(workdir)
+    _, model = workdirs.load_run(workdir)
     err = capsys.readouterr().err
     assert int(model.optimizer.iterations) == 4
     assert f"note: skipping {ckpts[-1]}: it does not match its SHA-256 (edited, truncated or corrupted)" in err
     assert f"note: the newest usable checkpoint of {workdir} is step 4, not the run's last step 6" in err
     with pytest.raises(UserError, match=r"the checkpoint of step 6, .* cannot be used: it does not match its SHA-256"):
-        lib.load_run(workdir, step=6)
-    lib.load_run(workdir, step=2)  # asked for by step: no note
+        workdirs.load_run(workdir, step=6)
+    workdirs.load_run(workdir, step=2)  # asked for by step: no note
     assert capsys.readouterr().err == ""
 
     assert workdirs.resume_state(workdir)[0] == 6  # the backup verifies: the damaged checkpoint is not needed
@@ -199,7 +199,7 @@ def test_lost_or_damaged_state_falls_back_to_the_newest_that_verifies(tmp_path, 
     before = {p: open(p, "rb").read() for p in ckpts + [weights]}
     with pytest.raises(UserError, match=r"holds a run but none of its checkpoints or backup can be used .* training "
                                         r"would restart from step 0 over them"):
-        lib.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
+        trainer.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
     assert {p: open(p, "rb").read() for p in ckpts + [weights]} == before  # nothing touched
 
 
@@ -207,7 +207,7 @@ def test_edited_run_records_are_one_sentence(tmp_path):
     from tests.test_train import tiny
 
     workdir = str(tmp_path / "w")
-    lib.run(tiny("nsgan_toy", steps=2), workdir, tf.distribute.get_strategy(), verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=2), workdir, tf.distribute.get_strategy(), verbose=0)
     with open(os.path.join(workdir, "backup", "state.json"), "w") as f:
         f.write('{"step": 2, "dir"')  # a truncated pointer
     assert workdirs.read_backup(os.path.join(workdir, "backup")) == f"{workdir}/backup/state.json is unreadable"
@@ -225,14 +225,14 @@ def test_one_trainer_per_workdir_and_a_dead_ones_lock_is_taken_over(tmp_path, ca
     held = workdirs.lock(workdir)  # a trainer of this workdir, alive
     try:
         with pytest.raises(UserError, match=f"another trainer \\(process {os.getpid()}\\) is running on {workdir}"):
-            lib.run(tiny("nsgan_toy", steps=2), workdir, strategy, verbose=0)
+            trainer.run(tiny("nsgan_toy", steps=2), workdir, strategy, verbose=0)
         assert sorted(os.listdir(workdir)) == [".lock"]  # nothing written by the second one
     finally:
         os.close(held)
     with open(os.path.join(workdir, ".lock"), "w") as f:
         f.write("999999999")  # a trainer that died: its pid stays in the file, its flock is gone
     capsys.readouterr()
-    lib.run(tiny("nsgan_toy", steps=2), workdir, strategy, verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=2), workdir, strategy, verbose=0)
     lock_path = os.path.join(workdir, ".lock")
     assert f"note: taking over {lock_path} from process 999999999, which has ended" in capsys.readouterr().err
     assert open(lock_path).read() == str(os.getpid())
@@ -288,7 +288,7 @@ import os, runpy, signal, sys
 sys.path.insert(0, {root!r})
 sys.argv = ["train", *{args!r}]
 from export import lib as export_lib
-from train import lib, workdir
+from train import trainer, workdir
 from zoo_core import files
 
 point, calls = {point!r}, []
@@ -316,7 +316,7 @@ elif point == "between a backup and its checkpoint":
 elif point == "inside the export":
     die_on(export_lib, "write_onnx")
 elif point == "inside the final evaluation":
-    die_on(lib, "evaluate")
+    die_on(trainer, "evaluate")
 runpy.run_module("train", run_name="__main__")
 """
 KILL_POINTS = ["inside a backup, its state written and its pointer not",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from train import build, lib, workdir
+from train import build, trainer, workdir
 from zoo.objectives import fdiv
 
 PARAMS = {"js_weighted": 0.25, "alpha": 3.0}
@@ -22,7 +22,7 @@ def fgan_config(name, divergence, g_update="alternative"):
 
 @pytest.mark.parametrize("divergence", list(fdiv.DIVERGENCES))
 def test_every_divergence_trains_through_the_trainer_on_toy_data(tmp_path, divergence):
-    model, metrics = lib.run(fgan_config("fgan_toy", divergence), str(tmp_path), tf.distribute.get_strategy(),
+    model, metrics = trainer.run(fgan_config("fgan_toy", divergence), str(tmp_path), tf.distribute.get_strategy(),
                              verbose=0)
     assert int(model.g_optimizer.iterations) == 4 and set(metrics) == {"modes200", "high_quality200",
                                                                      "reverse_kl200"}

@@ -306,11 +306,11 @@ def outcomes(tmp_path_factory, root):
 
     from tests.helpers import image_bigan_export
     from tests.test_train import tiny
-    from train import lib
+    from train import trainer
 
     base = tmp_path_factory.mktemp("hostile")
     run = base / "trained"
-    lib.run(tiny("nsgan_toy", steps=4), str(run), tf.distribute.get_strategy(), verbose=0)  # checkpoints 2, 4; export
+    trainer.run(tiny("nsgan_toy", steps=4), str(run), tf.distribute.get_strategy(), verbose=0)  # checkpoints 2, 4; export
     exports = {"gan": run / "export", "bigan": base / "bigan"}
     image_bigan_export(exports["bigan"])
     exports["saved_model_only"] = base / "saved_model_only"

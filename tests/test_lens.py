@@ -169,3 +169,10 @@ def test_save_and_load_keep_the_lens_and_the_generator():
     z = np.random.default_rng(0).normal(size=(9, 2)).astype(np.float32)
     np.testing.assert_array_equal(loaded.generate(z), model.generate(z))
     assert int(loaded.lens_optimizer.iterations) == 2
+
+
+def test_the_lens_is_active_until_k_and_a_gan_has_no_encoder():
+    model = toy_gan(tf.distribute.get_strategy(), lens_k=10)
+    assert [model.lens_active(t) for t in (1, 10, 11)] == [True, True, False]
+    plain = toy_gan(tf.distribute.get_strategy())
+    assert not plain.lens_active(1) and not plain.has_encoder

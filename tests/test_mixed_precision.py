@@ -18,7 +18,7 @@ import tensorflow as tf
 from export import lib as export_lib
 from tests.test_train import tiny
 from tests.tolerances import reorder, rounding
-from train import lib
+from train import trainer
 from zoo.errors import UserError
 
 # nsgan_toy's G without its batch norm (whose roundings the bound below does not count): 5 dense layers,
@@ -33,7 +33,7 @@ def test_mixed_precision_trains_and_exports_float32(tmp_path, policy):
     config = tiny("nsgan_toy", steps=4)
     config.nets.generator = GENERATOR
     config.mixed_precision = policy
-    model, _ = lib.run(config, str(tmp_path), tf.distribute.get_strategy(), verbose=0)
+    model, _ = trainer.run(config, str(tmp_path), tf.distribute.get_strategy(), verbose=0)
     assert model.generator.dtype_policy.name == policy and model.generator.layers[1].kernel.dtype == "float32"
     assert int(model.optimizer.iterations) == 4
     assert (type(model.g_optimizer).__name__ == "LossScaleOptimizer") == (policy == "mixed_float16")

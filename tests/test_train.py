@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import configs
 from tests.tolerances import reorder
-from train import lib
+from train import trainer
 from train import workdir as workdir_lib
 from zoo.errors import UserError
 
@@ -47,7 +47,7 @@ def runs(tmp_path_factory):
     out = {}
     for name in CONFIGS:
         workdir = str(tmp_path_factory.mktemp(name.replace(":", "-")))
-        model, metrics = lib.run(tiny(name), workdir, tf.distribute.get_strategy(), verbose=0)
+        model, metrics = trainer.run(tiny(name), workdir, tf.distribute.get_strategy(), verbose=0)
         out[name] = (workdir, model, metrics)
     return out
 
@@ -119,7 +119,7 @@ def test_export_parity_keras_savedmodel_onnx(runs, name):
             got = saved.signatures[signature](z=tf.constant(z))["x"].numpy()
             np.testing.assert_allclose(got, want, atol=EXPORT_ATOL)
         np.testing.assert_allclose(session.run(["x"], {"z": z})[0], want, atol=EXPORT_ATOL)
-        if hasattr(model, "encode"):  # the encoder, batch norm in inference mode too
+        if model.has_encoder:  # the encoder, batch norm in inference mode too
             x = np.random.default_rng(batch).uniform(-1, 1, size=(batch, *model.data_shape)).astype(np.float32)
             codes = model.encode(x).numpy()
             np.testing.assert_allclose(saved.signatures["encode"](x=tf.constant(x))["z"].numpy(), codes,
@@ -129,28 +129,28 @@ def test_export_parity_keras_savedmodel_onnx(runs, name):
             np.testing.assert_allclose(saved.signatures["reconstruct"](x=tf.constant(x))["x"].numpy(),
                                        model.reconstruct(x).numpy(), atol=EXPORT_ATOL)
     # the artifacts hold G (and E) only: no critic, lens or adversary
-    nets = [model.generator] + ([model.encoder] if hasattr(model, "encode") else [])
+    nets = [model.generator] + ([model.encoder] if model.has_encoder else [])
     assert len(saved.variables) == sum(len(n.variables) for n in nets)
 
 
 def test_second_run_resumes_and_longer_steps_continue(tmp_path):
     workdir = str(tmp_path / "run")
     strategy = tf.distribute.get_strategy()
-    first, _ = lib.run(tiny("nsgan_toy"), workdir, strategy, verbose=0)
-    again, _ = lib.run(tiny("nsgan_toy"), workdir, strategy, verbose=0)  # finished: trains nothing
+    first, _ = trainer.run(tiny("nsgan_toy"), workdir, strategy, verbose=0)
+    again, _ = trainer.run(tiny("nsgan_toy"), workdir, strategy, verbose=0)  # finished: trains nothing
     z = np.zeros((3, 2), np.float32)
     np.testing.assert_array_equal(first.generate(z), again.generate(z))
     assert int(again.g_optimizer.iterations) == 4
-    longer, _ = lib.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
+    longer, _ = trainer.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
     assert int(longer.g_optimizer.iterations) == 8
     assert workdir_lib.list_checkpoints(os.path.join(workdir, "checkpoints"))[-1].endswith("ckpt-00000008.keras")
 
 
 def test_resumed_run_equals_uninterrupted_run(tmp_path):
     strategy = tf.distribute.get_strategy()
-    straight, _ = lib.run(tiny("wgangp_toy", steps=8), str(tmp_path / "a"), strategy, verbose=0)
-    lib.run(tiny("wgangp_toy", steps=4), str(tmp_path / "b"), strategy, verbose=0)
-    resumed, _ = lib.run(tiny("wgangp_toy", steps=8), str(tmp_path / "b"), strategy, verbose=0)
+    straight, _ = trainer.run(tiny("wgangp_toy", steps=8), str(tmp_path / "a"), strategy, verbose=0)
+    trainer.run(tiny("wgangp_toy", steps=4), str(tmp_path / "b"), strategy, verbose=0)
+    resumed, _ = trainer.run(tiny("wgangp_toy", steps=8), str(tmp_path / "b"), strategy, verbose=0)
     # a resume replays the same kernels on the same data: measured 0.0 (tests/test_faults.py checks it
     # exactly). 1e-5 also holds a retrace that orders the sums otherwise: 24 Adam updates (lr 1e-4) x 2 x the
     # gradient's reorder error (20 chained sums of <= 512 terms: 3.2e-4) = 1.5e-6; lost Adam slots move ~1e-4
@@ -160,29 +160,29 @@ def test_resumed_run_equals_uninterrupted_run(tmp_path):
 
 def test_eval_every_writes_metrics_to_tensorboard_and_may_change_on_resume(tmp_path):
     workdir = str(tmp_path / "run")
-    lib.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
     assert not os.path.exists(os.path.join(workdir, "logs", "eval"))  # eval.every = 0: only at the end
     config = tiny("nsgan_toy", steps=16)
     config.eval.every = 4
     config.eval.num_samples = 100  # eval keys may change between runs of one workdir
-    _, final = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-    scalars = lib.read_scalars(os.path.join(workdir, "logs", "eval"))
+    _, final = trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    scalars = workdir_lib.read_scalars(workdir, "eval")
     assert [step for step, _ in scalars["eval/modes100"]] == [12, 16]
     assert scalars["eval/modes100"][-1][1] == final["modes100"]
     assert set(final) == {"modes100", "high_quality100", "reverse_kl100"}
     config = tiny("nsgan_toy", steps=20)  # a cheap curve: fewer samples during training, not at the end
     config.eval.every, config.eval.num_samples, config.eval.every_samples = 4, 100, 50
-    _, final = lib.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-    scalars = lib.read_scalars(os.path.join(workdir, "logs", "eval"))
+    _, final = trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    scalars = workdir_lib.read_scalars(workdir, "eval")
     assert [step for step, _ in scalars["eval/modes50"]] == [20] and "modes100" in final
 
 
 def test_workdir_of_another_config_is_refused_and_left_intact(tmp_path):
     workdir = str(tmp_path / "run")
-    lib.run(tiny("nsgan_toy"), workdir, tf.distribute.get_strategy(), verbose=0)
+    trainer.run(tiny("nsgan_toy"), workdir, tf.distribute.get_strategy(), verbose=0)
     before = open(os.path.join(workdir, "config.json")).read()
     with pytest.raises(UserError, match="different config.*objective"):
-        lib.run(tiny("lsgan_toy"), workdir, tf.distribute.get_strategy(), verbose=0)
+        trainer.run(tiny("lsgan_toy"), workdir, tf.distribute.get_strategy(), verbose=0)
     assert open(os.path.join(workdir, "config.json")).read() == before
 
 
@@ -193,7 +193,7 @@ def test_a_run_from_before_the_folder_keys_still_resumes(tmp_path):
     from zoo.data import folder
 
     workdir = str(tmp_path / "run")
-    lib.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
     path = os.path.join(workdir, "config.json")
     old = json.load(open(path))
     old["data"] = {k: v for k, v in old["data"].items() if k not in folder.DEFAULTS}
@@ -210,7 +210,7 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monk
     from zoo import objectives
 
     workdir = str(tmp_path / "run")
-    lib.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=4), workdir, tf.distribute.get_strategy(), verbose=0)
     backup = os.path.join(workdir, "backup", "step-00000004", "model.keras")
     good = open(backup, "rb").read()
     ckpts = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
@@ -223,13 +223,13 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monk
     OBJECTIVES_BEFORE = objectives.OBJECTIVES["non_saturating"]
     monkeypatch.setitem(objectives.OBJECTIVES, "non_saturating", diverged)
     with pytest.raises(NonFiniteLoss, match="at step 6; the last good checkpoint, step 4, is kept"):
-        lib.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
+        trainer.run(tiny("nsgan_toy", steps=8), workdir, tf.distribute.get_strategy(), verbose=0)
     assert open(backup, "rb").read() == good  # the resume state still holds step 4
     assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ckpts
     assert workdir_lib.resume_step(workdir) == 4
     fresh = str(tmp_path / "fresh")  # diverged before its first checkpoint: the message does not claim one
     with pytest.raises(NonFiniteLoss, match="at step 1; no checkpoint had been written yet$"):
-        lib.run(tiny("nsgan_toy", steps=8, steps_per_execution=1), fresh, tf.distribute.get_strategy(), verbose=0)
+        trainer.run(tiny("nsgan_toy", steps=8, steps_per_execution=1), fresh, tf.distribute.get_strategy(), verbose=0)
     assert not os.path.exists(os.path.join(fresh, "checkpoints")) and workdir_lib.resume_step(fresh) == 0
 
 
@@ -237,17 +237,17 @@ def test_steps_need_not_be_a_multiple_of_log_every(tmp_path):
     """A last partial interval is an epoch of its own; a longer run on the same workdir continues
     from there and ends with the weights of an uninterrupted run."""
     strategy = tf.distribute.get_strategy()
-    assert lib.epochs(0, 5, 2) == [(0, 2, 2), (2, 1, 1)]
-    assert lib.epochs(5, 12, 4) == [(1, 1, 3), (2, 1, 4)]  # epochs end at 8 and 12, as in a 0 -> 12 run
-    assert lib.epochs(5, 11, 2) == [(2, 1, 1), (3, 2, 2), (5, 1, 1)] and lib.epochs(8, 8, 2) == []
-    assert lib.build.steps_per_execution(tiny("nsgan_toy", steps=5), replicas=1) == 1
+    assert trainer.epochs(0, 5, 2) == [(0, 2, 2), (2, 1, 1)]
+    assert trainer.epochs(5, 12, 4) == [(1, 1, 3), (2, 1, 4)]  # epochs end at 8 and 12, as in a 0 -> 12 run
+    assert trainer.epochs(5, 11, 2) == [(2, 1, 1), (3, 2, 2), (5, 1, 1)] and trainer.epochs(8, 8, 2) == []
+    assert trainer.build.steps_per_execution(tiny("nsgan_toy", steps=5), replicas=1) == 1
     straight = str(tmp_path / "straight")
-    lib.run(tiny("nsgan_toy", steps=8), straight, strategy, verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=8), straight, strategy, verbose=0)
     parts = str(tmp_path / "parts")
-    lib.run(tiny("nsgan_toy", steps=5), parts, strategy, verbose=0)
+    trainer.run(tiny("nsgan_toy", steps=5), parts, strategy, verbose=0)
     ckpts = os.path.join(parts, "checkpoints")
     assert [workdir_lib.checkpoint_step(p) for p in workdir_lib.list_checkpoints(ckpts)] == [2, 4, 5]
-    model, _ = lib.run(tiny("nsgan_toy", steps=8), parts, strategy, verbose=0)
+    model, _ = trainer.run(tiny("nsgan_toy", steps=8), parts, strategy, verbose=0)
     assert [workdir_lib.checkpoint_step(p) for p in workdir_lib.list_checkpoints(ckpts)] == [5, 6, 8]
     reference = workdir_lib.load_checkpoint(os.path.join(straight, "checkpoints"))
     for a, b in zip(reference.get_weights(), model.get_weights()):
@@ -258,23 +258,23 @@ def test_validation_errors():
     config = tiny("nsgan_toy")
     config.eval.features = "inceptoin"  # refused before any training, not after it
     with pytest.raises(UserError, match="unknown eval.features 'inceptoin'"):
-        lib.run(config, "/nonexistent/never", tf.distribute.get_strategy())
+        trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
     for key, value, message in [("steps", 0, "eval.ais.steps must be an integer >= 1, not 0"),
                                 ("examples", -1, "eval.ais.examples must be an integer >= 0, not -1")]:
         config = tiny("vae_toy")
         config.eval.ais[key] = value  # refused before training, not at the final evaluation
         with pytest.raises(UserError, match=message):
-            lib.run(config, "/nonexistent/never", tf.distribute.get_strategy())
+            trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
     config = tiny("nsgan_toy")
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):
-        lib.build.validate(config, replicas=2)
+        trainer.build.validate(config, replicas=2)
 
 
 def test_steps_per_execution_keeps_epochs_exact_and_is_one_under_replicas():
     config = tiny("nsgan_toy")  # steps_per_execution 100, log_every 2
-    assert lib.build.steps_per_execution(config, replicas=1) == 2
+    assert trainer.build.steps_per_execution(config, replicas=1) == 2
     config.log_every, config.steps = 500, 1000
-    assert lib.build.steps_per_execution(config, replicas=1) == 100
-    assert lib.build.steps_per_execution(config, replicas=1, start_step=1030) == 10  # resumed after a 1,030-step run
-    assert lib.build.steps_per_execution(config, replicas=2) == 1  # keras-team/keras#19246
+    assert trainer.build.steps_per_execution(config, replicas=1) == 100
+    assert trainer.build.steps_per_execution(config, replicas=1, start_step=1030) == 10  # resumed after a 1,030-step run
+    assert trainer.build.steps_per_execution(config, replicas=2) == 1  # keras-team/keras#19246

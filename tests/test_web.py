@@ -23,7 +23,6 @@ from export import lib as export_lib
 from export import web
 from export.artifacts import load_metadata, session
 from tests.helpers import image_bigan_export
-from train import lib as train_lib
 
 ARTIFACTS = os.environ.get("ZOO_ARTIFACTS", "artifacts")
 # float32 through the same graph in two runtimes (onnxruntime's CPU kernels, its WASM build)
@@ -54,7 +53,7 @@ def exports(tmp_path_factory):
     image_bigan_export(root / "bigan", seed=4, latent_dim=8, width=32, prior="normal", formats=("onnx",))
     gan = GAN(nets.build_generator("mlp", 2, (2,), widths=(32, 32)), nets.build_discriminator("mlp", (2,), widths=(8,)))
     gan.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
-    info = dict(data=train_lib.data_info("ring"), model="gan", objective="non_saturating", config="test_toy",
+    info = dict(data=export_lib.data_info("ring"), model="gan", objective="non_saturating", config="test_toy",
                 steps=0, metrics={})
     export_lib.export(gan, str(root / "toy"), info, formats=("onnx",))
     return root

@@ -1,1 +1,1 @@
-"""The trainer: config -> strategy -> model.fit -> evaluate -> export. See train/lib.py."""
+"""The trainer: config -> strategy -> model.fit -> evaluate -> export (train/trainer.py)."""

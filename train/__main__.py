@@ -51,10 +51,10 @@ def main(argv):
         tf.config.experimental.enable_op_determinism()
     strategy = strategies.make(FLAGS.strategy, FLAGS.cpu_replicas)
 
-    from train import lib
+    from train import trainer
     from train.callbacks import NonFiniteLoss
     try:
-        _, metrics = lib.run(config, workdir, strategy)
+        _, metrics = trainer.run(config, workdir, strategy)
     except NonFiniteLoss as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(3)

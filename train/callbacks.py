@@ -16,10 +16,6 @@ class NonFiniteLoss(RuntimeError):
     """Training produced a NaN or infinite loss; the message names the step and the loss term."""
 
 
-def step_of(model):
-    return int(model.optimizer.iterations.numpy())
-
-
 class StopOnNonFinite(keras.callbacks.Callback):
     """Raises NonFiniteLoss as soon as a logged loss is not finite; the message says which checkpoint
     (of `checkpoints`, a directory) is the last good one, or that none was written yet.
@@ -38,7 +34,7 @@ class StopOnNonFinite(keras.callbacks.Callback):
                 kept = workdir.list_checkpoints(self.checkpoints)
                 kept = (f"the last good checkpoint, step {workdir.checkpoint_step(kept[-1])}, is kept" if kept
                         else "no checkpoint had been written yet")
-                raise NonFiniteLoss(f"training diverged: {name} = {float(value)} at step {step_of(self.model)}; {kept}")
+                raise NonFiniteLoss(f"training diverged: {name} = {float(value)} at step {workdir.step_of(self.model)}; {kept}")
 
 
 class SaveState(keras.callbacks.Callback):
@@ -46,7 +42,7 @@ class SaveState(keras.callbacks.Callback):
     of the whole model (save_checkpoint: DIR/checkpoints, the newest KEEP). Each save is atomic and
     checksummed; a save that fails (disk full) stops training with one sentence (SaveFailed).
 
-    Resuming is not a callback: train.lib restores train.workdir.resume_state before `fit` and passes
+    Resuming is not a callback: train.trainer restores train.workdir.resume_state before `fit` and passes
     the epoch to fit's `initial_epoch` (public Keras API only)."""
 
     def __init__(self, directory):
@@ -54,7 +50,7 @@ class SaveState(keras.callbacks.Callback):
         self.directory = directory
 
     def on_epoch_end(self, epoch, logs=None):
-        step = step_of(self.model)
+        step = workdir.step_of(self.model)
         workdir.save_backup(self.model, os.path.join(self.directory, workdir.BACKUP), step)
         workdir.save_checkpoint(self.model, os.path.join(self.directory, workdir.CHECKPOINTS), step)
 
@@ -83,7 +79,7 @@ class Samples(keras.callbacks.Callback):
         os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"step_{step:08d}.png")
         if self.dataset_name in data.POINTS:
-            if not hasattr(self.model, "encode"):
+            if not self.model.has_encoder:
                 return None  # no picture of 4-d samples without an encoder
             codes, labels = posterior_codes(self.model, self.dataset_name, seed=self.seed)
             title = f"q(z|x) of the {len(np.unique(labels))} points, step {step}"
@@ -120,22 +116,19 @@ class Samples(keras.callbacks.Callback):
         self.writer.flush()
 
     def on_epoch_end(self, epoch, logs=None):
-        step = step_of(self.model)
+        step = workdir.step_of(self.model)
         image = self.picture(step)
         if image is not None:
             self._log("samples", image, step)
-        if getattr(self.model, "lens", None) is not None and step <= self.model.lens_k:
+        if self.model.lens_active(step):
             self._log("lens", self.lens_picture(step), step)
 
 
 def posterior_codes(model, name, n=500, seed=0):
     """(codes [K n, d], labels [K n]): n draws z ~ q(z|x_k) for each data point x_k of `name`
-    (`model.posterior_sample`; E(x) repeated for a deterministic encoder)."""
+    (`model.posterior_sample`: E(x) repeated for a deterministic encoder)."""
     x = np.repeat(points.points(name), n, axis=0)
-    if hasattr(model, "posterior_sample"):
-        codes = model.posterior_sample(x, seed=[seed, 7])
-    else:
-        codes = model.encode(x)
+    codes = model.posterior_sample(x, seed=[seed, 7])
     return np.asarray(codes), np.repeat(np.arange(len(points.points(name))), n)
 
 
@@ -143,7 +136,7 @@ class Evaluate(keras.callbacks.Callback):
     """Every `every` generator updates (checked at epoch ends): the run's metrics into TensorBoard
     (DIR/logs/eval, scalars named eval/METRIC) and printed.
 
-    `evaluate(model)` returns a dict of metric name -> number (train.lib.evaluate).
+    `evaluate(model)` returns a dict of metric name -> number (train.trainer.evaluate).
     """
 
     def __init__(self, evaluate, every, log_dir):
@@ -153,10 +146,10 @@ class Evaluate(keras.callbacks.Callback):
         self.writer = tf.summary.create_file_writer(os.path.join(log_dir, "eval"))
 
     def on_train_begin(self, logs=None):
-        self.last = step_of(self.model)  # a resumed run counts from where it resumed
+        self.last = workdir.step_of(self.model)  # a resumed run counts from where it resumed
 
     def on_epoch_end(self, epoch, logs=None):
-        step = step_of(self.model)
+        step = workdir.step_of(self.model)
         crossed = step // self.every > self.last // self.every  # a multiple of `every` since the last check
         self.last = step
         if not crossed:

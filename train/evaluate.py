@@ -11,10 +11,10 @@ FLAGS = flags.FLAGS
 
 @cli.user_errors
 def main(argv):
-    from train import lib
+    from train import trainer, workdir
 
-    config, model = lib.load_run(FLAGS.workdir)
-    metrics = lib.write_metrics(model, config, FLAGS.workdir)
+    config, model = workdir.load_run(FLAGS.workdir)
+    metrics = trainer.write_metrics(model, config, FLAGS.workdir)
     print(json.dumps(metrics, indent=2))
 
 

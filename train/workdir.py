@@ -6,7 +6,7 @@
     DIR/checkpoints/ckpt-STEP.keras.sha256   each one's SHA-256 (sha256sum's format), written first
     DIR/backup/state.json             the resume pointer {"step", "dir", "sha256"}: train
     DIR/backup/step-STEP/model.keras  the state it points at (a whole model, as a checkpoint)
-    DIR/logs/                         TensorBoard (train, samples, eval): train
+    DIR/logs/                         TensorBoard (train, samples, eval): train; read_scalars
     DIR/samples/                      a picture per checkpoint: train
     DIR/metrics.json                  the final evaluation: train, train.evaluate
     DIR/export/                       export.lib: train, python -m export
@@ -131,6 +131,11 @@ def _read_json(path, what):
         raise UserError(f"{path} ({what}) is not valid JSON ({e}); it was edited or damaged") from None
 
 
+def step_of(model):
+    """The training step of a built or loaded model: its (first) optimizer's update count."""
+    return int(model.optimizer.iterations.numpy())
+
+
 # --- checkpoints ----------------------------------------------------------------------------------
 def checkpoint_path(directory, step):
     return os.path.join(directory, f"ckpt-{step:08d}.keras")
@@ -195,6 +200,36 @@ def load_checkpoint(directory, step=None):
             raise UserError(f"the checkpoint of step {step}, {path}, cannot be used: {problem}")
         note(f"skipping {path}: {problem}")
     raise UserError(f"no checkpoint in {directory} can be used (each is damaged, see the notes above)")
+
+
+def load_run(path, step=None):
+    """(config, newest checkpoint that verifies (or that of `step`) as a model) of a training
+    workdir, or a UserError. Without `step`, a note on stderr when that checkpoint is not the run's
+    last step (a run that stopped early, or whose last saves failed or were damaged): what follows
+    uses an older model."""
+    config = read_config(path)
+    model = load_checkpoint(os.path.join(path, CHECKPOINTS), step)
+    newest = step_of(model)
+    if step is None and newest < config.steps:
+        print(f"note: the newest usable checkpoint of {path} is step {newest}, not the run's last step "
+              f"{config.steps} (it stopped early, or its last save failed or was damaged)", file=sys.stderr)
+    return config, model
+
+
+# --- logs -----------------------------------------------------------------------------------------
+def read_scalars(workdir, which):
+    """{tag: [(step, value), ...]} of the TensorBoard scalars in DIR/logs/WHICH ({} when there are none),
+    in file order: e.g. which="eval" holds the "eval/fid2k_test" curve, "train" the "epoch_d_loss" one."""
+    import tensorflow as tf
+
+    log_dir, out = os.path.join(workdir, "logs", which), {}
+    if not os.path.isdir(log_dir):
+        return out
+    for name in sorted(os.listdir(log_dir)):
+        for event in tf.compat.v1.train.summary_iterator(os.path.join(log_dir, name)):
+            for value in event.summary.value:
+                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
+    return out
 
 
 # --- the backup (resume state) --------------------------------------------------------------------

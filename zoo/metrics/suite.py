@@ -267,7 +267,7 @@ def evaluate(model, data, num_samples, seed, features="classifier", download=Fal
     name = datasets.name_of(data)
     if hasattr(model, "elbo") and (name == image_data.BINARIZED or name in points.POINTS):
         out.update(likelihood_metrics(model, name, download, ais=ais))
-    if hasattr(model, "encode") and name in ENCODER_SETS:
+    if model.has_encoder and name in ENCODER_SETS:
         from zoo.metrics import encoder
 
         train, train_labels = reference(name, "train", download)

@@ -73,6 +73,22 @@ class ZooModel(keras.Model):
 
     code_description = None  # a model with an encoder says what encode(x) returns (metadata.json's "encoder")
 
+    @property
+    def has_encoder(self):
+        """Whether the model maps x to z (encode, posterior_sample, reconstruct): BiGAN/ALI, AGE, AVB, VAE."""
+        return self.code_description is not None
+
+    def posterior_sample(self, x, seed):
+        """One z ~ q(z|x) per example, drawn with the stateless `seed`: encode(x) for a deterministic
+        encoder (a stochastic one overrides this)."""
+        del seed
+        return self.encode(x)
+
+    def lens_active(self, step):
+        """Whether a Tempered lens still changes what the critic sees at `step` (zoo.models.gan)."""
+        del step
+        return False
+
     def reconstruct(self, x):
         """generate(encode(x)): the round trip through the latent space (models with an encoder)."""
         return self.generate(self.encode(x))

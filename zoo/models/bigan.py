@@ -77,6 +77,12 @@ class BiGAN(ZooModel):
         code = self.encoder(x, training=False)
         return tf.split(code, 2, axis=-1)[0] if self.stochastic else code
 
+    def posterior_sample(self, x, seed):
+        """One z ~ q(z|x) per example for ALI (drawn with the stateless `seed`); E(x) for the BiGAN."""
+        x = tf.convert_to_tensor(x, tf.float32)
+        eps = tf.random.stateless_normal([tf.shape(x)[0], self.latent_dim], seed=seed)
+        return self._code(x, eps, training=False)
+
     def _code(self, x, eps, training):
         code = self.encoder(x, training=training)
         if not self.stochastic:

@@ -116,6 +116,10 @@ class GAN(ZooModel):
             names += ["lens_adv", "lens_rec", "lens_lambda"]
         self._setup(generator.inputs[0].shape[-1], generator.outputs[0].shape[1:], "normal", names)
 
+    def lens_active(self, step):
+        """Whether the lens still changes what the critic sees: t <= K (its weight lens_lambda > 0 before K)."""
+        return self.lens is not None and step <= self.lens_k
+
     def optimized_variables(self, name):
         nets = {"g_optimizer": self.generator, "d_optimizer": self.discriminator, "lens_optimizer": self.lens}
         return nets[name].trainable_variables

@@ -12,23 +12,6 @@ from zoo import data
 from zoo_core import files
 
 
-def data_info(spec):
-    """What metadata.json says of the data (`spec`: config.data)."""
-    name = data.name_of(spec)
-    info = dict(name=name, shape=list(data.data_shape(spec)))
-    if name == data.FOLDER:  # how its images were made square (the path stays private)
-        info.update(resize=data.folder_options(spec).resize)
-    if data.is_toy(name):
-        info.update(value_range=None, to_pixels=None)
-    elif data.is_image(name):
-        info.update(value_range=[-1.0, 1.0], to_pixels="uint8 = round((clip(x, -1, 1) + 1) * 127.5)")
-    else:
-        info.update(value_range=[-1.0, 1.0], to_pixels=None)
-    if name in data.BINARY:
-        info.update(binary="data are -1/+1; the model outputs E[x|z] = 2 P(x = +1 | z) - 1")
-    return info
-
-
 def evaluate(model, config, num_samples=None):
     """The final metrics of `model`: every metric of zoo.metrics.suite that fits the config's data,
     on config.eval.num_samples (or `num_samples`) samples drawn with seed config.seed + 1."""
@@ -43,7 +26,7 @@ def write_metrics(model, config, path, losses=None):
     metrics = evaluate(model, config)
     if losses is None:
         losses = workdir.read_metrics(path).get("final_losses")
-    step = callbacks.step_of(model)
+    step = workdir.step_of(model)
     files.write_json(os.path.join(path, workdir.METRICS),
                      dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
     return metrics
@@ -52,8 +35,8 @@ def write_metrics(model, config, path, losses=None):
 def export_run(model, config, path, metrics, formats=None):
     from export import lib as export_lib
 
-    info = dict(data=data_info(config.data), model=config.model, objective=config.get("objective"),
-                config=config.name, steps=callbacks.step_of(model), metrics=metrics)
+    info = dict(data=export_lib.data_info(config.data), model=config.model, objective=config.get("objective"),
+                config=config.name, steps=workdir.step_of(model), metrics=metrics)
     if config.get("objective") == "f_gan":
         info.update(divergence=config.divergence, divergence_param=config.divergence_param)
     return export_lib.export(model, os.path.join(path, workdir.EXPORT), info, formats or export_lib.FORMATS)
@@ -167,33 +150,3 @@ def _train(config, path, strategy, model, ds, start, chief, verbose):
     metrics = write_metrics(model, config, path, losses)
     export_run(model, config, path, metrics)
     return model, metrics
-
-
-def load_run(path, step=None):
-    """(config, newest checkpoint that verifies (or that of `step`) as a model) of a training
-    workdir, or a UserError. Without `step`, a note on stderr when that checkpoint is not the run's
-    last step (a run that stopped early, or whose last saves failed or were damaged): what follows
-    uses an older model."""
-    config = workdir.read_config(path)
-    model = workdir.load_checkpoint(os.path.join(path, workdir.CHECKPOINTS), step)
-    newest = callbacks.step_of(model)
-    if step is None and newest < config.steps:
-        print(f"note: the newest usable checkpoint of {path} is step {newest}, not the run's last step "
-              f"{config.steps} (it stopped early, or its last save failed or was damaged)", file=sys.stderr)
-    return config, model
-
-
-def read_scalars(log_dir):
-    """{tag: [(step, value), ...]} of the TensorBoard event files in `log_dir` ({} if there is none),
-    in file order: e.g. DIR/logs/eval's "eval/fid2k_test" curve, DIR/logs/train's "epoch_d_loss"."""
-    import tensorflow as tf
-
-    out = {}
-    if not os.path.isdir(log_dir):
-        return out
-    for name in sorted(os.listdir(log_dir)):
-        for record in tf.data.TFRecordDataset(os.path.join(log_dir, name)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                out.setdefault(value.tag, []).append((event.step, float(tf.make_ndarray(value.tensor))))
-    return out
