@@ -7,7 +7,6 @@ Running again on the same --workdir resumes.
 """
 import datetime
 import os
-import sys
 
 from train import cli  # noqa: F401  (quiets TensorFlow before it is imported)
 
@@ -17,7 +16,8 @@ from ml_collections import config_flags
 import configs
 
 _parse_flags = cli.parse_flags_or_exit(lambda: config_flags.DEFINE_config_file(
-    "config", configs.DEFAULT, "Experiment config file (configs/*.py).", lock_config=True))
+    "config", configs.DEFAULT, "Experiment config file (configs/*.py).", lock_config=True),
+    config_default=configs.DEFAULT)
 flags.DEFINE_string("workdir", None, "Run directory; default: a new one under ./runs.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker"],
                   "tf.distribute strategy (multi_worker: configured by TF_CONFIG; README, 'Distributed training').")
@@ -52,12 +52,7 @@ def main(argv):
     strategy = strategies.make(FLAGS.strategy, FLAGS.cpu_replicas)
 
     from train import trainer
-    from train.callbacks import NonFiniteLoss
-    try:
-        _, metrics = trainer.run(config, workdir, strategy)
-    except NonFiniteLoss as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(3)
+    _, metrics = trainer.run(config, workdir, strategy)  # a NaN loss: exit 3 (cli.user_errors)
     if strategies.worker_dir(workdir, strategy) != workdir:  # a non-chief worker: the chief reports
         print(f"Done: worker {strategies.worker()[:2]} of {workdir}")
         return

@@ -1,7 +1,8 @@
 """Shared CLI plumbing: quiet TensorFlow (train.runtime, on import: the entry points import this
-first), and user mistakes as one line and exit code 2."""
+first), and every way a command fails as one line on stderr (`fail`): a bad command line or a
+UserError exits 2, a diverged training run (train.callbacks.NonFiniteLoss) 3."""
 import functools
-import re
+import os
 import sys
 
 from train import runtime
@@ -17,73 +18,123 @@ def quiet_absl():
         logging.set_verbosity(logging.ERROR)
 
 
-def user_errors(main):
-    """Wraps an absl main: a UserError or a missing file prints one sentence and exits 2."""
+def fail(message, status=2):
+    """The one way out of a command that failed: `error: MESSAGE` on stderr, exit `status`."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(status)
 
-    from zoo.errors import exit_on_user_error
+
+def user_errors(main):
+    """Wraps an absl main: a UserError prints its sentence and exits 2, a training run whose loss
+    became NaN or infinite (NonFiniteLoss) exits 3."""
+    from zoo.errors import UserError
 
     @functools.wraps(main)
-    def quiet(argv):
+    def wrapped(argv):
         quiet_absl()
-        return main(argv)
+        try:
+            return main(argv)
+        except UserError as e:
+            fail(e)
+        except RuntimeError as e:
+            from train.callbacks import NonFiniteLoss  # Keras: imported only once something failed
 
-    return exit_on_user_error(quiet)
+            if not isinstance(e, NonFiniteLoss):
+                raise
+            fail(e, status=3)
 
-
-def _one_line(e):
-    """One sentence for an exception raised while absl/ml_collections parse the command line."""
-    text = str(e).strip()
-    if isinstance(e, SyntaxError):
-        return f"the --config file {e.filename} has a syntax error at line {e.lineno}: {e.msg}"
-    if isinstance(e, AttributeError) and "get_config" in text:
-        return "the --config file defines no get_config() (configs/*.py show the form)"
-    if isinstance(e, NameError):
-        return f"the --config file fails to load: {text}"
-    if isinstance(e, (AttributeError, KeyError)):  # ml_collections: an override of an unknown key
-        paths = [a[len("--config."):].split("=")[0] for a in sys.argv if a.startswith("--config.")]
-        key = next((p for p in paths if re.search(rf"\b{re.escape(p.split('.')[-1])}\b", text)), text)
-        hint = re.search(r'Did you mean "(\w+)"', text)
-        hint = f"; did you mean {hint.group(1)!r}?" if hint else " (the config file lists its keys)"
-        return f"unknown config key {key!r} in --config.{key}=...{hint}"
-    if isinstance(e, OSError) or "Attempted" in text:
-        return "cannot read the --config file: " + text.splitlines()[-1].strip()
-    if "Error whilst parsing config file" in text:  # get_config raised: its own message is the last line
-        return re.sub(r"^\w+(Error|Exception): ", "", text.splitlines()[-1].strip())
-    return text.splitlines()[0]
+    return wrapped
 
 
-def parse_flags_or_exit(define=None):
+def _load_config_file(spec):
+    """The ConfigDict of `--config=PATH[:ARG]` (get_config(ARG)), or a UserError saying in one
+    sentence why the file gives none. ml_collections loads the file again when it parses the flags."""
+    import importlib.util
+
+    from zoo.errors import UserError
+
+    path, _, arg = spec.partition(":")
+    if not os.path.isfile(path):
+        raise UserError(f"cannot read the --config file {path}: no such file")
+    try:
+        module_spec = importlib.util.spec_from_file_location("_checked_config", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    except SyntaxError as e:
+        raise UserError(f"the --config file {path} has a syntax error at line {e.lineno}: {e.msg}") from None
+    except OSError as e:
+        raise UserError(f"cannot read the --config file {path}: {e.strerror or e}") from None
+    except Exception as e:  # noqa: BLE001  (what the file's own code raised while loading)
+        raise UserError(f"the --config file {path} fails to load: {type(e).__name__}: {e}") from None
+    if not callable(getattr(module, "get_config", None)):
+        raise UserError("the --config file defines no get_config() (configs/*.py show the form)")
+    try:
+        return module.get_config(arg) if arg else module.get_config()
+    except Exception as e:  # noqa: BLE001  (get_config refused its argument: its message is the sentence)
+        raise UserError(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__) from None
+
+
+def _check_overrides(config, argv):
+    """A UserError for the first --config.KEY=VALUE whose KEY the config does not have, with the
+    nearest key of that level as a hint."""
+    import difflib
+
+    from zoo.errors import UserError
+
+    for arg in argv:
+        if not arg.startswith("--config."):
+            continue
+        key = arg[len("--config."):].split("=", 1)[0]
+        node = config
+        for part in key.split("."):
+            keys = list(node.keys()) if hasattr(node, "keys") else []
+            if part not in keys:
+                near = difflib.get_close_matches(part, keys, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else " (the config file lists its keys)"
+                raise UserError(f"unknown config key {key!r} in --config.{key}=...{hint}")
+            node = node[part]
+
+
+def _config_spec(argv, default):
+    """The --config=PATH[:ARG] (or --config PATH[:ARG]) of argv, the last one as absl reads it, or `default`."""
+    given = [a[len("--config="):] for a in argv if a.startswith("--config=")]
+    given += [b for a, b in zip(argv, argv[1:]) if a == "--config"]
+    return given[-1] if given else default
+
+
+def parse_flags_or_exit(define=None, config_default=None):
     """Runs `define()` (flag definitions that parse defaults) and returns an absl flags_parser.
 
-    Both turn a bad command line (unknown config key, bad value, missing config file) into one
-    line on stderr and exit status 2, instead of a traceback.
+    Both turn a bad command line into one line on stderr and exit status 2, instead of a traceback.
+    A command with a --config flag (`config_default`: its default file) has the config file loaded
+    and every --config.KEY checked here first (_load_config_file, _check_overrides), so what reaches
+    absl and ml_collections is a loadable file with known keys: what they still refuse (a value of
+    the wrong type, an unknown flag) is the first line of absl's own message.
     """
     from absl import flags
 
-    errors = (flags.Error, AttributeError, KeyError, OSError, ValueError, TypeError, SyntaxError, NameError)
+    from zoo.errors import UserError
+
     try:
+        if config_default is not None:  # before define(): ml_collections applies sys.argv's overrides there
+            spec = _config_spec(sys.argv[1:], config_default)
+            if spec.split(":")[0].endswith(".json"):
+                raise UserError("--config takes a config file (configs/NAME.py), not a run's config.json: to "
+                                "continue that run, pass its folder as --workdir")
+            _check_overrides(_load_config_file(spec), sys.argv[1:])
         if define is not None:
             define()
-    except errors as e:
-        print(f"error: {_one_line(e)}", file=sys.stderr)
-        sys.exit(2)
+    except (flags.Error, UserError, ValueError, TypeError, AttributeError) as e:  # KeyError is a ValueError's kin
+        fail(str(e).strip().splitlines()[0])
 
     def parser(argv):
         wants_help = any(a in ("--help", "-h", "--helpfull", "-?") for a in argv[1:])
         argv = [a for a in argv if a not in ("--help", "-h", "--helpfull", "-?")]
-        for arg in argv[1:]:
-            if arg.startswith("--config=") and arg.split(":")[0].endswith(".json"):
-                print("error: --config takes a config file (configs/NAME.py), not a run's config.json: to "
-                      "continue that run, pass its folder as --workdir", file=sys.stderr)
-                sys.exit(2)
         try:
             rest = flags.FLAGS(argv)
-            if "config" in flags.FLAGS:
-                flags.FLAGS["config"].value.keys()  # a config file that failed to load raises here
-        except errors as e:
+        except (flags.Error, UserError) as e:
             if not wants_help:  # --help alone (a required flag missing) still shows the help
-                print(f"error: {_one_line(e)}", file=sys.stderr)
-                sys.exit(2)
+                fail(str(e).strip().splitlines()[0])
         if wants_help:
             print_help()
             sys.exit(0)
