@@ -93,9 +93,11 @@ def check_encoder(export_dir, metadata):
                           f"(the bigan, age, avb and vae models have one)")
 
 
-def encode(export_dir, x, batch_size=256):
-    """Codes [N, latent_dim] of x [N, *data shape] by the export's encoder.onnx."""
-    metadata = load_metadata(export_dir)
+def encode(export_dir, x, batch_size=256, metadata=None):
+    """Codes [N, latent_dim] of x [N, *data shape] by the export's encoder.onnx; `metadata`: the
+    export's metadata.json when the caller has already read (and so verified) it."""
+    if metadata is None:
+        metadata = load_metadata(export_dir)
     check_encoder(export_dir, metadata)
     encoder = session(export_dir, metadata, "encoder.onnx")
     parts = [encoder.run(["z"], {"x": x[i:i + batch_size]})[0] for i in range(0, len(x), batch_size)]
@@ -119,7 +121,7 @@ def main(argv=None):
         metadata = load_metadata(args.export_dir)
         check_encoder(args.export_dir, metadata)  # before reading a possibly large input
         x = read_input(args.input, metadata)
-        codes = encode(args.export_dir, x, args.batch_size)
+        codes = encode(args.export_dir, x, args.batch_size, metadata)
     except ExportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

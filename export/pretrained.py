@@ -49,8 +49,9 @@ def encode(name, x, batch_size=256):
     from export import encode as encoder
 
     folder = path(name)
-    x = encoder.check_array(np.asarray(x), load_metadata(folder), "x")
-    return encoder.encode(folder, x, batch_size)
+    metadata = load_metadata(folder)  # read and verified once
+    x = encoder.check_array(np.asarray(x), metadata, "x")
+    return encoder.encode(folder, x, batch_size, metadata)
 
 
 def card(name):
