@@ -205,6 +205,21 @@ def test_a_run_from_before_the_folder_keys_still_resumes(tmp_path):
         wd.check_config(changed, workdir, write=False)
 
 
+def test_a_run_whose_learning_rate_decays_at_its_end_keeps_its_steps(tmp_path):
+    """decay_from schedules the rate as a function of config.steps: another steps on resume would change it mid-run."""
+    workdir = str(tmp_path / "run")
+    decaying = tiny("nsgan_toy", steps=4)
+    decaying.g_optimizer.decay_from = 0.5
+    workdir_lib.check_config(decaying, workdir, write=True)
+    workdir_lib.check_config(decaying, workdir, write=False)  # the same steps: resumes
+    decaying.steps = 8
+    with pytest.raises(UserError, match=r"decays to 0 at its end \(g_optimizer.decay_from\).*--config.steps=4"):
+        workdir_lib.check_config(decaying, workdir, write=False)
+    plain = str(tmp_path / "plain")
+    workdir_lib.check_config(tiny("nsgan_toy", steps=4), plain, write=True)
+    workdir_lib.check_config(tiny("nsgan_toy", steps=8), plain, write=False)  # no decay: may train longer
+
+
 def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     from train.callbacks import NonFiniteLoss
     from zoo import objectives

@@ -79,8 +79,9 @@ ADDED_KEYS = {"data": folder.DEFAULTS}
 def check_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
-    Only FREE_KEYS may change between runs on one workdir: `steps` (to train longer), `eval` (what
-    is measured, not how it trains) and `intra_op_threads` (how fast, not what).
+    Only FREE_KEYS may change between runs on one workdir: `steps` (to train longer; not where an
+    optimizer's learning rate decays to 0 at config.steps, `decay_from`), `eval` (what is measured,
+    not how it trains) and `intra_op_threads` (how fast, not what).
     """
     if os.path.exists(workdir) and not os.path.isdir(workdir):
         raise UserError(f"--workdir {workdir} is a file, not a folder")
@@ -102,6 +103,11 @@ def check_config(config, workdir, write):
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
+        decaying = sorted(k for k, v in new.items() if isinstance(v, dict) and v.get("decay_from") is not None)
+        if decaying and old.get("steps") != new.get("steps"):  # the schedule is a function of config.steps
+            raise UserError(f"{workdir} holds a run of {old.get('steps')} steps whose learning rate decays to 0 at its "
+                            f"end ({decaying[0]}.decay_from): another config.steps would change that schedule "
+                            f"mid-run; resume with --config.steps={old.get('steps')}, or use a new --workdir")
     if write:
         os.makedirs(workdir, exist_ok=True)
         files.write_json(path, new)
