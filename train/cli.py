@@ -124,7 +124,7 @@ def parse_flags_or_exit(define=None, config_default=None):
             _check_overrides(_load_config_file(spec), sys.argv[1:])
         if define is not None:
             define()
-    except (flags.Error, UserError, ValueError, TypeError, AttributeError) as e:  # KeyError is a ValueError's kin
+    except (flags.Error, UserError, ValueError, TypeError, AttributeError, KeyError) as e:  # what define() may still raise
         fail(str(e).strip().splitlines()[0])
 
     def parser(argv):
