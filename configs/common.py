@@ -156,14 +156,23 @@ def f_gan(config, divergence="kl"):
 
 
 def bigan_mnist_nets():
-    """The official BiGAN's permutation-invariant MNIST networks (REFERENCES.md): G 2 x 1024 FC with
-    batch norm and ReLU; E 2 x 1024 FC with batch norm and LeakyReLU; D a 2 x 1024 LeakyReLU MLP on
-    the concatenation [x, z]. Outputs in [-1, 1] (tanh) where the official code has a sigmoid on [0, 1]."""
+    """The official BiGAN's MNIST layer widths in zoo.nets.mlp form (ali_mnist's networks): G 2 x 1024
+    FC with batch norm and ReLU; E 2 x 1024 FC with batch norm and LeakyReLU; D a 2 x 1024 LeakyReLU
+    MLP on the concatenation [x, z]; with biases and batch-norm gains, which the official networks
+    lack (those are bigan_official_nets). Outputs in [-1, 1] (tanh) where the official code has a
+    sigmoid on [0, 1]."""
     return dict(
         generator=dict(name="mlp", widths=(1024, 1024), activation="relu", batch_norm=True,
                        output_activation="tanh"),
         encoder=dict(name="mlp", widths=(1024, 1024), activation="leaky_relu", batch_norm=True),
         discriminator=dict(name="mlp", widths=(1024, 1024), activation="leaky_relu"))
+
+
+def bigan_official_nets():
+    """The official BiGAN's MNIST networks as they are (zoo.nets.bigan_mlp): no biases, batch norm
+    without gain or offset, N(0, 0.02) kernels, z entering the second hidden layer of G and D."""
+    return dict(generator=dict(name="bigan_mlp"), encoder=dict(name="bigan_mlp"),
+                discriminator=dict(name="bigan_mlp"))
 
 
 def binary_mlp_nets(width, noise_dim=0, adversary=False):

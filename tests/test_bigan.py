@@ -1,6 +1,7 @@
 """BiGAN / ALI: the losses by hand and the stochastic encoder."""
 import math
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -64,3 +65,51 @@ def test_l2_decay_adds_l2_w_to_the_kernels_gradients_only():
             np.testing.assert_allclose(v.numpy(), old * (1 - rate * l2) if kernel else old, rtol=1e-6, atol=1e-9)
     with pytest.raises(ValueError, match="l2 \\(the weight decay\\) must be a number >= 0"):
         encoder_model("bigan", tf.distribute.get_strategy(), l2=-1.0)
+
+
+def test_squash_puts_the_code_on_the_uniform_support_and_measures_its_logits():
+    """The official --noise u-50 (dist.py UniformDistribution.logits_to_recon): z = 2 sigmoid(a) - 1 is
+    what D and G see and what encode returns; the 1-NN metrics (features) use the logits a(x)."""
+    model = encoder_model("bigan", tf.distribute.get_strategy(), squash=True)
+    x = tf.random.normal([256, 2]) * 5.0
+    logits = model.encoder(x, training=False)
+    np.testing.assert_array_equal(model.features(x), logits)
+    # sigmoid, a multiply and a subtract in float32: a few ulps of |z| <= 1
+    np.testing.assert_allclose(model.encode(x), 2.0 / (1.0 + np.exp(-logits.numpy())) - 1.0, atol=1e-6)
+    np.testing.assert_array_equal(model._code(x, None, training=False), model.encode(x))
+    assert np.abs(model.encode(x)).max() <= 1.0 and model.get_config()["squash"] is True
+    assert model.code_description == "E(x) = 2 sigmoid(a(x)) - 1"
+    plain = encoder_model("bigan", tf.distribute.get_strategy())  # squash off: the code is the logits
+    np.testing.assert_array_equal(plain.encode(x), plain.features(x))
+    for bad in (dict(stochastic=True), dict(prior="normal")):
+        with pytest.raises(ValueError, match="squash maps the code onto the uniform prior"):
+            from zoo.models import BiGAN
+            BiGAN(plain.generator, plain.encoder, plain.discriminator, squash=True, **bad)
+
+
+def test_the_official_networks_have_no_bias_no_gain_and_condition_on_z_in_layer_two():
+    """zoo.nets.bigan_mlp against jeffdonahue/bigan net.py (deconvnet_mnist_mlp, mnist_mlp with
+    --nogain --nobias): parameter counts in closed form, N(0, 0.02) kernels, z only in layer 2 of D."""
+    from zoo import nets
+
+    keras.utils.set_random_seed(0)
+    g = nets.build_generator("bigan_mlp", 50, (28, 28, 1))
+    e = nets.build("encoder", "bigan_mlp", (28, 28, 1), 50)
+    d = nets.build("joint_discriminator", "bigan_mlp", (28, 28, 1), 50)
+    w, p = 1024, 784
+    assert g.count_params() == 50 * w + w * w + 50 * w + w * p + 2 * 2 * w  # + BN moving mean/var
+    assert e.count_params() == p * w + w * w + w * 50 + 2 * w
+    assert d.count_params() == p * w + w * w + 50 * w + w + 2 * w
+    for net in (g, e, d):
+        assert all(v.path.endswith("kernel") for v in net.trainable_variables), net.name
+        for v in net.trainable_variables:
+            if v.shape[0] * v.shape[1] >= 50 * w:  # >= 51,200 draws: the std within 2% (+- 5 standard errors)
+                assert float(np.std(v.numpy())) == pytest.approx(0.02, rel=0.02)
+    # D's first layer sees x alone: its activations do not move with z; its output does
+    x = tf.random.normal([4, 28, 28, 1])
+    z1, z2 = tf.zeros([4, 50]), tf.ones([4, 50])
+    first = keras.Model(d.inputs, d.layers[2].output)  # Flatten -> Dense(1024)
+    np.testing.assert_array_equal(first([x, z1]), first([x, z2]))
+    assert float(tf.reduce_max(tf.abs(d([x, z1]) - d([x, z2])))) > 1e-3
+    with pytest.raises(ValueError, match="takes no noise input"):
+        nets.build("encoder", "bigan_mlp", (28, 28, 1), 50, noise_dim=3)

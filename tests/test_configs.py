@@ -62,6 +62,7 @@ def test_encoder_recipes_follow_their_papers():
     assert (b.latent_dim, b.data.batch_size, b.model_options.prior, b.g_optimizer.learning_rate) == (50, 128, "uniform", 2e-4)
     assert b.data.split == "train[:50000]" and b.g_optimizer.decay_from == b.d_optimizer.decay_from == 0.5
     assert b.model_options.l2 == 2.5e-5  # train_gan.py --decay
+    assert b.model_options.squash and b.nets.encoder.name == "bigan_mlp"  # --noise u-50, net.py mnist_mlp
     assert ali_mnist.get_config().model_options.stochastic
     a = age_mnist.get_config()  # the official AGE setting
     assert (a.model_options.mu, a.model_options.lam, a.model_options.g_updates, a.latent_dim) == (10.0, 1000.0, 2, 128)

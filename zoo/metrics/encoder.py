@@ -78,9 +78,10 @@ def linear_probe_accuracy(train_codes, train_labels, test_codes, test_labels, ep
 
 
 def encoder_metrics(model, train, train_labels, test, test_labels):
-    """The three encoder metrics of a model with `encode(x)` and `reconstruct(x)` (images in [-1, 1])."""
-    train_codes = codes(model.encode, train)
-    test_codes = codes(model.encode, test)
+    """The three encoder metrics of a model with `features(x)` and `reconstruct(x)` (images in [-1, 1]):
+    1-NN and the linear probe compare features(x) (for most models encode(x))."""
+    train_codes = codes(model.features, train)
+    test_codes = codes(model.features, test)
     return dict(
         recon_mse_test=reconstruction_mse(test, _batched(model.reconstruct, test)),
         nn1_acc_test=nearest_neighbour_accuracy(train_codes, train_labels, test_codes, test_labels),

@@ -274,14 +274,14 @@ def evaluate(model, data, num_samples, seed, features="classifier", download=Fal
         test, test_labels = reference(name, "test", download)
         out.update(encoder.encoder_metrics(model, train, train_labels, test, test_labels))
         if name in MNIST_NET:
-            out["nn1_acc_val"] = validation_nn1(model.encode, name, download)
+            out["nn1_acc_val"] = validation_nn1(model.features, name, download)
     return out
 
 
 def validation_nn1(encode, name, download=False):
     """The official BiGAN code's 1-NN accuracy (jeffdonahue/bigan, NNC_e): the codes of the 10,000
-    validation images train[50000:] against those of train[:50000] (Euclidean, raw encoder output).
-    `encode` = lambda x: x gives the raw-pixel baseline."""
+    validation images train[50000:] against those of train[:50000] (Euclidean, on
+    model.features: the encoder's linear output). `encode` = lambda x: x gives the raw-pixel baseline."""
     from zoo.metrics import encoder
 
     reference_set, reference_labels = reference(name, "train[:50000]", download)

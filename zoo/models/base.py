@@ -84,6 +84,11 @@ class ZooModel(keras.Model):
         del seed
         return self.encode(x)
 
+    def features(self, x):
+        """What the nearest-neighbour and linear-probe metrics compare: encode(x), unless the model's
+        encoder has a pre-image the paper measures instead (the squashed BiGAN: its logits)."""
+        return self.encode(x)
+
     def lens_active(self, step):
         """Whether a Tempered lens still changes what the critic sees at `step` (zoo.models.gan)."""
         del step

@@ -32,6 +32,11 @@ class BiGAN(ZooModel):
     ALI (`stochastic=True`): E outputs [mu, logvar] (2 latent_dim units) and its code is
     mu + exp(logvar / 2) eps, reparameterised so gradients reach E; `encode` returns mu.
 
+    `squash` (the official BiGAN's uniform code, --noise u-50): E's linear output a(x) becomes the
+    code 2 sigmoid(a(x)) - 1, inside the uniform prior's support, before D or G see it; `encode`
+    returns that code, and the 1-NN and probe metrics compare a(x) (`features`), as the official
+    NNC_e does.
+
     `l2`: the official code's L2 weight decay (its --decay, 2.5e-5 on MNIST): l2 * w added to the
     gradient of every kernel of G, E and D before Adam sees it.
 
@@ -43,13 +48,17 @@ class BiGAN(ZooModel):
     NETS = ("generator", "encoder", "discriminator")
 
     def __init__(self, generator, encoder, discriminator, loss="non_saturating", stochastic=False,
-                 prior="uniform", seed=0, l2=0.0, **kwargs):
+                 prior="uniform", seed=0, l2=0.0, squash=False, **kwargs):
         super().__init__(**kwargs)
         if loss not in LOSSES:
             raise ValueError(f"unknown BiGAN loss {loss!r}; choose one of: {', '.join(LOSSES)}")
         if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
             raise ValueError(f"l2 (the weight decay) must be a number >= 0, not {l2!r}")
         self.l2 = float(l2)
+        if squash and (stochastic or prior != "uniform"):
+            raise ValueError("squash maps the code onto the uniform prior's (-1, 1): it needs "
+                             "prior='uniform' and stochastic=False")
+        self.squash = bool(squash)
         self.generator = generator
         self.encoder = encoder
         self.discriminator = discriminator
@@ -70,12 +79,24 @@ class BiGAN(ZooModel):
 
     @property
     def code_description(self):
-        return "the mean of q(z|x) (ALI's stochastic encoder)" if self.stochastic else "E(x)"
+        if self.stochastic:
+            return "the mean of q(z|x) (ALI's stochastic encoder)"
+        return "E(x) = 2 sigmoid(a(x)) - 1" if self.squash else "E(x)"
 
     def encode(self, x):
         """E(x) (ALI: the mean of q(z|x)) in inference mode."""
         code = self.encoder(x, training=False)
-        return tf.split(code, 2, axis=-1)[0] if self.stochastic else code
+        if self.stochastic:
+            return tf.split(code, 2, axis=-1)[0]
+        return self._squashed(code)
+
+    def features(self, x):
+        """The encoder's linear output a(x) for the squashed code (what the official NNC_e compares);
+        encode(x) otherwise."""
+        return self.encoder(x, training=False) if self.squash else self.encode(x)
+
+    def _squashed(self, logits):
+        return 2.0 * tf.sigmoid(logits) - 1.0 if self.squash else logits
 
     def posterior_sample(self, x, seed):
         """One z ~ q(z|x) per example for ALI (drawn with the stateless `seed`); E(x) for the BiGAN."""
@@ -86,7 +107,7 @@ class BiGAN(ZooModel):
     def _code(self, x, eps, training):
         code = self.encoder(x, training=training)
         if not self.stochastic:
-            return code
+            return self._squashed(code)
         mu, logvar = tf.split(code, 2, axis=-1)
         return mu + tf.exp(0.5 * logvar) * eps
 
@@ -118,5 +139,6 @@ class BiGAN(ZooModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(loss=self.loss, stochastic=self.stochastic, prior=self.prior, seed=self.seed, l2=self.l2)
+        config.update(loss=self.loss, stochastic=self.stochastic, prior=self.prior, seed=self.seed, l2=self.l2,
+                      squash=self.squash)
         return config

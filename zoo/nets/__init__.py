@@ -9,9 +9,9 @@ Roles and their arguments (the rest are options from the config's `nets.ROLE` en
 - lens(data_shape): x -> L(x) of the same shape (the Tempered lens; net "lens" only)
 """
 from zoo.errors import UserError, choose
-from zoo.nets import dcgan, lens, mlp
+from zoo.nets import bigan_mlp, dcgan, lens, mlp
 
-NETS = {"mlp": mlp, "dcgan": dcgan, "lens": lens}
+NETS = {"mlp": mlp, "dcgan": dcgan, "lens": lens, "bigan_mlp": bigan_mlp}
 ROLES = ("generator", "discriminator", "encoder", "joint_discriminator", "lens")
 
 

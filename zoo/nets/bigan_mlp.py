@@ -1,0 +1,68 @@
+"""The official BiGAN's permutation-invariant MNIST networks (jeffdonahue/bigan, net.py:
+deconvnet_mnist_mlp and the mnist_mlp featurizer, run with --nogain --nobias as train_mnist.sh does).
+
+What sets them apart from zoo.nets.mlp:
+- no biases anywhere (the official FC layers have none), and batch norm that only normalises (no
+  learned gain or offset);
+- every kernel drawn from N(0, 0.02^2);
+- the latent code conditions the SECOND hidden layer, not the input: G's second layer is
+  ReLU(BN(W h1 + C z)) and D's is LeakyReLU(BN(W h1 + C z)) (net.py apply_cond), so D sees x alone
+  in its first layer and (x, z) only through h1 and the projection C z;
+- the first hidden layer of D and E has no batch norm.
+Batch norm keeps Keras's epsilon (1e-3; the official 1e-8) and moving averages (the official code
+re-estimates the statistics over 1,000 batches before evaluating).
+"""
+import math
+
+import keras
+from keras import layers
+
+INIT_STD = 0.02
+
+
+def _dense(units, name=None):
+    return layers.Dense(units, use_bias=False, name=name,
+                        kernel_initializer=keras.initializers.RandomNormal(stddev=INIT_STD))
+
+
+def _norm(h):
+    return layers.BatchNormalization(center=False, scale=False)(h)
+
+
+def _flat_input(data_shape, name="x"):
+    x = keras.Input(tuple(data_shape), name=name)
+    return x, (layers.Flatten()(x) if len(data_shape) > 1 else x)
+
+
+def generator(latent_dim, data_shape, width=1024, output_activation="tanh", name="generator"):
+    """z -> x: ReLU(BN(W1 z)), ReLU(BN(W2 h1 + C z)), then `output_activation` (tanh: the official
+    sigmoid on [0, 1], moved to the zoo's [-1, 1])."""
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.Activation("relu")(_norm(_dense(width)(z)))
+    h = layers.Add()([_dense(width)(h), _dense(width, name="z_projection")(z)])
+    h = layers.Activation("relu")(_norm(h))
+    h = layers.Activation(output_activation)(_dense(math.prod(data_shape))(h))
+    if len(data_shape) > 1:
+        h = layers.Reshape(data_shape)(h)
+    return keras.Model(z, h, name=name)
+
+
+def encoder(data_shape, code_dim, noise_dim=0, width=1024, name="encoder"):
+    """x -> a linear code: LeakyReLU(W1 x), LeakyReLU(BN(W2 h1)), W3 h2 (the official encoder's
+    logits; the BiGAN model's `squash` maps them onto the uniform prior's support)."""
+    if noise_dim:
+        raise ValueError("the bigan_mlp encoder takes no noise input (noise_dim must be 0)")
+    x, h = _flat_input(data_shape)
+    h = layers.LeakyReLU(0.2)(_dense(width)(h))
+    h = layers.LeakyReLU(0.2)(_norm(_dense(width)(h)))
+    return keras.Model(x, _dense(code_dim)(h), name=name)
+
+
+def joint_discriminator(data_shape, latent_dim, width=1024, name="joint_discriminator"):
+    """(x, z) -> one logit: LeakyReLU(W1 x), LeakyReLU(BN(W2 h1 + C z)), w h2."""
+    x, h = _flat_input(data_shape)
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.LeakyReLU(0.2)(_dense(width)(h))
+    h = layers.Add()([_dense(width)(h), _dense(width, name="z_projection")(z)])
+    h = layers.LeakyReLU(0.2)(_norm(h))
+    return keras.Model([x, z], _dense(1)(h), name=name)
