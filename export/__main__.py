@@ -1,29 +1,16 @@
-"""python -m export --workdir=DIR [--step=N] [--format=saved_model,onnx]
+"""python -m export --workdir=DIR [--step=N] [--format=...]: re-exports a training workdir.
 
-Re-exports DIR/export from the newest checkpoint of DIR (or from that of step N, one of the kept
-checkpoints), in the chosen formats; the export directory is replaced atomically.
+Rebuilding a model from a workdir's config is training code, so this command is train.export; the
+export package never imports train (imports run train -> export -> zoo), so this module hands the
+process over to `python -m train.export` with the same arguments instead of importing it.
 """
-from train import cli  # noqa: F401  (quiets TensorFlow before it is imported)
-
-from absl import app, flags
-
-flags.DEFINE_string("workdir", None, "Training workdir holding checkpoints/ and config.json.", required=True)
-flags.DEFINE_integer("step", None, "Export the checkpoint of this step (default: the newest).", lower_bound=0)
-flags.DEFINE_list("format", ["saved_model", "onnx"], "Artifacts to write: saved_model and/or onnx.")
-FLAGS = flags.FLAGS
+import os
+import sys
 
 
-@cli.user_errors
-def main(argv):
-    from export import lib as export_lib
-    from train import trainer, workdir
-
-    formats = export_lib.check_formats(FLAGS.format)  # before loading anything
-    config, model = workdir.load_run(FLAGS.workdir, FLAGS.step)
-    metrics = workdir.read_metrics(FLAGS.workdir).get("metrics", {})
-    trainer.export_run(model, config, FLAGS.workdir, metrics, formats)
-    print(f"exported step {model.optimizer.iterations.numpy()} ({', '.join(formats)}) to {FLAGS.workdir}/export")
+def main():
+    os.execv(sys.executable, [sys.executable, "-m", "train.export", *sys.argv[1:]])
 
 
 if __name__ == "__main__":
-    app.run(main, flags_parser=cli.parse_flags_or_exit())
+    main()

@@ -28,7 +28,7 @@ def load_metadata(export_dir):
         raise ExportError(f"{export_dir} is not an export directory (no metadata.json)")
     problem = files.checksum_problem(path)  # exports before format 2's checksum file have none
     if problem:
-        raise ExportError(f"{path} cannot be used: {problem}; re-export with python -m export --workdir=DIR")
+        raise ExportError(f"{path} cannot be used: {problem}; re-export with python -m train.export --workdir=DIR")
     try:
         with open(path) as f:
             return json.load(f)

@@ -88,16 +88,16 @@ def test_evaluate_and_reexport_from_the_last_checkpoint(default_run):
     result = run(["-m", "train.evaluate", f"--workdir={workdir}"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "metrics.json").read_text())["metrics"] == before["metrics"]
-    result = run(["-m", "export", f"--workdir={workdir}", f"--step={STEPS - EVERY}", "--format=onnx"], cwd=cwd)
+    result = run(["-m", "train.export", f"--workdir={workdir}", f"--step={STEPS - EVERY}", "--format=onnx"], cwd=cwd)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == STEPS - EVERY
     assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json", "metadata.json.sha256"]
-    line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--step=5"], cwd=cwd))
+    line = one_line_error(run(["-m", "train.export", f"--workdir={workdir}", "--step=5"], cwd=cwd))
     assert "no checkpoint of step 5" in line and f"it holds steps {STEPS - 2 * EVERY}, {STEPS - EVERY}, {STEPS}" in line
     line = one_line_error(run(["-m", "export", f"--workdir={workdir}", "--format=tflite"], cwd=cwd))
     assert "unknown export format tflite; choose from: saved_model, onnx" in line
     assert sorted(os.listdir(workdir / "export")) == ["generator.onnx", "metadata.json", "metadata.json.sha256"]  # left intact
-    result = run(["-m", "export", f"--workdir={workdir}"], cwd=cwd)
+    result = run(["-m", "export", f"--workdir={workdir}"], cwd=cwd)  # the old command hands over to train.export
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((workdir / "export" / "metadata.json").read_text())["steps"] == STEPS
     assert os.path.isdir(workdir / "export" / "saved_model")

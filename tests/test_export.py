@@ -274,7 +274,7 @@ def test_an_edited_metadata_json_is_refused(exported, tmp_path, capsys):
     (copy / "metadata.json").write_text(json.dumps(meta, indent=2))
     assert _error(capsys, sample_cli, [copy, f"--out={tmp_path / 'x.npy'}"]) == (
         f"error: {copy}/metadata.json cannot be used: it does not match its SHA-256 (edited, truncated or corrupted); "
-        f"re-export with python -m export --workdir=DIR")
+        f"re-export with python -m train.export --workdir=DIR")
     os.remove(copy / "metadata.json.sha256")  # an export from before the checksum: read as it is
     (copy / "metadata.json").write_text("{")
     assert _error(capsys, sample_cli, [copy, f"--out={tmp_path / 'x.npy'}"]).startswith(
