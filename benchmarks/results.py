@@ -40,6 +40,7 @@ BUDGETS = dict({
     "nsgan_stacked_mnist": dict(steps=MNIST_STEPS),
     # a longer budget (issue 18: FID and Parzen where training has gone further): 8x the updates
     "nsgan_mnist-20k": dict(steps=20_000),
+    "lsgan_mnist-20k": dict(steps=20_000),
     # PacGAN's PacDCGAN2 (Table 2): the critic judges packs of 2 images (6 channels); 64 packs per
     # step as in its official code, so 128 images per step
     "nsgan_stacked_mnist-pac2": {"steps": 20_000, "pac": 2, "data.batch_size": 128},
@@ -49,9 +50,9 @@ BUDGETS = dict({
 # learning rate; the official run is 400 epochs); ALI: 4,000 steps (8.5 epochs of the whole train split); AGE:
 # 2,500 steps at batch 64 (each step 1 encoder + 2 generator updates); VAE and AVB: 10,000 steps at
 # batch 100 (16.7 epochs); the 4-point toy: 10,000 steps at batch 512.
-# BiGAN also evaluates every 5,000 steps (1,000 samples; the encoder metrics on every test image),
+# BiGAN also evaluates every 2,500 steps (10,000 samples; the encoder metrics on every test image),
 # the curve of nn1_acc_val in its logs/eval.
-ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 5_000, "eval.every_samples": 1_000},
+ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 2_500},
                    "ali_mnist": dict(steps=4_000),
                    "age_mnist": dict(steps=MNIST_STEPS), "vae_mnist": dict(steps=10_000),
                    "avb_mnist": dict(steps=10_000), "vae_toy": dict(steps=10_000), "avb_toy": dict(steps=10_000)}

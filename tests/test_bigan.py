@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.helpers import encoder_model, fit_encoder_model
+from tests.helpers import encoder_model, fit_encoder_model, max_weight_difference, step_gradient
+from tests.tolerances import sgd_step
 from zoo.models.bigan import bigan_losses
 
 
@@ -89,7 +90,8 @@ def test_squash_puts_the_code_on_the_uniform_support_and_measures_its_logits():
 
 def test_the_official_networks_have_no_bias_no_gain_and_condition_on_z_in_layer_two():
     """zoo.nets.bigan_mlp against jeffdonahue/bigan net.py (deconvnet_mnist_mlp, mnist_mlp with
-    --nogain --nobias): parameter counts in closed form, N(0, 0.02) kernels, z only in layer 2 of D."""
+    --nogain --nobias): parameter counts in closed form, N(0, 0.02) kernels, z only in layer 2 of D,
+    pixels seen in [0, 1], samples in [-1, 1]."""
     from zoo import nets
 
     keras.utils.set_random_seed(0)
@@ -108,8 +110,34 @@ def test_the_official_networks_have_no_bias_no_gain_and_condition_on_z_in_layer_
     # D's first layer sees x alone: its activations do not move with z; its output does
     x = tf.random.normal([4, 28, 28, 1])
     z1, z2 = tf.zeros([4, 50]), tf.ones([4, 50])
-    first = keras.Model(d.inputs, d.layers[2].output)  # Flatten -> Dense(1024)
+    dense = [layer for layer in d.layers if isinstance(layer, keras.layers.Dense)][0]
+    first = keras.Model(d.inputs, dense.output)  # the first kernel's output, x only
     np.testing.assert_array_equal(first([x, z1]), first([x, z2]))
     assert float(tf.reduce_max(tf.abs(d([x, z1]) - d([x, z2])))) > 1e-3
+    # the pixels D's first kernel sees are (x + 1) / 2: x = -1 everywhere (a blank [0, 1] image) gives 0
+    np.testing.assert_array_equal(first([-tf.ones([1, 28, 28, 1]), z1[:1]]), np.zeros([1, w], np.float32))
+    samples = g(tf.random.uniform([64, 50], -1, 1), training=False).numpy()
+    assert samples.shape == (64, 28, 28, 1) and -1 <= samples.min() and samples.max() <= 1
     with pytest.raises(ValueError, match="takes no noise input"):
         nets.build("encoder", "bigan_mlp", (28, 28, 1), 50, noise_dim=3)
+
+
+def test_simultaneous_updates_take_both_gradients_before_either_update(mirrored):
+    """update="simultaneous" (the official train_gan.py update_both): G and E step on D's weights from
+    before D's step, so how far D moves cannot change them; alternating updates see the moved D. And
+    one SGD step agrees between one device and two replicas."""
+    def after_one_step(update, d_rate, strategy=tf.distribute.get_strategy()):
+        model = encoder_model("bigan", strategy, squash=True, update=update)
+        model.d_optimizer.learning_rate = d_rate
+        fit_encoder_model(model, "bigan", 1)
+        return model
+
+    for update, same in (("simultaneous", True), ("alternating", False)):
+        slow, fast = after_one_step(update, 0.0), after_one_step(update, 5.0)
+        moved = max_weight_difference(slow.generator, fast.generator)
+        assert (moved == 0.0) if same else (moved > 1e-4), (update, moved)
+    one, two = after_one_step("simultaneous", 0.05), after_one_step("simultaneous", 0.05, mirrored)
+    # the bound of tests/test_encoder_models.py's one-SGD-step parity for the BiGAN
+    assert max_weight_difference(one, two) < sgd_step(step_gradient("bigan"))
+    with pytest.raises(ValueError, match="unknown BiGAN update 'both'"):
+        encoder_model("bigan", tf.distribute.get_strategy(), update="both")

@@ -160,12 +160,20 @@ class ZooModel(keras.Model):
         added to the gradient of every kernel w before the optimizer sees it (the official BiGAN
         code's L2 decay: the gradient of l2 / 2 ||w||^2; biases and normalisation parameters are
         not decayed)."""
-        variables = self.optimized_variables(name)
+        self._update(name, self._gradients(name, tape, loss))
+
+    def _gradients(self, name, tape, loss):
+        """The gradient of `loss` for optimizer `name`'s variables (scaled for mixed_float16)."""
         optimizer = getattr(self, name)
         if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):  # mixed_float16: scale on the tape
             with tape:
                 loss = optimizer.scale_loss(loss)
-        grads = tape.gradient(loss, variables)
+        return tape.gradient(loss, self.optimized_variables(name))
+
+    def _update(self, name, grads):
+        """Applies `grads` (from _gradients) with optimizer `name`, L2 decay as in _apply."""
+        variables = self.optimized_variables(name)
+        optimizer = getattr(self, name)
         if self.l2:
             grads = [g + self.l2 * v if v.path.endswith("kernel") else g for g, v in zip(grads, variables)]
         optimizer.apply(grads, variables)

@@ -7,6 +7,7 @@ from zoo.models import noise
 from zoo.models.base import ZooModel
 
 LOSSES = ("non_saturating", "minimax")
+UPDATES = ("alternating", "simultaneous")
 
 
 def bigan_losses(real_scores, fake_scores, loss="non_saturating"):
@@ -40,15 +41,18 @@ class BiGAN(ZooModel):
     `l2`: the official code's L2 weight decay (its --decay, 2.5e-5 on MNIST): l2 * w added to the
     gradient of every kernel of G, E and D before Adam sees it.
 
-    One `fit` step = one discriminator update, then one G/E update, each with its own z (losses:
-    per-example sums / global batch). Logged: d_loss, ge_loss.
+    `update`: "alternating" (default): one `fit` step = one discriminator update, then one G/E
+    update against the updated D, each with its own z; "simultaneous" (the official code's
+    default, train_gan.py update_both): one forward pass with one z, and D's and G/E's gradients
+    of it applied together. Losses: per-example sums / global batch. Logged: d_loss, ge_loss.
     """
 
     OPTIMIZERS = ("g_optimizer", "d_optimizer")
     NETS = ("generator", "encoder", "discriminator")
 
     def __init__(self, generator, encoder, discriminator, loss="non_saturating", stochastic=False,
-                 prior="uniform", seed=0, l2=0.0, squash=False, **kwargs):
+                 prior="uniform", seed=0, l2=0.0, squash=False,
+                 update="alternating", **kwargs):
         super().__init__(**kwargs)
         if loss not in LOSSES:
             raise ValueError(f"unknown BiGAN loss {loss!r}; choose one of: {', '.join(LOSSES)}")
@@ -59,6 +63,9 @@ class BiGAN(ZooModel):
             raise ValueError("squash maps the code onto the uniform prior's (-1, 1): it needs "
                              "prior='uniform' and stochastic=False")
         self.squash = bool(squash)
+        if update not in UPDATES:
+            raise ValueError(f"unknown BiGAN update {update!r}; choose one of: {', '.join(UPDATES)}")
+        self.update = update
         self.generator = generator
         self.encoder = encoder
         self.discriminator = discriminator
@@ -123,6 +130,17 @@ class BiGAN(ZooModel):
         eps = [noise.replica_draw("normal", self.seed, step, noise.POSTERIOR_EPS, k, local_b, [self.latent_dim])
                for k in range(2)]
         z = self._draw_z(step, noise.CRITIC_Z, 0, local_b)
+        if self.update == "simultaneous":
+            with tf.GradientTape(persistent=True) as tape:
+                scores = self._scores(x, self._code(x, eps[0], True), self.generator(z, training=True), z)
+                d_vec, ge_vec = bigan_losses(*scores, self.loss)
+                d_loss, ge_loss = tf.reduce_sum(d_vec) / n, tf.reduce_sum(ge_vec) / n
+            grads = self._gradients("d_optimizer", tape, d_loss), self._gradients("g_optimizer", tape, ge_loss)
+            del tape
+            self._update("d_optimizer", grads[0])
+            self._update("g_optimizer", grads[1])
+            self._track(d_loss=tf.reduce_mean(d_vec), ge_loss=tf.reduce_mean(ge_vec))
+            return self._logs()
         code, fake = self._code(x, eps[0], True), self.generator(z, training=True)
         with tf.GradientTape() as tape:
             d_vec, _ = bigan_losses(*self._scores(x, code, fake, z), self.loss)
@@ -140,5 +158,5 @@ class BiGAN(ZooModel):
     def get_config(self):
         config = super().get_config()
         config.update(loss=self.loss, stochastic=self.stochastic, prior=self.prior, seed=self.seed, l2=self.l2,
-                      squash=self.squash)
+                      squash=self.squash, update=self.update)
         return config

@@ -8,7 +8,9 @@ What sets them apart from zoo.nets.mlp:
 - the latent code conditions the SECOND hidden layer, not the input: G's second layer is
   ReLU(BN(W h1 + C z)) and D's is LeakyReLU(BN(W h1 + C z)) (net.py apply_cond), so D sees x alone
   in its first layer and (x, z) only through h1 and the projection C z;
-- the first hidden layer of D and E has no batch norm.
+- the first hidden layer of D and E has no batch norm;
+- the official pixels are in [0, 1]: D and E map the zoo's [-1, 1] to them first ((x + 1) / 2; with
+  no biases the offset matters), and G's sigmoid output on [0, 1] is mapped back (2 s - 1).
 Batch norm keeps Keras's epsilon (1e-3; the official 1e-8) and moving averages (the official code
 re-estimates the statistics over 1,000 batches before evaluating).
 """
@@ -30,18 +32,21 @@ def _norm(h):
 
 
 def _flat_input(data_shape, name="x"):
+    """x in [-1, 1] as the official code's flat pixels in [0, 1]."""
     x = keras.Input(tuple(data_shape), name=name)
-    return x, (layers.Flatten()(x) if len(data_shape) > 1 else x)
+    h = layers.Flatten()(x) if len(data_shape) > 1 else x
+    return x, layers.Rescaling(0.5, offset=0.5)(h)
 
 
-def generator(latent_dim, data_shape, width=1024, output_activation="tanh", name="generator"):
-    """z -> x: ReLU(BN(W1 z)), ReLU(BN(W2 h1 + C z)), then `output_activation` (tanh: the official
-    sigmoid on [0, 1], moved to the zoo's [-1, 1])."""
+def generator(latent_dim, data_shape, width=1024, name="generator"):
+    """z -> x: ReLU(BN(W1 z)), ReLU(BN(W2 h1 + C z)), sigmoid(W3 h2) on [0, 1] as the official
+    generator, mapped to the zoo's [-1, 1]."""
     z = keras.Input((latent_dim,), name="z")
     h = layers.Activation("relu")(_norm(_dense(width)(z)))
     h = layers.Add()([_dense(width)(h), _dense(width, name="z_projection")(z)])
     h = layers.Activation("relu")(_norm(h))
-    h = layers.Activation(output_activation)(_dense(math.prod(data_shape))(h))
+    h = layers.Activation("sigmoid")(_dense(math.prod(data_shape))(h))
+    h = layers.Rescaling(2.0, offset=-1.0)(h)
     if len(data_shape) > 1:
         h = layers.Reshape(data_shape)(h)
     return keras.Model(z, h, name=name)
