@@ -1,7 +1,7 @@
 """ali_mnist: ALI (Dumoulin et al. 2017) on permutation-invariant MNIST: the optimiser of
 bigan_mnist (its split, schedule and L2 decay) with ALI's stochastic encoder (z = mu(x) +
 sigma(x) eps, reparameterised), a standard normal prior and 1024-unit MLPs with biases and batch
-norm (configs.common.bigan_mnist_nets; z joins x at D's input). Run:
+norm (configs.common.bigan_mnist_nets; z joins x at D's input), D and G/E updated in turn. Run:
 
     python -m train --config=configs/ali_mnist.py --workdir=runs/ali_mnist
 """
@@ -17,4 +17,5 @@ def get_config():
     c.model_options.stochastic = True
     c.model_options.prior = "normal"
     c.model_options.squash = False
+    c.model_options.update = "alternating"
     return c
