@@ -44,10 +44,15 @@ def test_linear_probe_needs_a_linear_rule():
 
 
 class _PixelCodes:
-    """A stand-in encoder model: codes are the pixels, reconstruct(x) blurs x by halving it."""
+    """A stand-in encoder model: its features (what 1-NN and the probe compare, the squashed BiGAN's
+    logits) are the pixels; its code is constant, so metrics read from encode() would fall to chance;
+    reconstruct(x) blurs x by halving it."""
+
+    def features(self, x):
+        return np.asarray(x).reshape(len(x), -1)
 
     def encode(self, x):
-        return np.asarray(x).reshape(len(x), -1)
+        return np.zeros([len(x), 2], np.float32)
 
     def reconstruct(self, x):
         return np.asarray(x) / 2
