@@ -171,8 +171,8 @@ def bigan_mnist_nets():
 def bigan_official_nets():
     """The official BiGAN's MNIST networks as they are (zoo.nets.bigan_mlp): no biases, batch norm
     without gain or offset, N(0, 0.02) kernels, z entering the second hidden layer of G and D."""
-    return dict(generator=dict(name="bigan_mlp"), encoder=dict(name="bigan_mlp"),
-                discriminator=dict(name="bigan_mlp"))
+    return dict(generator=dict(name="bigan_mlp", width=1024), encoder=dict(name="bigan_mlp", width=1024),
+                discriminator=dict(name="bigan_mlp", width=1024))
 
 
 def binary_mlp_nets(width, noise_dim=0, adversary=False):

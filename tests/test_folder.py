@@ -107,8 +107,8 @@ def test_empty_and_unreadable_folders_and_misplaced_keys(tmp_path):
                      "--config.nets.discriminator.width=8"], [32, 32, 3]),
     ("vae_mnist", ["--config.data.image_size=28", "--config.data.channels=1"], [28, 28, 1]),
     ("bigan_mnist", ["--config.data.image_size=28", "--config.data.channels=1", "--config.data.split=train",
-                     "--strategy=mirrored", "--cpu_replicas=2", "--config.nets.generator.widths=[16,16]",
-                     "--config.nets.encoder.widths=[16,16]", "--config.nets.discriminator.widths=[16,16]"],
+                     "--strategy=mirrored", "--cpu_replicas=2", "--config.nets.generator.width=16",
+                     "--config.nets.encoder.width=16", "--config.nets.discriminator.width=16"],
      [28, 28, 1]),
 ])
 def test_the_trainer_runs_on_a_folder_and_exports(folder, tmp_path, config, overrides, shape):
