@@ -125,35 +125,43 @@ class BiGAN(ZooModel):
     def train_step(self, data):
         x = self._batch(data)
         local_b = tf.shape(x)[0]
-        n = noise.global_batch(local_b)
         step = self.g_optimizer.iterations
         eps = [noise.replica_draw("normal", self.seed, step, noise.POSTERIOR_EPS, k, local_b, [self.latent_dim])
                for k in range(2)]
-        z = self._draw_z(step, noise.CRITIC_Z, 0, local_b)
-        if self.update == "simultaneous":
-            with tf.GradientTape(persistent=True) as tape:
-                scores = self._scores(x, self._code(x, eps[0], True), self.generator(z, training=True), z)
-                d_vec, ge_vec = bigan_losses(*scores, self.loss)
-                d_loss, ge_loss = tf.reduce_sum(d_vec) / n, tf.reduce_sum(ge_vec) / n
-            grads = self._gradients("d_optimizer", tape, d_loss), self._gradients("g_optimizer", tape, ge_loss)
-            del tape
-            self._update("d_optimizer", grads[0])
-            self._update("g_optimizer", grads[1])
-            self._track(d_loss=tf.reduce_mean(d_vec), ge_loss=tf.reduce_mean(ge_vec))
-            return self._logs()
-        code, fake = self._code(x, eps[0], True), self.generator(z, training=True)
-        with tf.GradientTape() as tape:
-            d_vec, _ = bigan_losses(*self._scores(x, code, fake, z), self.loss)
-            d_loss = tf.reduce_sum(d_vec) / n
-        self._apply("d_optimizer", tape, d_loss)
-        z = self._draw_z(step, noise.GENERATOR_Z, 0, local_b)
-        with tf.GradientTape() as tape:
-            scores = self._scores(x, self._code(x, eps[1], True), self.generator(z, training=True), z)
-            _, ge_vec = bigan_losses(*scores, self.loss)
-            ge_loss = tf.reduce_sum(ge_vec) / n
-        self._apply("g_optimizer", tape, ge_loss)
+        z = [self._draw_z(step, stream, 0, local_b) for stream in (noise.CRITIC_Z, noise.GENERATOR_Z)]
+        update = self._simultaneous if self.update == "simultaneous" else self._alternating
+        d_vec, ge_vec = update(x, eps, z, noise.global_batch(local_b))
         self._track(d_loss=tf.reduce_mean(d_vec), ge_loss=tf.reduce_mean(ge_vec))
         return self._logs()
+
+    def _game_losses(self, x, eps, z):
+        """Per-example (d_vec, ge_vec) of one forward pass: codes of x (noise eps), samples G(z)."""
+        return bigan_losses(*self._scores(x, self._code(x, eps, True), self.generator(z, training=True), z), self.loss)
+
+    def _simultaneous(self, x, eps, z, n):
+        """D's and G/E's gradients of one forward pass (eps[0], z[0]), applied together."""
+        with tf.GradientTape(persistent=True) as tape:
+            d_vec, ge_vec = self._game_losses(x, eps[0], z[0])
+            d_loss, ge_loss = tf.reduce_sum(d_vec) / n, tf.reduce_sum(ge_vec) / n
+        grads = self._gradients("d_optimizer", tape, d_loss), self._gradients("g_optimizer", tape, ge_loss)
+        del tape
+        self._update("d_optimizer", grads[0])
+        self._update("g_optimizer", grads[1])
+        return d_vec, ge_vec
+
+    def _alternating(self, x, eps, z, n):
+        """D's update on (eps[0], z[0]) (codes and samples computed outside the tape: D's gradient
+        only), then G/E's on fresh (eps[1], z[1]) against the updated D."""
+        code, fake = self._code(x, eps[0], True), self.generator(z[0], training=True)
+        with tf.GradientTape() as tape:
+            d_vec, _ = bigan_losses(*self._scores(x, code, fake, z[0]), self.loss)
+            d_loss = tf.reduce_sum(d_vec) / n
+        self._apply("d_optimizer", tape, d_loss)
+        with tf.GradientTape() as tape:
+            _, ge_vec = self._game_losses(x, eps[1], z[1])
+            ge_loss = tf.reduce_sum(ge_vec) / n
+        self._apply("g_optimizer", tape, ge_loss)
+        return d_vec, ge_vec
 
     def get_config(self):
         config = super().get_config()
