@@ -22,7 +22,7 @@ def get_config():
         "bigan_mnist", "bigan", "mnist", common.bigan_official_nets(),
         dict(g_optimizer=adam, d_optimizer=adam.copy_and_resolve_references()),
         steps=20_000, batch_size=128, latent_dim=50, steps_per_execution=common.MNIST_BLOCK,
-        jit_compile=True,  # XLA: 22.5 vs 16.7 updates/s on 2 cores (benchmarks/results/settings.md)
+        jit_compile=True,  # XLA: 22.5 vs 16.7 updates/s on 2 cores, ali_mnist's nets (results/settings.md)
         num_samples=common.MNIST_SAMPLES,
         model_options=dict(loss="non_saturating", stochastic=False, prior="uniform", l2=2.5e-5, squash=True,
                            update="simultaneous"))

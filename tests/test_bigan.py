@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from tests.helpers import encoder_model, fit_encoder_model, max_weight_difference, step_gradient
 from tests.tolerances import sgd_step
+from zoo.models import BiGAN
 from zoo.models.bigan import bigan_losses
 
 
@@ -84,7 +85,6 @@ def test_squash_puts_the_code_on_the_uniform_support_and_measures_its_logits():
     np.testing.assert_array_equal(plain.encode(x), plain.features(x))
     for bad in (dict(stochastic=True), dict(prior="normal")):
         with pytest.raises(ValueError, match="squash maps the code onto the uniform prior"):
-            from zoo.models import BiGAN
             BiGAN(plain.generator, plain.encoder, plain.discriminator, squash=True, **bad)
 
 

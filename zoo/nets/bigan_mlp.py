@@ -19,6 +19,8 @@ import math
 import keras
 from keras import layers
 
+from zoo.nets import mlp
+
 INIT_STD = 0.02
 
 
@@ -31,10 +33,9 @@ def _norm(h):
     return layers.BatchNormalization(center=False, scale=False)(h)
 
 
-def _flat_input(data_shape, name="x"):
+def _flat_input(data_shape):
     """x in [-1, 1] as the official code's flat pixels in [0, 1]."""
-    x = keras.Input(tuple(data_shape), name=name)
-    h = layers.Flatten()(x) if len(data_shape) > 1 else x
+    x, h = mlp.flat_input(data_shape)
     return x, layers.Rescaling(0.5, offset=0.5)(h)
 
 

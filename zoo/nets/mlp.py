@@ -30,7 +30,8 @@ def _trunk(h, widths, activation, layer_norm, batch_norm=False, pieces=5, init_s
     return h
 
 
-def _flat_input(data_shape, name="x"):
+def flat_input(data_shape, name="x"):
+    """The input x [B, *data_shape] and its flattened view [B, prod(data_shape)] (zoo.nets.bigan_mlp too)."""
     x = keras.Input(tuple(data_shape), name=name)
     return x, (layers.Flatten()(x) if len(data_shape) > 1 else x)
 
@@ -58,7 +59,7 @@ def discriminator(data_shape, widths=(400, 400, 400, 400), activation="leaky_rel
 
     activation="maxout" makes every hidden layer a Maxout of `pieces` pieces (zoo.nets.maxout;
     PacGAN's toy discriminator: 3 x maxout(200, 5)); `init_std` and `init` as in `generator`."""
-    x, h = _flat_input(data_shape)
+    x, h = flat_input(data_shape)
     h = _trunk(h, widths, activation, layer_norm, pieces=pieces, init_std=init_std, init=init)
     return keras.Model(x, layers.Dense(1, kernel_initializer=_kernel(init_std))(h), name=name)
 
@@ -68,7 +69,7 @@ def encoder(data_shape, code_dim, noise_dim=0, widths=(400, 400), activation="le
     """x [B, *data_shape] (and eps [B, noise_dim]) -> a linear code [B, code_dim].
 
     The noise is concatenated to the flattened input, so every hidden layer shapes q(z|x)."""
-    x, h = _flat_input(data_shape)
+    x, h = flat_input(data_shape)
     inputs = x
     if noise_dim:
         eps = keras.Input((noise_dim,), name="eps")
@@ -81,7 +82,7 @@ def encoder(data_shape, code_dim, noise_dim=0, widths=(400, 400), activation="le
 def joint_discriminator(data_shape, latent_dim, widths=(400, 400), activation="leaky_relu",
                         layer_norm=False, name="joint_discriminator"):
     """(x [B, *data_shape], z [B, latent_dim]) -> one score [B, 1], on the concatenation [x, z]."""
-    x, h = _flat_input(data_shape)
+    x, h = flat_input(data_shape)
     z = keras.Input((latent_dim,), name="z")
     h = _trunk(layers.Concatenate()([h, z]), widths, activation, layer_norm)
     return keras.Model([x, z], layers.Dense(1)(h), name=name)
