@@ -43,7 +43,7 @@ BUDGETS = dict({
     "lsgan_mnist-20k": dict(steps=20_000),
     # PacGAN's PacDCGAN2 (Table 2): the critic judges packs of 2 images (6 channels); 64 packs per
     # step as in its official code, so 128 images per step
-    "nsgan_stacked_mnist-pac2": {"steps": 20_000, "pac": 2, "data.batch_size": 128},
+    "nsgan_stacked_mnist-pac2": {"steps": 20_000, "model_options.pac": 2, "data.batch_size": 128},
 })
 # Encoder models: budgets of a few minutes each on 2 cores (benchmarks/results/results.jsonl has
 # the times). BiGAN: 20,000 steps at batch 128 on train[:50000] (51 epochs, half of them at a decaying
@@ -66,8 +66,8 @@ BUDGETS.update(ENCODER_BUDGETS)
 DIVERGENCE_PARAMS = budgets.DIVERGENCE_PARAMS
 FGAN_DIVERGENCES = budgets.FGAN_DIVERGENCES
 for _div in FGAN_DIVERGENCES:
-    BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "divergence": _div,
-                                     "divergence_param": DIVERGENCE_PARAMS.get(_div)}
+    BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "model_options.divergence": _div,
+                                     "model_options.divergence_param": DIVERGENCE_PARAMS.get(_div)}
 
 flags.DEFINE_list("configs", list(BUDGETS), "Runs to train and evaluate: a config name (configs/NAME.py), "
                   "or CONFIG-DIVERGENCE for the f-GAN configs; 'fgan' for every f-GAN run.")
@@ -220,7 +220,7 @@ def table(trained, evaluated):
             m = evaluated[name]["metrics"]
             lines.append(f"| {name} | {_run_cells(name, trained, evaluated)} | {m['modes26k']} | {m['kl26k']:.2f} | "
                          f"DCGAN 99 / 3.4 (VEEGAN); PacDCGAN2 1000 / 0.06 |")
-        lines += ["", "`-pac2`: PacGAN's packing of 2 (`--config.pac=2 --config.data.batch_size=128`: 64 packs of "
+        lines += ["", "`-pac2`: PacGAN's packing of 2 (`--config.model_options.pac=2 --config.data.batch_size=128`: 64 packs of "
                   "two images, 6 channels, per critic step, as PacDCGAN2). Protocol differences from PacGAN's "
                   "official code (stacked_MNIST_experiments/VEEGAN_experiment): it trains 50 epochs over a fixed "
                   "set of 128,000 triples drawn from train + test (100,000 critic updates, each followed by two "

@@ -42,7 +42,7 @@ def run_config(recipe, lens, seed):
     overrides = {"steps": STEPS, "log_every": EVERY, "seed": int(seed), "eval.every": EVERY,
                  "eval.every_samples": CURVE_SAMPLES}
     if lens:
-        overrides["lens.k"] = K
+        overrides["model_options.lens_k"] = K
     return configs.load(f"tempered_mnist:{recipe}" if lens else f"{recipe}_mnist", overrides)
 
 

@@ -3,8 +3,8 @@ updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), data.path/i
 images: data.name="folder"), nets (one entry per network
 role), eval.num_samples, eval.features, eval.every, eval.ais, log_every, steps_per_execution, jit_compile,
 intra_op_threads, and one optimizer config (name + keyword arguments of the Keras optimizer) per
-optimizer of the model.
-GAN configs add objective, n_critic, gp_weight, clip_value, pac; the encoder models add model_options."""
+optimizer of the model, and model_options: the keyword arguments of the model's class (zoo/models/MODEL.py),
+the GAN's objective, n_critic, gp_weight, clip_value and pac among them."""
 from ml_collections import ConfigDict, config_dict
 
 # config.data's keys for a folder of one's own images (zoo.data.folder.DEFAULTS, tested equal)
@@ -53,14 +53,15 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
 
 def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
         n_critic=1, gp_weight=0.0, clip_value=0.0, pac=1, **kwargs):
+    """A GAN config: the objective and its critic's options are the gan model's options
+    (model_options, zoo.models.GAN), as every other model's are."""
     c = base(name, "gan", data, nets, steps, batch_size, latent_dim, **kwargs)
-    c.objective = objective
-    c.n_critic = n_critic
-    c.gp_weight = gp_weight
-    c.clip_value = clip_value
-    # PacGAN's packing (Lin et al. 2018): the critic judges `pac` samples at once (1: one, the plain
-    # GAN); data.batch_size stays the number of samples per step, so the critic sees batch_size / pac packs
-    c.pac = pac
+    # n_critic: critic updates per generator update; gp_weight > 0: WGAN-GP's penalty; clip_value > 0:
+    # WGAN's weight clipping; pac: PacGAN's packing (Lin et al. 2018), the critic judges `pac` samples at
+    # once (1: one, the plain GAN); data.batch_size stays the number of samples per step, so the critic
+    # sees batch_size / pac packs
+    c.model_options = ConfigDict(dict(objective=objective, n_critic=n_critic, gp_weight=gp_weight,
+                                      clip_value=clip_value, pac=pac))
     c.g_optimizer = g_optimizer
     c.d_optimizer = d_optimizer
     return c
@@ -139,19 +140,20 @@ def mnist_gan(name, objective):
 
 def f_gan(config, divergence="kl"):
     """Turns a GAN config into an f-GAN one (Nowozin et al. 2016): objective "f_gan" with
-    `divergence` (--config.divergence=NAME), `divergence_param` (pi for js_weighted, alpha for
-    alpha; --config.divergence_param=X) and the generator update `g_update` ("alternative", the
-    paper's, maximises E_Q[g_f(V)]; "saddle" minimises -E_Q[f*(g_f(V))])."""
+    `divergence` (--config.model_options.divergence=NAME), `divergence_param` (pi for js_weighted,
+    alpha for alpha; --config.model_options.divergence_param=X) and the generator update `g_update`
+    ("alternative", the paper's, maximises E_Q[g_f(V)]; "saddle" minimises -E_Q[f*(g_f(V))])."""
     from ml_collections import config_dict
 
-    config.objective = "f_gan"
-    config.divergence = divergence
-    config.divergence_param = config_dict.placeholder(float)
-    config.g_update = "alternative"
+    options = config.model_options
+    options.objective = "f_gan"
+    options.divergence = divergence
+    options.divergence_param = config_dict.placeholder(float)
+    options.g_update = "alternative"
     # the critic output V enters as B tanh(V / B): finite losses where D_f is infinite (see
     # zoo.objectives.fdiv.fgan_objective); 20 keeps exp(V) terms below 5e8 and moves |V| = 1 by 0.08%;
     # 0 = the raw V
-    config.output_bound = 20.0
+    options.output_bound = 20.0
     return config
 
 
@@ -189,12 +191,12 @@ def binary_mlp_nets(width, noise_dim=0, adversary=False):
 
 def tempered(config, name, k, width=32, depth=8):
     """Adds the Tempered lens (Sajjadi et al. 2018) to a GAN config: nets.lens (zoo.nets.lens, the
-    paper's 32-channel, 8-block lens by default), lens.k (K, generator updates over which the lens's
-    adversarial weight anneals from 1 to 0: --config.lens.k=K) and lens_optimizer (a copy of the
-    critic's optimizer)."""
+    paper's 32-channel, 8-block lens by default), model_options.lens_k (K, generator updates over
+    which the lens's adversarial weight anneals from 1 to 0: --config.model_options.lens_k=K) and
+    lens_optimizer (a copy of the critic's optimizer)."""
     config.name = name
     config.nets.lens = ConfigDict(dict(name="lens", width=width, depth=depth))
-    config.lens = ConfigDict(dict(k=k))
+    config.model_options.lens_k = k
     config.lens_optimizer = config.d_optimizer.copy_and_resolve_references()
     return config
 

@@ -1,12 +1,14 @@
-"""fgan_mnist: f-GAN (Nowozin et al. 2016) with any f-divergence on MNIST, DCGAN networks.
+r"""fgan_mnist: f-GAN (Nowozin et al. 2016) with any f-divergence on MNIST, DCGAN networks.
 
-Divergences (--config.divergence=NAME): total_variation, kl (default), reverse_kl, pearson, neyman,
-hellinger, jeffrey, jensen_shannon, js_weighted (--config.divergence_param=PI), gan, alpha
-(--config.divergence_param=ALPHA, not 0 or 1). Generator update: --config.g_update=alternative
-(the paper's default) or saddle; critic output bound --config.output_bound=B (default 20,
-0 = off). Networks and optimiser: configs.common.mnist_gan. Run:
+Divergences (--config.model_options.divergence=NAME): total_variation, kl (default), reverse_kl,
+pearson, neyman, hellinger, jeffrey, jensen_shannon, js_weighted (--config.model_options.divergence_param=PI),
+gan, alpha (--config.model_options.divergence_param=ALPHA, not 0 or 1). Generator update:
+--config.model_options.g_update=alternative (the paper's default) or saddle; critic output bound
+--config.model_options.output_bound=B (default 20, 0 = off). Networks and optimiser:
+configs.common.mnist_gan. Run:
 
-    python -m train --config=configs/fgan_mnist.py --workdir=runs/fgan_mnist --config.divergence=jensen_shannon
+    python -m train --config=configs/fgan_mnist.py --workdir=runs/fgan_mnist \
+        --config.model_options.divergence=jensen_shannon
 """
 from configs import common
 

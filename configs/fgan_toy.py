@@ -1,13 +1,15 @@
-"""fgan_toy: f-GAN (Nowozin et al. 2016) with any f-divergence on the toy mixtures.
+r"""fgan_toy: f-GAN (Nowozin et al. 2016) with any f-divergence on the toy mixtures.
 
-Divergences (--config.divergence=NAME): total_variation, kl (default), reverse_kl, pearson, neyman,
-hellinger, jeffrey, jensen_shannon, js_weighted (--config.divergence_param=PI), gan, alpha
-(--config.divergence_param=ALPHA, not 0 or 1). Generator update: --config.g_update=alternative
-(the paper's default) or saddle; critic output bound --config.output_bound=B (default 20,
-0 = off). Networks, optimiser and budget: configs.common.toy_gan (PacGAN's toy recipe; packing:
---config.pac=M --config.data.batch_size=100*M). Run:
+Divergences (--config.model_options.divergence=NAME): total_variation, kl (default), reverse_kl,
+pearson, neyman, hellinger, jeffrey, jensen_shannon, js_weighted (--config.model_options.divergence_param=PI),
+gan, alpha (--config.model_options.divergence_param=ALPHA, not 0 or 1). Generator update:
+--config.model_options.g_update=alternative (the paper's default) or saddle; critic output bound
+--config.model_options.output_bound=B (default 20, 0 = off). Networks, optimiser and budget:
+configs.common.toy_gan (PacGAN's toy recipe; packing: --config.model_options.pac=M
+--config.data.batch_size=100*M). Run:
 
-    python -m train --config=configs/fgan_toy.py --workdir=runs/fgan_toy --config.divergence=hellinger --config.data.name=grid
+    python -m train --config=configs/fgan_toy.py --workdir=runs/fgan_toy \
+        --config.model_options.divergence=hellinger --config.data.name=grid
 """
 from configs import common
 

@@ -1,7 +1,8 @@
 """nsgan_toy: the non-saturating GAN (Goodfellow et al. 2014, Sec. 3): G minimises -log D(G(z)).
 
 Networks, optimiser and budget: configs.common.toy_gan (PacGAN's toy recipe). PacGAN's packing:
---config.pac=M --config.data.batch_size=100*M (the critic judges 100 packs of M samples per step).
+--config.model_options.pac=M --config.data.batch_size=100*M (the critic judges 100 packs of M
+samples per step).
 Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
 
     python -m train --config=configs/nsgan_toy.py --workdir=runs/nsgan_toy --config.data.name=grid

@@ -1,10 +1,13 @@
 """Every config: the common keys, and a docstring with its paper and exact run command."""
 import importlib
+import inspect
+import json
 import re
 import pathlib
 
 import pytest
 
+import configs
 from zoo import data
 from zoo.models import MODELS
 from zoo.objectives import NAMES as OBJECTIVES
@@ -26,10 +29,11 @@ def test_config_contract(name):
     c = module.get_config()
     assert c.name == name and c.model in MODELS and c.data.name in data.NAMES
     assert {k: c.data[k] for k in data.folder.DEFAULTS} == data.folder.DEFAULTS  # any config trains on a folder
+    # one schema for every family: the model's options under model_options, each a keyword of its class
+    assert set(c.model_options) <= set(inspect.signature(MODELS[c.model].__init__).parameters)
+    assert not set(c) & {key.split(".")[0] for key in configs.MOVED_KEYS}
     if c.model == "gan":
-        assert c.objective in OBJECTIVES and c.n_critic >= 1
-    else:
-        assert set(c.model_options) and "objective" not in c
+        assert c.model_options.objective in OBJECTIVES and c.model_options.n_critic >= 1
     for key in ("seed", "steps", "data.batch_size", "eval.num_samples",
                 *(f"{opt}.learning_rate" for opt in MODELS[c.model].OPTIMIZERS)):
         node = c
@@ -43,7 +47,7 @@ def test_config_contract(name):
 @pytest.mark.parametrize("name, clip, gp, critics", [("wgan_toy", 0.01, 0.0, 5), ("wgangp_toy", 0.0, 0.1, 5)])
 def test_wasserstein_recipes_follow_their_papers(name, clip, gp, critics):
     c = importlib.import_module(f"configs.{name}").get_config()
-    assert (c.clip_value, c.gp_weight, c.n_critic) == (clip, gp, critics)
+    assert (c.model_options.clip_value, c.model_options.gp_weight, c.model_options.n_critic) == (clip, gp, critics)
     if name == "wgan_toy":
         assert c.d_optimizer.name == "rmsprop" and c.d_optimizer.learning_rate == 5e-5
     else:
@@ -74,10 +78,41 @@ def test_tempered_recipes_add_the_paper_lens_to_any_base_recipe():
     import configs
 
     ns = configs.load("tempered_mnist")
-    assert (ns.objective, ns.nets.lens.width, ns.nets.lens.depth, ns.lens.k) == ("non_saturating", 32, 8, 1000)
+    assert (ns.model_options.objective, ns.nets.lens.width, ns.nets.lens.depth, ns.model_options.lens_k) == (
+        "non_saturating", 32, 8, 1000)
     assert ns.lens_optimizer == ns.d_optimizer and ns.nets.generator == configs.load("nsgan_mnist").nets.generator
     gp = configs.load("tempered_mnist:wgangp")  # the base recipe's critic settings come along
-    assert (gp.objective, gp.gp_weight, gp.n_critic, gp.nets.discriminator.norm) == ("wasserstein", 10.0, 5, "layer")
-    assert configs.load("tempered_toy:fgan").objective == "f_gan"
+    options = gp.model_options
+    assert (options.objective, options.gp_weight, options.n_critic, gp.nets.discriminator.norm) == (
+        "wasserstein", 10.0, 5, "layer")
+    assert configs.load("tempered_toy:fgan").model_options.objective == "f_gan"
     with pytest.raises(ValueError, match="unknown base recipe 'vae'.*nsgan"):
         configs.load("tempered_mnist:vae")
+
+
+def _downgrade(config):
+    """config.json as written before the GAN's options moved under model_options."""
+    old = json.loads(config.to_json())
+    options = old.pop("model_options")
+    for key, value in options.items():
+        if key == "lens_k":
+            old["lens"] = {"k": value}
+        else:
+            old[key] = value
+    return old
+
+
+@pytest.mark.parametrize("name", ["fgan_toy", "tempered_mnist:wgangp", "wgan_mnist"])
+def test_a_config_json_of_the_old_schema_upgrades_to_todays(name, tmp_path):
+    from train import workdir
+
+    config = configs.load(name)
+    old = _downgrade(config)
+    assert "objective" in old and old != json.loads(config.to_json())
+    assert configs.upgrade(old) == json.loads(config.to_json())
+    (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
+    workdir.check_config(config, str(tmp_path), write=False)  # the old run resumes under today's config
+    assert json.loads(workdir.read_config(str(tmp_path)).to_json()) == json.loads(config.to_json())
+    config.model_options.n_critic += 1
+    with pytest.raises(workdir.UserError, match=r"keys model_options.n_critic differ"):
+        workdir.check_config(config, str(tmp_path), write=False)

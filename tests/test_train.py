@@ -201,7 +201,7 @@ def test_a_run_from_before_the_folder_keys_still_resumes(tmp_path):
     wd.check_config(tiny("nsgan_toy", steps=8), workdir, write=False)
     changed = tiny("nsgan_toy", steps=8)
     changed.data.image_size = 32
-    with pytest.raises(UserError, match=r"different config \(keys data differ"):
+    with pytest.raises(UserError, match=r"different config \(keys data.image_size differ"):
         wd.check_config(changed, workdir, write=False)
 
 

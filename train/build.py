@@ -61,12 +61,6 @@ def jit_compile(config, replicas):
     return bool(config.jit_compile) and replicas == 1
 
 
-def objective_options(config):
-    """The f-GAN keys of a config (absent from the other configs)."""
-    return dict(divergence=config.get("divergence"), divergence_param=config.get("divergence_param"),
-                g_update=config.get("g_update", "alternative"), output_bound=config.get("output_bound") or None)
-
-
 def _net(role, cfg, *args):
     name, options = _net_options(cfg)
     return nets.build(role, name, *args, **options)
@@ -77,14 +71,15 @@ def _model_options(config):
 
 
 def _gan(config, shape):
+    options = _model_options(config)
     generator = _net("generator", config.nets.generator, config.latent_dim, shape)
-    pac = config.get("pac", 1)  # PacGAN's packing: the critic takes pac samples at once
-    discriminator = _net("discriminator", config.nets.discriminator, packed_shape(shape, pac))
-    parts = dict(generator=generator, discriminator=discriminator, objective=config.objective,
-                 n_critic=config.n_critic, gp_weight=config.gp_weight, clip_value=config.clip_value,
-                 pac=pac, **objective_options(config))
-    if config.get("lens"):  # the Tempered lens (configs.common.tempered)
-        parts.update(lens=_net("lens", config.nets.lens, shape), lens_k=config.lens.k)
+    # PacGAN's packing: the critic takes pac samples at once
+    discriminator = _net("discriminator", config.nets.discriminator, packed_shape(shape, options.get("pac", 1)))
+    parts = dict(generator=generator, discriminator=discriminator, **options)
+    if "output_bound" in options:
+        parts["output_bound"] = options["output_bound"] or None  # 0: the raw critic output
+    if "lens" in config.nets:  # the Tempered lens (configs.common.tempered)
+        parts["lens"] = _net("lens", config.nets.lens, shape)
     return parts
 
 
@@ -182,9 +177,14 @@ def model(config, replicas=1, start_step=0):
     return built
 
 
+def critic_updates(config):
+    """Critic updates per step (a GAN's n_critic; 1 for the other models): real sub-batches per step."""
+    return _model_options(config).get("n_critic", 1)
+
+
 def dataset(config, start_step=0):
     """The training stream of `config`, starting at generator update `start_step`."""
-    return data.load(config.data, config.data.batch_size, config.seed, group=config.get("n_critic", 1),
+    return data.load(config.data, config.data.batch_size, config.seed, group=critic_updates(config),
                      start=start_step, download=config.data.download, split=config.data.get("split", "train"))
 
 
@@ -192,9 +192,12 @@ def validate(config, replicas):
     """Checks of a config that would otherwise fail deep inside TensorFlow; raises UserError."""
     cls = choose("model", config.model, MODELS)
     data.data_shape(config.data)
+    options = _model_options(config)
     if config.model == "gan":
         from zoo import objectives
-        objectives.make(config.objective, **objective_options(config))
+        objectives.make(options.get("objective", "non_saturating"), options.get("divergence"),
+                        options.get("divergence_param"), options.get("g_update", "alternative"),
+                        options.get("output_bound") or None)
     names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if config.get(net))
     for name in names:
         if name not in config:
@@ -203,11 +206,14 @@ def validate(config, replicas):
     from zoo.metrics import suite
     suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
     suite.check_ais(dict(config.eval.get("ais", {})))
-    for key in ("steps", "log_every", "n_critic", "pac", "data.batch_size", "steps_per_execution", "latent_dim"):
-        if "." in key:
+    for key in ("steps", "log_every", "model_options.n_critic", "model_options.pac", "data.batch_size",
+                "steps_per_execution", "latent_dim"):
+        if key.startswith("model_options."):
+            value = options.get(key.split(".")[1], 1)  # only GANs have critics
+        elif "." in key:
             value = config[key.split(".")[0]][key.split(".")[1]]
         else:
-            value = config.get(key, 1) if key in ("n_critic", "pac") else config[key]  # only GANs have critics
+            value = config[key]
         if not isinstance(value, int) or value < 1:
             raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
@@ -216,25 +222,24 @@ def validate(config, replicas):
     if config.data.batch_size % replicas:
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be divisible by "
                         f"the number of replicas ({replicas})")
-    pac = config.get("pac", 1)
-    if pac > 1 and config.model != "gan":
-        raise UserError(f"config.pac (PacGAN's packing) is an option of the gan model, not {config.model!r}")
+    pac = options.get("pac", 1)
     if (config.data.batch_size // replicas) % pac:
-        raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be a multiple of config.pac ({pac}) "
-                        f"on each of the {replicas} replica(s): the critic judges packs of {pac} samples")
+        raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be a multiple of "
+                        f"config.model_options.pac ({pac}) on each of the {replicas} replica(s): the critic judges "
+                        f"packs of {pac} samples")
     if config.get("mixed_precision"):
         choose("mixed_precision", config.mixed_precision, dict.fromkeys(PRECISIONS))
+        if config.model != "gan":
+            raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model!r}")
         if _bfloat16_on_cpu(config) == "aborts":
             raise UserError("mixed_bfloat16 cannot run with ONEDNN_MAX_CPU_ISA below AVX-512 while TensorFlow's "
                             "oneDNN ops are on (oneDNN has no bfloat16 kernels there and aborts); "
                             "also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA")
-        if config.model != "gan":
-            raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model!r}")
-    if config.get("lens"):
-        if config.model != "gan":
-            raise UserError(f"the Tempered lens (config.lens) is an option of the gan model, not {config.model!r}")
-        if not isinstance(config.lens.k, int) or config.lens.k < 0:
-            raise UserError(f"config.lens.k (K, the lens's annealing steps) must be an integer >= 0, "
-                            f"not {config.lens.k!r}")
-    if config.get("clip_value", 0) > 0 and config.get("gp_weight", 0) > 0:
+    if "lens" in config.nets and config.model != "gan":
+        raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {config.model!r}")
+    lens_k = options.get("lens_k", 0)
+    if isinstance(lens_k, bool) or not isinstance(lens_k, int) or lens_k < 0:
+        raise UserError(f"config.model_options.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
+                        f"not {lens_k!r}")
+    if options.get("clip_value", 0) > 0 and options.get("gp_weight", 0) > 0:
         raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")

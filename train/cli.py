@@ -95,6 +95,25 @@ def _check_overrides(config, argv):
             node = node[part]
 
 
+def upgrade_overrides(config, argv):
+    """argv with every --config.KEY=VALUE (or --config.KEY VALUE) whose KEY moved (configs.MOVED_KEYS)
+    and exists in `config` only under its new name renamed to it, so that command lines written before
+    a key moved keep working; one note on stderr per renamed key."""
+    import configs
+
+    keys = {key for key, _ in _flat(config.to_dict())}
+    out = []
+    for arg in argv:
+        key, sep, value = arg[len("--config."):].partition("=") if arg.startswith("--config.") else (None, "", "")
+        new = configs.MOVED_KEYS.get(key)
+        if new and key not in keys and new in keys:
+            print(f"note: --config.{key} is now --config.{new} (every model's options are under model_options)",
+                  file=sys.stderr)
+            arg = f"--config.{new}{sep}{value}"
+        out.append(arg)
+    return out
+
+
 def _config_spec(argv, default):
     """The --config=PATH[:ARG] (or --config PATH[:ARG]) of argv, the last one as absl reads it, or `default`."""
     given = [a[len("--config="):] for a in argv if a.startswith("--config=")]
@@ -121,7 +140,9 @@ def parse_flags_or_exit(define=None, config_default=None):
             if spec.split(":")[0].endswith(".json"):
                 raise UserError("--config takes a config file (configs/NAME.py), not a run's config.json: to "
                                 "continue that run, pass its folder as --workdir")
-            _check_overrides(_load_config_file(spec), sys.argv[1:])
+            config = _load_config_file(spec)
+            sys.argv[1:] = upgrade_overrides(config, sys.argv[1:])  # in place: what absl parses later
+            _check_overrides(config, sys.argv[1:])
         if define is not None:
             define()
     except (flags.Error, UserError, ValueError, TypeError, AttributeError, KeyError) as e:  # what define() may still raise

@@ -35,10 +35,11 @@ def write_metrics(model, config, path, losses=None):
 def export_run(model, config, path, metrics, formats=None):
     from export import lib as export_lib
 
-    info = dict(data=export_lib.data_info(config.data), model=config.model, objective=config.get("objective"),
+    options = config.get("model_options", {})
+    info = dict(data=export_lib.data_info(config.data), model=config.model, objective=options.get("objective"),
                 config=config.name, steps=workdir.step_of(model), metrics=metrics)
-    if config.get("objective") == "f_gan":
-        info.update(divergence=config.divergence, divergence_param=config.divergence_param)
+    if options.get("objective") == "f_gan":
+        info.update(divergence=options.divergence, divergence_param=options.divergence_param)
     return export_lib.export(model, os.path.join(path, workdir.EXPORT), info, formats or export_lib.FORMATS)
 
 

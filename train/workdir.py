@@ -23,6 +23,7 @@ import os
 import re
 import sys
 
+import configs
 from zoo.data import folder
 from zoo.errors import UserError
 from zoo_core import files
@@ -76,6 +77,17 @@ FREE_KEYS = ("steps", "eval", "intra_op_threads")  # what may change between run
 ADDED_KEYS = {"data": folder.DEFAULTS}
 
 
+def _leaves(tree, prefix=""):
+    """{dotted key: value} of a JSON config's leaves (an empty section is a leaf)."""
+    out = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and value:
+            out.update(_leaves(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def check_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
@@ -95,11 +107,13 @@ def check_config(config, workdir, write):
     path = os.path.join(workdir, CONFIG)
     new = json.loads(config.to_json())
     if os.path.exists(path):
-        old = _read_json(path, "the run's config")
+        old = configs.upgrade(_read_json(path, "the run's config"))
         for section, added in ADDED_KEYS.items():
             if isinstance(old.get(section), dict):
                 old[section] = {**added, **old[section]}
-        differ = sorted(k for k in set(old) | set(new) if k not in FREE_KEYS and old.get(k) != new.get(k))
+        old_leaves, new_leaves = _leaves(old), _leaves(new)
+        differ = sorted(k for k in set(old_leaves) | set(new_leaves)
+                        if k.split(".")[0] not in FREE_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...))
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
@@ -120,7 +134,7 @@ def read_config(workdir):
     path = os.path.join(workdir, CONFIG)
     if not os.path.exists(path):
         raise UserError(f"{workdir} has no config.json: is it a training workdir?")
-    return ConfigDict(_read_json(path, "the run's config"))
+    return ConfigDict(configs.upgrade(_read_json(path, "the run's config")))
 
 
 def read_metrics(workdir):
