@@ -33,6 +33,22 @@ def test_bfloat16_path_of_each_kind_of_cpu(flags, env, path):
     assert cpu.bfloat16_path(flags, env) == path
 
 
+SPR_XEON = AMX_XEON | {"avx512_fp16"}
+
+
+@pytest.mark.parametrize("flags, env, aborts", [
+    (SPR_XEON, {}, False),
+    (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}, True),  # measured: SIGABRT in the first float16 op
+    (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "avx2"}, True),
+    (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_FP16"}, False),
+    (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_AMX"}, False),
+    (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16", "TF_ENABLE_ONEDNN_OPTS": "0"}, False),
+    (BF16_EPYC, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}, False),  # no AVX-512 FP16: float16 stays in Eigen
+])
+def test_float16_aborts_only_where_onednn_gets_it_without_kernels(flags, env, aborts):
+    assert cpu.float16_aborts(flags, env) is aborts
+
+
 def test_describe_names_the_units_and_the_ones_missing(tmp_path):
     info = tmp_path / "cpuinfo"
     info.write_text("processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu avx2 fma\n\n"
@@ -63,4 +79,8 @@ def test_the_aborting_onednn_setting_is_refused_before_training(monkeypatch):
     with pytest.raises(UserError, match="also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA"):
         build.validate(config, 1)
     config.mixed_precision = "mixed_float16"
+    monkeypatch.setattr(cpu, "float16_aborts", lambda: False)
     build.validate(config, 1)  # float16 never reaches oneDNN's bfloat16 kernels
+    monkeypatch.setattr(cpu, "float16_aborts", lambda: True)
+    with pytest.raises(UserError, match="mixed_float16 cannot run with ONEDNN_MAX_CPU_ISA below AVX512_CORE_FP16"):
+        build.validate(config, 1)

@@ -124,9 +124,14 @@ def _bfloat16_on_cpu(config):
     (float32 or float16, or a GPU takes them)."""
     if config.get("mixed_precision") != "mixed_bfloat16":
         return None
+    return cpu.bfloat16_path() if _on_cpu() else None
+
+
+def _on_cpu():
+    """Whether the model's ops run on the CPU (no GPU takes them)."""
     import tensorflow as tf
 
-    return None if tf.config.list_physical_devices("GPU") else cpu.bfloat16_path()
+    return not tf.config.list_physical_devices("GPU")
 
 
 def precision_warning(config):
@@ -235,6 +240,11 @@ def validate(config, replicas):
             raise UserError("mixed_bfloat16 cannot run with ONEDNN_MAX_CPU_ISA below AVX-512 while TensorFlow's "
                             "oneDNN ops are on (oneDNN has no bfloat16 kernels there and aborts); "
                             "also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA")
+        if config.mixed_precision == "mixed_float16" and _on_cpu() and cpu.float16_aborts():
+            raise UserError("mixed_float16 cannot run with ONEDNN_MAX_CPU_ISA below AVX512_CORE_FP16 on this CPU "
+                            "while TensorFlow's oneDNN ops are on (its AVX-512 FP16 sends float16 ops to oneDNN, "
+                            "which has no float16 kernels there and aborts); also set TF_ENABLE_ONEDNN_OPTS=0, "
+                            "or unset ONEDNN_MAX_CPU_ISA")
     if "lens" in config.nets and config.model != "gan":
         raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {config.model!r}")
     lens_k = options.get("lens_k", 0)

@@ -18,6 +18,10 @@ and measured here, issue 26):
   primitive descriptor"). With TF_ENABLE_ONEDNN_OPTS=0 as well, an AVX-512 machine computes what an
   AVX2-only machine computes: the mixed_bfloat16 test's outputs matched an AVX2 EPYC's to the last
   printed digit (1.625 and 1.6494646), so CI runs the precision-sensitive tests that way too.
+- float16 ops go to oneDNN where the CPU has AVX-512 FP16 (a Sapphire Rapids Xeon; not the AMD EPYCs
+  above) and the custom ops are on. Capped below AVX512_CORE_FP16 (AVX2, AVX512_CORE,
+  AVX512_CORE_BF16) a float16 model then aborts the process the same way; AVX512_CORE_FP16 and
+  AVX512_CORE_AMX run it (measured on an AMX Xeon, 2026-11-25).
 """
 import os
 import platform
@@ -31,6 +35,9 @@ ONEDNN_DEFAULT_FLAGS = ("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "a
 NO_BFLOAT16_ISAS = ("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2")
 # ... and below avx512_core_bf16, the first with bfloat16 units
 EMULATED_BFLOAT16_ISAS = NO_BFLOAT16_ISAS + ("AVX512_CORE", "AVX512_CORE_VNNI")
+# CPUs whose float16 ops TensorFlow sends to oneDNN, and the caps below oneDNN's float16 kernels
+FLOAT16_FLAGS = ("avx512_fp16",)
+NO_FLOAT16_ISAS = EMULATED_BFLOAT16_ISAS + ("AVX512_CORE_BF16",)
 
 
 def _cpuinfo(path="/proc/cpuinfo"):
@@ -72,6 +79,15 @@ def bfloat16_path(flags=None, env=os.environ):
     if isa in EMULATED_BFLOAT16_ISAS or not any(flag in flags for flag in BFLOAT16_FLAGS):
         return "emulated"
     return "units"
+
+
+def float16_aborts(flags=None, env=os.environ):
+    """Whether a float16 model aborts the process here: TensorFlow sends its float16 ops to oneDNN
+    (a CPU with AVX-512 FP16, custom ops on) while ONEDNN_MAX_CPU_ISA caps oneDNN below its float16
+    kernels."""
+    flags = _cpuinfo()[1] if flags is None else flags
+    isa = env.get("ONEDNN_MAX_CPU_ISA", "").strip().upper()
+    return onednn_ops(flags, env) and any(flag in flags for flag in FLOAT16_FLAGS) and isa in NO_FLOAT16_ISAS
 
 
 def units(flags):
