@@ -15,13 +15,14 @@ The table is written to OUT and between the RESULTS markers of README.md.
 """
 import json
 import os
+import statistics
 import time
 
 from absl import app, flags
 
 from benchmarks import budgets
 from benchmarks.publish import replace_readme_section
-from train import runtime
+from train import cpu, runtime
 
 runtime.quiet()
 
@@ -61,6 +62,15 @@ ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 2_500},
                    "age_mnist": dict(steps=MNIST_STEPS), "vae_mnist": dict(steps=10_000),
                    "avb_mnist": dict(steps=10_000), "vae_toy": dict(steps=10_000), "avb_toy": dict(steps=10_000)}
 BUDGETS.update(ENCODER_BUDGETS)
+# issue 21: bfloat16 (mixed_bfloat16: bfloat16 compute, float32 variables) against float32 at the MNIST
+# budget, 3 seeds each, trained on one machine, named CONFIG-PRECISION-sSEED
+PRECISION_CONFIGS, PRECISION_SEEDS = ("nsgan_mnist",), (0, 1, 2)
+PRECISIONS = {"float32": None, "bfloat16": "mixed_bfloat16"}
+for _config in PRECISION_CONFIGS:
+    for _precision, _policy in PRECISIONS.items():
+        for _seed in PRECISION_SEEDS:
+            BUDGETS[f"{_config}-{_precision}-s{_seed}"] = {"steps": MNIST_STEPS, "seed": _seed,
+                                                           **({"mixed_precision": _policy} if _policy else {})}
 # f-GAN: every divergence on MNIST (the MNIST budget), named CONFIG-DIVERGENCE; the parameterised ones
 # at benchmarks.budgets.DIVERGENCE_PARAMS.
 DIVERGENCE_PARAMS = budgets.DIVERGENCE_PARAMS
@@ -114,7 +124,7 @@ def train(name, config):
     trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
     _append(dict(kind="train", config=name, steps=config.steps, batch_size=config.data.batch_size,
                  seconds=round(time.perf_counter() - start, 1), resumed_from=start_step,
-                 date=time.strftime("%Y-%m-%d")))
+                 date=time.strftime("%Y-%m-%d"), cpu=cpu.describe()))
 
 
 def evaluate(name, config):
@@ -191,7 +201,7 @@ def _run_cells(name, trained, evaluated, eval_time=False):
 
 
 def _divergence(name):
-    param = config_for(name).divergence_param
+    param = config_for(name).model_options.divergence_param
     return name.split("-", 1)[1] + (f" ({param:g})" if param else "")
 
 
@@ -199,14 +209,14 @@ def table(trained, evaluated):
     lines = []
     runs = [n for n in BUDGETS if n in evaluated]  # every evaluated run, whichever --configs trained now
     mnist = [n for n in runs if n.split("-")[0].endswith("_mnist") and not n.startswith("fgan")
-             and "stacked" not in n and n not in ENCODER_BUDGETS]
+             and "stacked" not in n and n not in ENCODER_BUDGETS and not _precision_run(n)]
     if mnist:
         lines += ["### MNIST (10,000 generated samples; FID and KID against the 10,000 test images)", "",
                   "| config | objective | steps (batch) | train / eval time (s) | fid10k_test | kid10k_test | cs10k | "
                   "parzen10k (nats) | Parzen, Goodfellow 2014 | FID, Lucic 2018 (Inception; not comparable) |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for name in mnist:
-            lines.append(f"| {name} | {config_for(name).objective} | {_run_cells(name, trained, evaluated, True)} | "
+            lines.append(f"| {name} | {config_for(name).model_options.objective} | {_run_cells(name, trained, evaluated, True)} | "
                          f"{_mnist_cells(evaluated[name]['metrics'], sigma=True)} | "
                          f"{PUBLISHED_PARZEN.get(name.split('-')[0], '')} | {LUCIC_FID.get(name.split('-')[0], '')} |")
         lines += ["", "Real data through the same code (sanity): fid10k_test of 10,000 MNIST train images "
@@ -229,12 +239,49 @@ def table(trained, evaluated):
                   "and counts modes with the zoo's MNIST classifier (99.32%). The rows differ in budget: "
                   "nsgan_stacked_mnist ran 2,500 updates. Samples of the pac2 run: "
                   "`benchmarks/results/nsgan_stacked_mnist-pac2.png`.", ""]
+    lines += _precision_table(runs, evaluated, trained)
     lines += _fgan_tables(runs, evaluated, trained)
     lines += _encoder_tables(runs, evaluated, trained)
     lines += ["### Toy: the GAN recipes on PacGAN's ring and grid", "",
               "With seeds, packing and the curve of modes against updates, by `python -m benchmarks.toy_modes`: "
               "`benchmarks/results/toy_modes.md`, and the README's section \"Mode coverage on the PacGAN mixtures\".", ""]
     return "\n".join(lines)
+
+
+def _precision_run(name):
+    parts = name.split("-")
+    return len(parts) == 3 and parts[1] in PRECISIONS
+
+
+def _mean_sd(values):
+    mean = statistics.mean(values)
+    return mean, (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def _precision_table(runs, evaluated, trained):
+    """FID, KID and classifier score per config and precision: mean +- sd over the seeds."""
+    groups = {}
+    for name in runs:
+        if _precision_run(name):
+            config, precision, _ = name.split("-")
+            groups.setdefault((config, precision), []).append(name)
+    if not groups:
+        return []
+    cpus = sorted({trained[n]["cpu"] for names in groups.values() for n in names if trained.get(n, {}).get("cpu")})
+    lines = ["### bfloat16 against float32 (issue 21: may bfloat16 be the default where the CPU has it?)", "",
+             f"Each row: {MNIST_STEPS:,} updates at batch 64, seeds {', '.join(map(str, PRECISION_SEEDS))}, "
+             f"mean +- sd over the seeds (n = the runs evaluated); trained on {'; '.join(cpus) or 'n/a'}. "
+             "bfloat16 is `--config.mixed_precision=mixed_bfloat16` (bfloat16 compute, float32 variables). "
+             "A seed fixes the initial weights, the data order and the noise, so the rows pair up by seed.", "",
+             "| config | precision | n | fid10k_test | kid10k_test | cs10k | train time per run (s) |",
+             "|---|---|---|---|---|---|---|"]
+    for (config, precision), names in groups.items():
+        metrics = [evaluated[n]["metrics"] for n in names]
+        cells = [_pm(*_mean_sd([m[key] for m in metrics])) for key in ("fid10k_test", "kid10k_test", "cs10k")]
+        seconds = [trained[n]["seconds"] for n in names if n in trained]
+        time_cell = f"{statistics.mean(seconds):.0f}" if seconds else "n/a"
+        lines.append(f"| {config} | {precision} | {len(names)} | {' | '.join(cells)} | {time_cell} |")
+    return lines + [""]
 
 
 def _fgan_tables(runs, evaluated, trained):

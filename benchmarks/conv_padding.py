@@ -1,0 +1,72 @@
+"""Does the padding of the MNIST DCGAN critic's big convolution change its speed in TensorFlow?
+
+    python -m benchmarks.conv_padding [--precisions=bfloat16,float32] [--reps=5]
+
+The profile of the step (benchmarks/onednn_profile.py) shows oneDNN's kernels for D's second
+convolution (64 -> 128 channels, 5x5, stride 2, 14x14 -> 7x7, batch 64) slower in TensorFlow than in
+the PyTorch twin, whose problem differs only in the padding: Keras's "same" pads 1 before and 2 after,
+the twin 2 and 2. This times one forward + both gradients of that convolution, 10 per tf.function
+call, best of --reps, with the padding done three ways: "same"; explicit 2/2 padding in the Conv2D op
+itself; and tf.pad then "valid" (what a ZeroPadding2D layer before the convolution gives). The last
+two compute the twin's convolution.
+"""
+import time
+
+from absl import app, flags
+
+from train import runtime
+
+runtime.quiet()
+flags.DEFINE_list("precisions", ["bfloat16", "float32"], "Compute dtypes.")
+flags.DEFINE_integer("reps", 5, "Timed calls per variant (the best counts).")
+FLAGS = flags.FLAGS
+PADDINGS = ("same", "explicit 2/2", "tf.pad 2/2 + valid")
+
+
+def ms_per_conv(dtype, padding):
+    import tensorflow as tf
+
+    x = tf.cast(tf.random.stateless_normal([64, 14, 14, 64], seed=[0, 1]), dtype)
+    w = tf.Variable(tf.random.stateless_normal([5, 5, 64, 128], seed=[0, 2]) * 0.02)
+    pads = [[0, 0], [2, 2], [2, 2], [0, 0]]
+
+    @tf.function
+    def block(x):
+        total = 0.0
+        for i in range(10):
+            xi = x + tf.cast(i, dtype)  # a distinct input each time: nothing is computed once for all
+            with tf.GradientTape() as tape:
+                tape.watch(xi)
+                kernel = tf.cast(w, dtype)
+                if padding == "same":
+                    y = tf.nn.conv2d(xi, kernel, 2, "SAME")
+                elif padding == "explicit 2/2":
+                    y = tf.nn.conv2d(xi, kernel, 2, pads)
+                else:
+                    y = tf.nn.conv2d(tf.pad(xi, pads), kernel, 2, "VALID")
+                loss = tf.reduce_sum(tf.square(tf.cast(y, tf.float32)))
+            gx, gw = tape.gradient(loss, [xi, w])
+            total += tf.reduce_sum(tf.cast(gx, tf.float32)) + tf.reduce_sum(gw)
+        return total
+
+    block(x).numpy()
+    best = float("inf")
+    for _ in range(FLAGS.reps):
+        start = time.perf_counter()
+        block(x).numpy()
+        best = min(best, time.perf_counter() - start)
+    return 1e3 * best / 10
+
+
+def main(argv):
+    from train import cpu
+
+    print(f"{cpu.describe()}; D's conv 2 of configs/nsgan_mnist.py, forward + both gradients, ms per call\n")
+    print("| precision | " + " | ".join(PADDINGS) + " |\n|---|" + "---|" * len(PADDINGS))
+    for dtype in FLAGS.precisions:
+        cells = [ms_per_conv(dtype, padding) for padding in PADDINGS]
+        print(f"| {dtype} | " + " | ".join(f"{ms:.2f} ({ms / cells[0]:.2f}x)" for ms in cells) + " |")
+
+
+if __name__ == "__main__":
+    app.run(main)
