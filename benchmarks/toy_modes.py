@@ -5,9 +5,10 @@ seeds each, and the curve of modes against generator updates.
         [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4] [--updates=2500,5000,10000,20000]
         [--out=benchmarks/results/toy_modes] [--table_only]
 
-A run is RECIPE[:DIVERGENCE][+pacM]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
-fgan, and PacGAN's packing of M samples per critic input (the critic keeps its number of inputs
-per step, as in PacGAN: data.batch_size is multiplied by M). Each run trains through the real
+A run is RECIPE[:DIVERGENCE][+pacM][@bf16]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
+fgan, PacGAN's packing of M samples per critic input (the critic keeps its number of inputs
+per step, as in PacGAN: data.batch_size is multiplied by M), and bfloat16 compute
+(config.mixed_precision=mixed_bfloat16; float32 without it). Each run trains through the real
 trainer (`train.trainer.run`) in one temporary workdir, resuming it at every entry of --updates, so each
 entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
 the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit,
@@ -52,17 +53,21 @@ PACGAN = {  # PacGAN Table 1 (10 trials): modes, % high quality, reverse KL
 }
 
 
+PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_precision
+
+
 def parse_run(run):
-    """'fgan:kl+pac4' -> ('fgan', 'kl', 4)."""
+    """'fgan:kl+pac4' -> ('fgan', 'kl', 4, None); 'nsgan@bf16' -> ('nsgan', None, 1, 'mixed_bfloat16')."""
+    run, _, precision = run.partition("@")
     spec, _, pac = run.partition("+pac")
     recipe, _, divergence = spec.partition(":")
-    return recipe, divergence or None, int(pac or 1)
+    return recipe, divergence or None, int(pac or 1), PRECISIONS[precision] if precision else None
 
 
 def config_for(run, mixture, seed, updates):
     import configs
 
-    recipe, divergence, pac = parse_run(run)
+    recipe, divergence, pac, precision = parse_run(run)
     base = configs.load(f"{recipe}_toy")
     if base.data.name.endswith("_unit"):  # a recipe on unit-scaled data (WGAN-GP's toy code) keeps it
         mixture += "_unit"
@@ -71,6 +76,8 @@ def config_for(run, mixture, seed, updates):
     if divergence:  # pi for js_weighted and alpha for alpha at benchmarks.budgets.DIVERGENCE_PARAMS
         overrides.update({"model_options.divergence": divergence,
                           "model_options.divergence_param": DIVERGENCE_PARAMS.get(divergence)})
+    if precision:
+        overrides["mixed_precision"] = precision
     return configs.load(f"{recipe}_toy", overrides)
 
 
