@@ -64,7 +64,7 @@ ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 2_500},
 BUDGETS.update(ENCODER_BUDGETS)
 # issue 21: bfloat16 (mixed_bfloat16: bfloat16 compute, float32 variables) against float32 at the MNIST
 # budget, 3 seeds each, trained on one machine, named CONFIG-PRECISION-sSEED
-PRECISION_CONFIGS, PRECISION_SEEDS = ("nsgan_mnist",), (0, 1, 2)
+PRECISION_CONFIGS, PRECISION_SEEDS = ("nsgan_mnist", "wgangp_mnist"), (0, 1, 2)
 PRECISIONS = {"float32": None, "bfloat16": "mixed_bfloat16"}
 for _config in PRECISION_CONFIGS:
     for _precision, _policy in PRECISIONS.items():
@@ -273,14 +273,16 @@ def _precision_table(runs, evaluated, trained):
              f"mean +- sd over the seeds (n = the runs evaluated); trained on {'; '.join(cpus) or 'n/a'}. "
              "bfloat16 is `--config.mixed_precision=mixed_bfloat16` (bfloat16 compute, float32 variables). "
              "A seed fixes the initial weights, the data order and the noise, so the rows pair up by seed.", "",
-             "| config | precision | n | fid10k_test | kid10k_test | cs10k | train time per run (s) |",
-             "|---|---|---|---|---|---|---|"]
+             "| config | precision | n | fid10k_test | ... by seed | kid10k_test | cs10k | train time per run (s) |",
+             "|---|---|---|---|---|---|---|---|"]
     for (config, precision), names in groups.items():
         metrics = [evaluated[n]["metrics"] for n in names]
         cells = [_pm(*_mean_sd([m[key] for m in metrics])) for key in ("fid10k_test", "kid10k_test", "cs10k")]
         seconds = [trained[n]["seconds"] for n in names if n in trained]
         time_cell = f"{statistics.mean(seconds):.0f}" if seconds else "n/a"
-        lines.append(f"| {config} | {precision} | {len(names)} | {' | '.join(cells)} | {time_cell} |")
+        by_seed = ", ".join(f"{n.split('-s')[-1]}: {evaluated[n]['metrics']['fid10k_test']:.2f}" for n in names)
+        lines.append(f"| {config} | {precision} | {len(names)} | {cells[0]} | {by_seed} | {' | '.join(cells[1:])} | "
+                     f"{time_cell} |")
     return lines + [""]
 
 
