@@ -277,7 +277,8 @@ def _precision_table(runs, evaluated, trained):
              "|---|---|---|---|---|---|---|---|"]
     for (config, precision), names in groups.items():
         metrics = [evaluated[n]["metrics"] for n in names]
-        cells = [_pm(*_mean_sd([m[key] for m in metrics])) for key in ("fid10k_test", "kid10k_test", "cs10k")]
+        cells = [_pm(*_mean_sd([m[key] for m in metrics])) if len(metrics) > 1 else f"{metrics[0][key]:.2f}"
+                 for key in ("fid10k_test", "kid10k_test", "cs10k")]  # one seed: no spread to show
         seconds = [trained[n]["seconds"] for n in names if n in trained]
         time_cell = f"{statistics.mean(seconds):.0f}" if seconds else "n/a"
         by_seed = ", ".join(f"{n.split('-s')[-1]}: {evaluated[n]['metrics']['fid10k_test']:.2f}" for n in names)
