@@ -253,11 +253,6 @@ def _precision_run(name):
     return len(parts) == 3 and parts[1] in PRECISIONS
 
 
-def _mean_sd(values):
-    mean = statistics.mean(values)
-    return mean, (statistics.stdev(values) if len(values) > 1 else 0.0)
-
-
 def _precision_table(runs, evaluated, trained):
     """FID, KID and classifier score per config and precision: mean +- sd over the seeds."""
     groups = {}
@@ -277,8 +272,9 @@ def _precision_table(runs, evaluated, trained):
              "|---|---|---|---|---|---|---|---|"]
     for (config, precision), names in groups.items():
         metrics = [evaluated[n]["metrics"] for n in names]
-        cells = [_pm(*_mean_sd([m[key] for m in metrics])) if len(metrics) > 1 else f"{metrics[0][key]:.2f}"
-                 for key in ("fid10k_test", "kid10k_test", "cs10k")]  # one seed: no spread to show
+        values = [[m[key] for m in metrics] for key in ("fid10k_test", "kid10k_test", "cs10k")]
+        cells = [_pm(statistics.mean(v), statistics.stdev(v)) if len(v) > 1 else f"{v[0]:.2f}"  # one seed: no spread
+                 for v in values]
         seconds = [trained[n]["seconds"] for n in names if n in trained]
         time_cell = f"{statistics.mean(seconds):.0f}" if seconds else "n/a"
         by_seed = ", ".join(f"{n.split('-s')[-1]}: {evaluated[n]['metrics']['fid10k_test']:.2f}" for n in names)
