@@ -31,6 +31,7 @@ from absl import app, flags
 
 from benchmarks.budgets import DIVERGENCE_PARAMS
 from train import runtime
+from zoo.errors import UserError, choose, exit_on_user_error
 from zoo_core import files
 
 runtime.quiet()
@@ -58,10 +59,12 @@ PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_pr
 
 def parse_run(run):
     """'fgan:kl+pac4' -> ('fgan', 'kl', 4, None); 'nsgan@bf16' -> ('nsgan', None, 1, 'mixed_bfloat16')."""
-    run, _, precision = run.partition("@")
-    spec, _, pac = run.partition("+pac")
+    name, _, precision = run.partition("@")
+    spec, _, pac = name.partition("+pac")
     recipe, _, divergence = spec.partition(":")
-    return recipe, divergence or None, int(pac or 1), PRECISIONS[precision] if precision else None
+    if not (pac or "1").isdigit() or int(pac or 1) < 1:
+        raise UserError(f"run {run!r}: +pacM needs a positive integer M, not {pac!r}")
+    return recipe, divergence or None, int(pac or 1), choose("precision", precision, PRECISIONS) if precision else None
 
 
 def config_for(run, mixture, seed, updates):
@@ -189,6 +192,8 @@ def table(results, runs, mixtures):
 def main(argv):
     from train import cpu, strategy
 
+    for run in FLAGS.runs:  # every name checked before the first run trains
+        parse_run(run)
     # the first run's threads per op (1 in PacGAN's recipes), set before TensorFlow starts: one process
     # runs every run, so mix recipes of different settings in separate invocations
     strategy.set_intra_op_threads(config_for(FLAGS.runs[0], FLAGS.mixtures[0], 0, 1))
@@ -220,4 +225,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    app.run(exit_on_user_error(main))

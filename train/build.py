@@ -76,8 +76,6 @@ def _gan(config, shape):
     # PacGAN's packing: the critic takes pac samples at once
     discriminator = _net("discriminator", config.nets.discriminator, packed_shape(shape, options.get("pac", 1)))
     parts = dict(generator=generator, discriminator=discriminator, **options)
-    if "output_bound" in options:
-        parts["output_bound"] = options["output_bound"] or None  # 0: the raw critic output
     if "lens" in config.nets:  # the Tempered lens (configs.common.tempered)
         parts["lens"] = _net("lens", config.nets.lens, shape)
     return parts
@@ -199,10 +197,7 @@ def validate(config, replicas):
     data.data_shape(config.data)
     options = _model_options(config)
     if config.model == "gan":
-        from zoo import objectives
-        objectives.make(options.get("objective", "non_saturating"), options.get("divergence"),
-                        options.get("divergence_param"), options.get("g_update", "alternative"),
-                        options.get("output_bound") or None)
+        cls.check_options(**options)  # the model's own checks, before anything is built
     names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if config.get(net))
     for name in names:
         if name not in config:
@@ -211,14 +206,8 @@ def validate(config, replicas):
     from zoo.metrics import suite
     suite.check_features(config.eval.get("features", "classifier"))  # before training, not after it
     suite.check_ais(dict(config.eval.get("ais", {})))
-    for key in ("steps", "log_every", "model_options.n_critic", "model_options.pac", "data.batch_size",
-                "steps_per_execution", "latent_dim"):
-        if key.startswith("model_options."):
-            value = options.get(key.split(".")[1], 1)  # only GANs have critics
-        elif "." in key:
-            value = config[key.split(".")[0]][key.split(".")[1]]
-        else:
-            value = config[key]
+    for key in ("steps", "log_every", "data.batch_size", "steps_per_execution", "latent_dim"):
+        value = config.data.batch_size if key == "data.batch_size" else config[key]
         if not isinstance(value, int) or value < 1:
             raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
@@ -247,9 +236,3 @@ def validate(config, replicas):
                             "or unset ONEDNN_MAX_CPU_ISA")
     if "lens" in config.nets and config.model != "gan":
         raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {config.model!r}")
-    lens_k = options.get("lens_k", 0)
-    if isinstance(lens_k, bool) or not isinstance(lens_k, int) or lens_k < 0:
-        raise UserError(f"config.model_options.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
-                        f"not {lens_k!r}")
-    if options.get("clip_value", 0) > 0 and options.get("gp_weight", 0) > 0:
-        raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")

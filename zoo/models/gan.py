@@ -1,11 +1,13 @@
 """GAN: a generator and a discriminator (critic) trained by any objective of zoo.objectives,
 optionally with the Tempered lens (Sajjadi et al. 2018) in front of the critic's real data."""
+import inspect
 import math
 
 import keras
 import tensorflow as tf
 
 from zoo import objectives
+from zoo.errors import UserError
 from zoo.models import noise
 from zoo.models.base import ZooModel
 from zoo.models.packing import pack
@@ -51,7 +53,7 @@ class GAN(ZooModel):
 
     f-GAN: objective="f_gan" with `divergence` (a name of zoo.objectives.fdiv.DIVERGENCES), its
     `divergence_param` (pi or alpha), `g_update` ("alternative" or "saddle") and `output_bound`
-    (the critic output V becomes B tanh(V / B); None for the raw V).
+    (the critic output V becomes B tanh(V / B); None or 0 for the raw V).
 
     Mixed precision (a config option for GPUs, train.build): the networks may compute in float16 or
     bfloat16 with float32 variables; scores, samples and losses are cast to float32 here, and a
@@ -91,23 +93,20 @@ class GAN(ZooModel):
         self.generator = generator
         self.discriminator = discriminator
         self.objective = objective
+        self._objective_fn = self.check_options(
+            objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value, divergence=divergence,
+            divergence_param=divergence_param, g_update=g_update, output_bound=output_bound, lens_k=lens_k, pac=pac)
         self.divergence = divergence
         self.divergence_param = None if divergence_param is None else float(divergence_param)
         self.g_update = g_update
-        self.output_bound = None if output_bound is None else float(output_bound)
-        self._objective_fn = objectives.make(objective, divergence, self.divergence_param, g_update,
-                                             self.output_bound)
+        self.output_bound = float(output_bound) if output_bound else None  # 0 or None: the raw critic output
         self.n_critic = int(n_critic)
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
         self.seed = int(seed)
         self.pac = int(pac)
-        if self.pac < 1:
-            raise ValueError(f"pac (samples per critic input) must be >= 1, not {pac}")
         self.lens = lens
         self.lens_k = int(lens_k)
-        if self.lens_k < 0:
-            raise ValueError(f"lens_k (K, the lens's annealing steps) must be >= 0, not {lens_k}")
         # one critic call on real and fake together where the critic scores each input on its own
         # (no batch norm, whose statistics are per call): the same scores in half the calls
         self.joint_critic_call = not _has_batch_norm(discriminator)
@@ -115,6 +114,25 @@ class GAN(ZooModel):
         if lens is not None:
             names += ["lens_adv", "lens_rec", "lens_lambda"]
         self._setup(generator.inputs[0].shape[-1], generator.outputs[0].shape[1:], "normal", names)
+
+    @classmethod
+    def check_options(cls, **options):
+        """Checks constructor options (any subset; the rest take the constructor's defaults) without
+        building a network, as the trainer does before it touches anything, and returns the objective
+        function they make (zoo.objectives.make). Raises UserError naming the config key."""
+        o = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+             if p.default is not inspect.Parameter.empty} | options
+        for key in ("n_critic", "pac"):
+            if isinstance(o[key], bool) or not isinstance(o[key], int) or o[key] < 1:
+                raise UserError(f"config.model_options.{key} must be a positive integer, not {o[key]!r}")
+        if isinstance(o["lens_k"], bool) or not isinstance(o["lens_k"], int) or o["lens_k"] < 0:
+            raise UserError(f"config.model_options.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
+                            f"not {o['lens_k']!r}")
+        if o["clip_value"] > 0 and o["gp_weight"] > 0:
+            raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")
+        # output_bound 0 or None: the raw critic output
+        return objectives.make(o["objective"], o["divergence"], o["divergence_param"], o["g_update"],
+                               float(o["output_bound"]) if o["output_bound"] else None)
 
     def lens_active(self, step):
         """Whether the lens still changes what the critic sees: t <= K (its weight lens_lambda > 0 before K)."""
