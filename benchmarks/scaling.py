@@ -42,7 +42,8 @@ def measure_here():
 
     strategies.split_cpu(FLAGS.replicas)
     strategy = strategies.make(FLAGS.strategy, FLAGS.replicas)
-    config = configs.load(CONFIG, {"steps_per_execution": 1})  # replicas force 1: compare like with like
+    # replicas force one step per call: compare like with like; float32, as the earlier rows
+    config = configs.load(CONFIG, {"steps_per_execution": 1, "mixed_precision": None})
     with strategy.scope():
         model = build.model(config, strategy.num_replicas_in_sync)
     ds = strategies.distribute(strategy, lambda: build.dataset(config), config.data.batch_size)

@@ -40,7 +40,7 @@ def run_config(recipe, lens, seed):
     import configs
 
     overrides = {"steps": STEPS, "log_every": EVERY, "seed": int(seed), "eval.every": EVERY,
-                 "eval.every_samples": CURVE_SAMPLES}
+                 "eval.every_samples": CURVE_SAMPLES, "mixed_precision": None}  # float32, as the earlier rows
     if lens:
         overrides["model_options.lens_k"] = K
     return configs.load(f"tempered_mnist:{recipe}" if lens else f"{recipe}_mnist", overrides)

@@ -134,7 +134,7 @@ def measure(config, bare=True):
     import keras
     import tensorflow as tf
 
-    from train import build
+    from train import build, precision
 
     model = build.model(config)
     block = model.steps_per_execution
@@ -191,7 +191,7 @@ def measure(config, bare=True):
                 block=block, steps=steps, jit=bool(config.jit_compile), threads=config.intra_op_threads,
                 fit=fit_rate, fit_all=[steps / t for t in fit_t], bare=bare_rate, ratio=fit_rate / bare_rate,
                 examples=fit_rate * config.data.batch_size * n_critic, flops=flops,
-                precision=config.get("mixed_precision") or "float32")
+                precision=precision.policy(config) or "float32")
 
 
 def main(argv):

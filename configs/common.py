@@ -45,9 +45,12 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     # CPU threads one op may use (0: TensorFlow's default, all cores); 1 runs the many small ops of an
     # MLP step side by side on the cores instead of splitting each one (benchmarks/settings.py)
     c.intra_op_threads = intra_op_threads
-    # GAN only: "mixed_float16" (GPUs; loss-scaled) or "mixed_bfloat16" (GPUs, TPUs, CPUs with AVX-512 BF16
-    # or AMX; emulated and several times slower on other CPUs, which the trainer says); None = float32
+    # what the networks compute in (train.precision): "auto" (bfloat16 for a GAN on images where the CPU has
+    # AVX-512 BF16 or AMX, float32 elsewhere; decided when a run starts and kept in its config.json),
+    # "float32", or, GAN only, "mixed_float16" (GPUs; loss-scaled) or "mixed_bfloat16" (GPUs, TPUs, CPUs
+    # with AVX-512 BF16 or AMX; emulated and several times slower on other CPUs, which the trainer says)
     c.mixed_precision = config_dict.placeholder(str)
+    c.mixed_precision = "auto"
     return c
 
 

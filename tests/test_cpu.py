@@ -60,18 +60,6 @@ def test_describe_names_the_units_and_the_ones_missing(tmp_path):
     assert cpu.describe(str(tmp_path / "missing"), env={}).endswith("none of AVX2, AVX-512, AVX-512 BF16, AMX")
 
 
-@pytest.mark.parametrize("path, says", [("units", None), ("emulated", "is emulated in software"), ("aborts", None)])
-def test_the_trainer_says_when_bfloat16_is_emulated(monkeypatch, path, says):
-    monkeypatch.setattr(cpu, "bfloat16_path", lambda: path)
-    config = tiny("nsgan_toy")
-    assert build.precision_warning(config) is None  # float32: nothing to say
-    config.mixed_precision = "mixed_bfloat16"
-    warning = build.precision_warning(config)
-    assert (warning is None) if says is None else (says in warning and "\n" not in warning)
-    config.mixed_precision = "mixed_float16"
-    assert build.precision_warning(config) is None
-
-
 def test_the_aborting_onednn_setting_is_refused_before_training(monkeypatch):
     monkeypatch.setattr(cpu, "bfloat16_path", lambda: "aborts")
     config = tiny("nsgan_toy")

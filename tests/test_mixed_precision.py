@@ -1,4 +1,4 @@
-"""Mixed precision (config.mixed_precision, a GPU option; run here on CPU): the GAN trains with
+"""Mixed precision (config.mixed_precision; train.precision, tests/test_precision.py for "auto"): the GAN trains with
 float16 or bfloat16 compute, and exports in float32.
 
 The float32 copy that is exported holds exactly the mixed model's weights (checked bit for bit); its
@@ -70,5 +70,5 @@ def test_mixed_precision_is_validated():
         build.validate(config, 1)
     config = tiny("nsgan_toy")
     config.mixed_precision = "float8"
-    with pytest.raises(UserError, match="unknown mixed_precision 'float8'; choose one of: mixed_bfloat16, mixed_float16"):
+    with pytest.raises(UserError, match="unknown mixed_precision 'float8'; choose one of: auto, float32, mixed_bfloat16, mixed_float16"):
         build.validate(config, 1)

@@ -3,7 +3,7 @@ import math
 
 import keras
 
-from train import cpu, strategy as strategies
+from train import precision, strategy as strategies
 from zoo import data, nets, schedules
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
@@ -113,38 +113,9 @@ def _vae(config, shape):
 PARTS = {"gan": _gan, "bigan": _bigan, "age": _age, "avb": _avb, "vae": _vae}
 
 
-# config.mixed_precision -> the Keras dtype policy of the networks (variables stay float32)
-PRECISIONS = ("mixed_float16", "mixed_bfloat16")
-
-
-def _bfloat16_on_cpu(config):
-    """How the CPU runs config's bfloat16 ops (train.cpu.bfloat16_path), or None when it runs none
-    (float32 or float16, or a GPU takes them)."""
-    if config.get("mixed_precision") != "mixed_bfloat16":
-        return None
-    return cpu.bfloat16_path() if _on_cpu() else None
-
-
-def _on_cpu():
-    """Whether the model's ops run on the CPU (no GPU takes them)."""
-    import tensorflow as tf
-
-    return not tf.config.list_physical_devices("GPU")
-
-
-def precision_warning(config):
-    """One line when config.mixed_precision asks for bfloat16 where TensorFlow emulates it (a CPU
-    without AVX-512 BF16 or AMX, and no GPU), else None: the user gets what they asked for, and why
-    it is slow (train.cpu says how TensorFlow picks its bfloat16 kernels)."""
-    if _bfloat16_on_cpu(config) != "emulated":
-        return None
-    return (f"note: mixed_bfloat16 is emulated in software on this CPU ({cpu.describe()}); "
-            f"expect it several times slower than float32")
-
-
 def _parts(config, shape):
     """The networks (built under config.mixed_precision's policy, if any) and options of the model."""
-    policy = config.get("mixed_precision")
+    policy = precision.policy(config)
     if not policy:
         return PARTS[config.model](config, shape)
     previous = keras.mixed_precision.global_policy()
@@ -159,9 +130,10 @@ def model(config, replicas=1, start_step=0):
     """The compiled model of `config` (call inside the strategy's scope); `start_step`: where training
     resumes (the block of steps per call divides the epochs from there, `steps_per_execution`).
 
-    config.mixed_precision ("mixed_float16" for GPUs, "mixed_bfloat16" for TPUs and recent CPUs;
-    GAN only) builds the networks under that Keras policy and, for float16, wraps every optimizer
-    in a LossScaleOptimizer (whose skipped steps, on an overflow, do not advance the step counter).
+    config.mixed_precision (train.precision: "mixed_float16" for GPUs, "mixed_bfloat16" for TPUs and
+    recent CPUs, "auto"; GAN only) builds the networks under that Keras policy and, for float16, wraps
+    every optimizer in a LossScaleOptimizer (whose skipped steps, on an overflow, do not advance the
+    step counter).
     """
     cls = choose("model", config.model, MODELS)
     shape = data.data_shape(config.data)
@@ -174,7 +146,7 @@ def model(config, replicas=1, start_step=0):
         built = cls(seed=config.seed, **parts)
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {config.model} options: {e}") from None
-    wrap = keras.optimizers.LossScaleOptimizer if config.get("mixed_precision") == "mixed_float16" else (lambda o: o)
+    wrap = keras.optimizers.LossScaleOptimizer if precision.policy(config) == "mixed_float16" else (lambda o: o)
     built.compile(**{name: wrap(optimizer(config[name], config.steps)) for name in built.optimizer_names},
                   steps_per_execution=steps_per_execution(config, replicas, start_step), jit_compile=jit_compile(config, replicas))
     return built
@@ -221,18 +193,6 @@ def validate(config, replicas):
         raise UserError(f"config.data.batch_size ({config.data.batch_size}) must be a multiple of "
                         f"config.model_options.pac ({pac}) on each of the {replicas} replica(s): the critic judges "
                         f"packs of {pac} samples")
-    if config.get("mixed_precision"):
-        choose("mixed_precision", config.mixed_precision, dict.fromkeys(PRECISIONS))
-        if config.model != "gan":
-            raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model!r}")
-        if _bfloat16_on_cpu(config) == "aborts":
-            raise UserError("mixed_bfloat16 cannot run with ONEDNN_MAX_CPU_ISA below AVX-512 while TensorFlow's "
-                            "oneDNN ops are on (oneDNN has no bfloat16 kernels there and aborts); "
-                            "also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA")
-        if config.mixed_precision == "mixed_float16" and _on_cpu() and cpu.float16_aborts():
-            raise UserError("mixed_float16 cannot run with ONEDNN_MAX_CPU_ISA below AVX512_CORE_FP16 on this CPU "
-                            "while TensorFlow's oneDNN ops are on (its AVX-512 FP16 sends float16 ops to oneDNN, "
-                            "which has no float16 kernels there and aborts); also set TF_ENABLE_ONEDNN_OPTS=0, "
-                            "or unset ONEDNN_MAX_CPU_ISA")
+    precision.validate(config)
     if "lens" in config.nets and config.model != "gan":
         raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {config.model!r}")

@@ -81,6 +81,11 @@ def bfloat16_path(flags=None, env=os.environ):
     return "units"
 
 
+def cpu_flags():
+    """This CPU's /proc/cpuinfo flags (a set; empty where there is none)."""
+    return _cpuinfo()[1]
+
+
 def float16_aborts(flags=None, env=os.environ):
     """Whether a float16 model aborts the process here: TensorFlow sends its float16 ops to oneDNN
     (a CPU with AVX-512 FP16, custom ops on) while ONEDNN_MAX_CPU_ISA caps oneDNN below its float16

@@ -7,7 +7,7 @@ import sys
 
 import keras
 
-from train import build, callbacks, runtime, workdir
+from train import build, callbacks, precision, runtime, workdir
 from zoo import data
 from zoo_core import files
 
@@ -54,12 +54,16 @@ def run(config, path, strategy, verbose=None):
     from train import strategy as strategies
 
     build.validate(config, strategy.num_replicas_in_sync)
-    for warning in (strategies.intra_op_threads_warning(config), build.precision_warning(config)):
+    # "auto" decided once per run: a resumed run keeps what its config.json says
+    config, chosen = precision.resolve(config, workdir.recorded(path, "mixed_precision", precision.AUTO))
+    for warning in (strategies.intra_op_threads_warning(config), precision.warning(config)):
         if warning:
             print(warning, file=sys.stderr)
     own = strategies.worker_dir(path, strategy)
     chief, path = own == path, own
     if chief:
+        if chosen:
+            print(chosen)
         _say_what_is_measured(config)
     workdir.check_config(config, path, write=False)
     keras.utils.set_random_seed(config.seed)

@@ -127,6 +127,14 @@ def check_config(config, workdir, write):
         files.write_json(path, new)
 
 
+def recorded(workdir, key, no_run):
+    """config.json's top-level `key` of the run in `workdir` (upgraded, as read_config; None where the
+    run's config has no such key), or `no_run` when the workdir holds no run yet."""
+    if not os.path.exists(os.path.join(workdir, CONFIG)):
+        return no_run
+    return read_config(workdir).get(key)
+
+
 def read_config(workdir):
     """DIR/config.json as a ConfigDict, or a UserError."""
     from ml_collections import ConfigDict
