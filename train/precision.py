@@ -13,6 +13,9 @@ decision, so a resumed run computes as it began on any machine:
 - float32 everywhere else: the toy MLPs (no faster: 141 against 147 s on the ring), the other models
   (mixed precision is a GAN option), CPUs that emulate bfloat16 (several times slower), and GPUs (not
   measured here: choose mixed_float16 or mixed_bfloat16 yourself).
+In a multi-worker run every worker decides for itself, from its own CPU: on a cluster of unlike CPUs
+(some with bfloat16 units, some without) set mixed_precision explicitly, or the replicas would compute
+in different types.
 """
 import copy
 
