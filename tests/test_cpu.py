@@ -3,7 +3,7 @@ trainer says about it (the paths themselves were measured: train/cpu.py's docstr
 import pytest
 
 from tests.test_train import tiny
-from train import build, cpu
+from train import cpu, spec
 from zoo.errors import UserError
 
 AVX2_EPYC = {"avx2", "fma"}
@@ -65,10 +65,10 @@ def test_the_aborting_onednn_setting_is_refused_before_training(monkeypatch):
     config = tiny("nsgan_toy")
     config.mixed_precision = "mixed_bfloat16"
     with pytest.raises(UserError, match="also set TF_ENABLE_ONEDNN_OPTS=0, or unset ONEDNN_MAX_CPU_ISA"):
-        build.validate(config, 1)
+        spec.read(config, 1)
     config.mixed_precision = "mixed_float16"
     monkeypatch.setattr(cpu, "float16_aborts", lambda: False)
-    build.validate(config, 1)  # float16 never reaches oneDNN's bfloat16 kernels
+    spec.read(config, 1)  # float16 never reaches oneDNN's bfloat16 kernels
     monkeypatch.setattr(cpu, "float16_aborts", lambda: True)
     with pytest.raises(UserError, match="mixed_float16 cannot run with ONEDNN_MAX_CPU_ISA below AVX512_CORE_FP16"):
-        build.validate(config, 1)
+        spec.read(config, 1)

@@ -18,7 +18,7 @@ import tensorflow as tf
 from export import lib as export_lib
 from tests.test_train import tiny
 from tests.tolerances import reorder, rounding
-from train import cpu, trainer
+from train import cpu, spec, trainer
 from zoo.errors import UserError
 
 # nsgan_toy's G without its batch norm (whose roundings the bound below does not count): 5 dense layers,
@@ -62,13 +62,11 @@ def test_mixed_precision_trains_and_exports_float32(tmp_path, policy):
 
 
 def test_mixed_precision_is_validated():
-    from train import build
-
     config = tiny("vae_toy")
     config.mixed_precision = "mixed_float16"
     with pytest.raises(UserError, match="mixed_precision is an option of the gan model, not 'vae'"):
-        build.validate(config, 1)
+        spec.read(config, 1)
     config = tiny("nsgan_toy")
     config.mixed_precision = "float8"
     with pytest.raises(UserError, match="unknown mixed_precision 'float8'; choose one of: auto, float32, mixed_bfloat16, mixed_float16"):
-        build.validate(config, 1)
+        spec.read(config, 1)

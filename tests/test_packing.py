@@ -6,7 +6,7 @@ import tensorflow as tf
 
 import configs
 from tests.helpers import fit, toy_gan
-from train import build
+from train import build, spec
 from zoo.errors import UserError
 from zoo.models import noise
 from zoo.models.packing import pack, packed_shape
@@ -72,7 +72,7 @@ def test_a_packed_critic_sees_collapse():
 
 def test_pac_is_a_one_line_config_change():
     config = configs.load("nsgan_toy", {"model_options.pac": 4, "data.batch_size": 400, "steps": 10, "log_every": 10})
-    build.validate(config, replicas=1)
+    spec.read(config, replicas=1)
     model = build.model(config)
     assert model.pac == 4 and model.discriminator.inputs[0].shape[-1] == 8
     assert model.get_config()["pac"] == 4
@@ -87,4 +87,4 @@ def test_pac_is_a_one_line_config_change():
 ])
 def test_bad_packing_is_one_clear_sentence(overrides, replicas, message):
     with pytest.raises(UserError, match=message):
-        build.validate(configs.load("nsgan_toy", overrides), replicas=replicas)
+        spec.read(configs.load("nsgan_toy", overrides), replicas=replicas)

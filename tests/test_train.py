@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import configs
 from tests.tolerances import reorder
-from train import trainer
+from train import spec, trainer
 from train import workdir as workdir_lib
 from zoo.errors import UserError
 
@@ -258,7 +258,7 @@ def test_steps_need_not_be_a_multiple_of_log_every(tmp_path):
     assert trainer.epochs(0, 5, 2) == [(0, 2, 2), (2, 1, 1)]
     assert trainer.epochs(5, 12, 4) == [(1, 1, 3), (2, 1, 4)]  # epochs end at 8 and 12, as in a 0 -> 12 run
     assert trainer.epochs(5, 11, 2) == [(2, 1, 1), (3, 2, 2), (5, 1, 1)] and trainer.epochs(8, 8, 2) == []
-    assert trainer.build.steps_per_execution(tiny("nsgan_toy", steps=5), replicas=1) == 1
+    assert trainer.build.steps_per_execution(spec.read(tiny("nsgan_toy", steps=5), replicas=1)) == 1
     straight = str(tmp_path / "straight")
     trainer.run(tiny("nsgan_toy", steps=8), straight, strategy, verbose=0)
     parts = str(tmp_path / "parts")
@@ -286,13 +286,13 @@ def test_validation_errors():
     config = tiny("nsgan_toy")
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):
-        trainer.build.validate(config, replicas=2)
+        spec.read(config, replicas=2)
 
 
 def test_steps_per_execution_keeps_epochs_exact_and_is_one_under_replicas():
     config = tiny("nsgan_toy")  # steps_per_execution 100, log_every 2
-    assert trainer.build.steps_per_execution(config, replicas=1) == 2
+    assert trainer.build.steps_per_execution(spec.read(config, replicas=1)) == 2
     config.log_every, config.steps = 500, 1000
-    assert trainer.build.steps_per_execution(config, replicas=1) == 100
-    assert trainer.build.steps_per_execution(config, replicas=1, start_step=1030) == 10  # resumed after a 1,030-step run
-    assert trainer.build.steps_per_execution(config, replicas=2) == 1  # keras-team/keras#19246
+    assert trainer.build.steps_per_execution(spec.read(config, replicas=1)) == 100
+    assert trainer.build.steps_per_execution(spec.read(config, replicas=1), start_step=1030) == 10  # resumed after a 1,030-step run
+    assert trainer.build.steps_per_execution(spec.read(config, replicas=2)) == 1  # keras-team/keras#19246

@@ -8,38 +8,44 @@ import sys
 import keras
 
 from train import build, callbacks, precision, runtime, workdir
+from train import spec as specs
 from zoo import data
 from zoo_core import files
 
 
-def evaluate(model, config, num_samples=None):
-    """The final metrics of `model`: every metric of zoo.metrics.suite that fits the config's data,
-    on config.eval.num_samples (or `num_samples`) samples drawn with seed config.seed + 1."""
+def evaluate(model, spec, num_samples=None):
+    """The final metrics of `model`: every metric of zoo.metrics.suite that fits the run's data, on
+    its eval.num_samples (or `num_samples`) samples drawn with seed + 1 (`spec`: a train.spec.Spec or
+    a config)."""
     from zoo.metrics import suite
 
-    return suite.evaluate(model, config.data, num_samples or config.eval.num_samples, seed=config.seed + 1,
-                          features=config.eval.get("features", "classifier"),
-                          download=config.data.download, ais=dict(config.eval.get("ais", {})))
+    spec = specs.read(spec)
+    ev = spec.eval
+    return suite.evaluate(model, spec.data, num_samples or ev["num_samples"], seed=spec.seed + 1,
+                          features=ev.get("features", "classifier"), download=spec.data.get("download", True),
+                          ais=dict(ev.get("ais", {})))
 
 
-def write_metrics(model, config, path, losses=None):
-    metrics = evaluate(model, config)
+def write_metrics(model, spec, path, losses=None):
+    spec = specs.read(spec)
+    metrics = evaluate(model, spec)
     if losses is None:
         losses = workdir.read_metrics(path).get("final_losses")
     step = workdir.step_of(model)
     files.write_json(os.path.join(path, workdir.METRICS),
-                     dict(step=step, dataset=config.data.name, metrics=metrics, final_losses=losses or {}))
+                     dict(step=step, dataset=spec.data["name"], metrics=metrics, final_losses=losses or {}))
     return metrics
 
 
-def export_run(model, config, path, metrics, formats=None):
+def export_run(model, spec, path, metrics, formats=None):
     from export import lib as export_lib
 
-    options = config.get("model_options", {})
-    info = dict(data=export_lib.data_info(config.data), model=config.model, objective=options.get("objective"),
-                config=config.name, steps=workdir.step_of(model), metrics=metrics)
+    spec = specs.read(spec)
+    options = spec.model.options
+    info = dict(data=export_lib.data_info(spec.data), model=spec.model.name, objective=options.get("objective"),
+                config=spec.name, steps=workdir.step_of(model), metrics=metrics)
     if options.get("objective") == "f_gan":
-        info.update(divergence=options.divergence, divergence_param=options.divergence_param)
+        info.update(divergence=options.get("divergence"), divergence_param=options.get("divergence_param"))
     return export_lib.export(model, os.path.join(path, workdir.EXPORT), info, formats or export_lib.FORMATS)
 
 
@@ -53,9 +59,9 @@ def run(config, path, strategy, verbose=None):
     """
     from train import strategy as strategies
 
-    build.validate(config, strategy.num_replicas_in_sync)
     # "auto" decided once per run: a resumed run keeps what its config.json says
     config, chosen = precision.resolve(config, workdir.recorded(path, "mixed_precision", precision.AUTO))
+    spec = specs.read(config, strategy.num_replicas_in_sync)  # the one check of the config
     for warning in (strategies.intra_op_threads_warning(config), precision.warning(config)):
         if warning:
             print(warning, file=sys.stderr)
@@ -64,47 +70,47 @@ def run(config, path, strategy, verbose=None):
     if chief:
         if chosen:
             print(chosen)
-        _say_what_is_measured(config)
+        _say_what_is_measured(spec)
     workdir.check_config(config, path, write=False)
-    keras.utils.set_random_seed(config.seed)
+    keras.utils.set_random_seed(spec.seed)
     start, state = workdir.resume_state(path)
     # built here, so missing data or bad nets fail before the workdir is touched (a multi-worker
     # input builds its per-worker datasets when it is created, too)
-    ds, model = _dataset(config, strategy, start), _model(config, strategy, start)
+    ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start)
     held = workdir.lock(path)  # before config.json is written: a second trainer changes nothing
     try:
         if workdir.resume_step(path) != start:  # another trainer saved while this one was building
             start, state = workdir.resume_state(path)
-            ds, model = _dataset(config, strategy, start), _model(config, strategy, start)
+            ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start)
         if state:
             with strategy.scope():
                 workdir.restore(model, state)
-        return _train(config, path, strategy, model, ds, start, chief, verbose)
+        return _train(config, spec, path, strategy, model, ds, start, chief, verbose)
     finally:
         os.close(held)
 
 
-def _say_what_is_measured(config):
+def _say_what_is_measured(spec):
     """A line on the data read from disk (a folder of images), and a note when there will be no FID."""
     from zoo.metrics import suite
 
-    if data.name_of(config.data) == data.FOLDER:
-        options = data.folder_options(config.data)
+    if data.name_of(spec.data) == data.FOLDER:
+        options = data.folder_options(spec.data)
         print(data.folder.read(options).describe(options))
-    missing = suite.missing(config.data, config.eval.get("features", "classifier"))
+    missing = suite.missing(spec.data, spec.eval.get("features", "classifier"))
     if missing:
         print(f"note: {missing}", file=sys.stderr)
 
 
-def _model(config, strategy, start):
+def _model(spec, strategy, start):
     with strategy.scope():
-        return build.model(config, strategy.num_replicas_in_sync, start)
+        return build.model(spec, start_step=start)
 
 
-def _dataset(config, strategy, start):
+def _dataset(spec, strategy, start):
     from train import strategy as strategies
 
-    return strategies.distribute(strategy, lambda: build.dataset(config, start_step=start), config.data.batch_size)
+    return strategies.distribute(strategy, lambda: build.dataset(spec, start_step=start), spec.batch_size)
 
 
 def epochs(start, steps, every):
@@ -124,24 +130,24 @@ def epochs(start, steps, every):
     return calls
 
 
-def _train(config, path, strategy, model, ds, start, chief, verbose):
-    """run()'s part under the workdir's lock; `ds` is the training input from step `start`."""
+def _train(config, spec, path, strategy, model, ds, start, chief, verbose):
+    """run()'s part under the workdir's lock (`config` is what config.json records, `spec` its Spec);
+    `ds` is the training input from step `start`."""
     workdir.check_config(config, path, write=True)
     cbs = [callbacks.StopOnNonFinite(os.path.join(path, workdir.CHECKPOINTS)), callbacks.SaveState(path)]
     if chief:
         cbs += [keras.callbacks.TensorBoard(os.path.join(path, "logs"), update_freq="epoch", write_graph=False),
-                callbacks.Samples(os.path.join(path, "samples"), os.path.join(path, "logs"),
-                                  config.data, config.seed)]
-    every = config.eval.get("every", 0)
+                callbacks.Samples(os.path.join(path, "samples"), os.path.join(path, "logs"), spec.data, spec.seed)]
+    every = spec.eval.get("every", 0)
     if every and chief:
-        n = config.eval.get("every_samples", 0) or None
-        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, config, n), every, os.path.join(path, "logs")))
+        n = spec.eval.get("every_samples", 0) or None
+        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, spec, n), every, os.path.join(path, "logs")))
     if start:
-        print(f"Resuming {path} at step {start} of {config.steps}")
+        print(f"Resuming {path} at step {start} of {spec.steps}")
     history, step = {}, start
-    for first, count, length in epochs(start, config.steps, config.log_every):
+    for first, count, length in epochs(start, spec.steps, spec.execution.log_every):
         if step != start:  # a new fit call reads its input from the start: one that starts at `step`
-            ds = _dataset(config, strategy, step)
+            ds = _dataset(spec, strategy, step)
         fit = model.fit(ds, initial_epoch=first, epochs=first + count,
                         steps_per_epoch=length, callbacks=cbs, shuffle=False,
                         verbose=runtime.progress_verbosity() if verbose is None else verbose)
@@ -152,6 +158,6 @@ def _train(config, path, strategy, model, ds, start, chief, verbose):
         return model, {}
     # a rerun of a finished run trains no epoch: keep the losses metrics.json already holds
     losses = {k: float(v[-1]) for k, v in history.items()} or None
-    metrics = write_metrics(model, config, path, losses)
-    export_run(model, config, path, metrics)
+    metrics = write_metrics(model, spec, path, losses)
+    export_run(model, spec, path, metrics)
     return model, metrics

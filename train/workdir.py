@@ -24,6 +24,7 @@ import re
 import sys
 
 import configs
+from train import spec as specs
 from zoo.data import folder
 from zoo.errors import UserError
 from zoo_core import files
@@ -72,7 +73,6 @@ def lock(workdir):
 
 
 # --- config.json ----------------------------------------------------------------------------------
-FREE_KEYS = ("steps", "eval", "intra_op_threads")  # what may change between runs on one workdir
 # keys added to a config section after runs existed, with the values that reproduce those runs
 ADDED_KEYS = {"data": folder.DEFAULTS}
 
@@ -91,9 +91,9 @@ def _leaves(tree, prefix=""):
 def check_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
-    Only FREE_KEYS may change between runs on one workdir: `steps` (to train longer; not where an
-    optimizer's learning rate decays to 0 at config.steps, `decay_from`), `eval` (what is measured,
-    not how it trains) and `intra_op_threads` (how fast, not what).
+    Only train.spec.RUN_KEYS may change between runs on one workdir: `steps` (to train longer; not
+    where an optimizer's learning rate decays to 0 at config.steps, `decay_from`), `eval` (what is
+    measured, not how it trains) and `intra_op_threads` (how fast, not what).
     """
     if os.path.exists(workdir) and not os.path.isdir(workdir):
         raise UserError(f"--workdir {workdir} is a file, not a folder")
@@ -113,7 +113,7 @@ def check_config(config, workdir, write):
                 old[section] = {**added, **old[section]}
         old_leaves, new_leaves = _leaves(old), _leaves(new)
         differ = sorted(k for k in set(old_leaves) | set(new_leaves)
-                        if k.split(".")[0] not in FREE_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...))
+                        if k.split(".")[0] not in specs.RUN_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...))
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")

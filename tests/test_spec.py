@@ -1,0 +1,75 @@
+"""train.spec: a config is read once into typed parts, and what is built comes from those parts."""
+import pathlib
+
+import pytest
+
+import configs
+from train import build, spec, workdir
+from zoo.errors import UserError
+from zoo.models import MODELS
+
+NAMES = sorted(p.stem for p in pathlib.Path(configs.DIR).glob("*_*.py") if not p.stem.startswith("_"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_config_reads_into_parts_of_one_form(name):
+    config = configs.load(name)
+    s = spec.read(config)
+    plugins = [s.model, *s.nets.values(), *s.optimizers.values()]
+    assert all(isinstance(p, spec.Part) and isinstance(p.name, str) and "name" not in p.options for p in plugins)
+    assert s.model == spec.Part(config.model, config.model_options.to_dict())
+    assert set(s.nets) == set(config.nets) and {k: p.name for k, p in s.nets.items()} == \
+        {k: v.name for k, v in config.nets.items()}
+    # one Part per optimizer the model compiles with, under compile's keyword
+    assert set(MODELS[config.model].OPTIMIZERS) <= set(s.optimizers)
+    assert s.data == config.data.to_dict() and s.steps == config.steps and s.eval == config.eval.to_dict()
+    assert spec.read(s) is s  # a Spec is read already: handing it down checks nothing twice
+
+
+def test_what_is_built_comes_from_the_spec_not_the_config():
+    config = configs.load("nsgan_toy", {"steps": 4, "nets.discriminator.pieces": 3})
+    s = spec.read(config)
+    config.nets.discriminator.pieces = 7  # after the read: the Spec holds its own copy
+    config.g_optimizer.learning_rate = 0.5
+    model = build.model(s)
+    maxout = [layer for layer in model.discriminator.layers if type(layer).__name__ == "Maxout"][0]
+    assert maxout.pieces == 3
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("steps", 0, "config.steps must be a positive integer, not 0"),
+    ("data.batch_size", 2.5, "config.data.batch_size must be a positive integer, not 2.5"),
+    ("seed", -1, r"config.seed must be an integer in \[0, 2\^31\), not -1"),
+    ("model_options.n_critic", 0, "config.model_options.n_critic must be a positive integer, not 0"),
+    ("nets.generator", {"depth": 2}, r"config.nets.generator needs a name: \{name: ..., \*\*its options\}"),
+])
+def test_a_bad_key_is_one_sentence_naming_it(key, value, message):
+    config = configs.load("nsgan_toy")
+    *path, last = key.split(".")
+    node = config
+    for part in path:
+        node = node[part]
+    with node.ignore_type():
+        node[last] = value
+    with pytest.raises(UserError, match=message):
+        spec.read(config)
+
+
+def test_the_keys_a_resumed_run_may_change_are_the_specs_run_keys(tmp_path):
+    config = configs.load("nsgan_toy")
+    workdir.check_config(config, str(tmp_path), write=True)
+    for key, value in (("steps", 99), ("intra_op_threads", 2), ("eval.num_samples", 10)):
+        workdir.check_config(configs.load("nsgan_toy", {key: value}), str(tmp_path), write=False)  # accepted
+    assert set(spec.RUN_KEYS) == {"steps", "eval", "intra_op_threads"}
+    changed = configs.load("nsgan_toy", {"seed": 1})
+    with pytest.raises(UserError, match=r"keys seed differ"):
+        workdir.check_config(changed, str(tmp_path), write=False)
+
+
+def test_a_lens_needs_its_optimizer():
+    config = configs.load("tempered_toy")
+    assert spec.read(config).optimizers["lens_optimizer"].name == "adam"
+    del config["lens_optimizer"]
+    with pytest.raises(UserError, match="the gan model needs config.lens_optimizer"):
+        spec.read(config)

@@ -1,0 +1,138 @@
+"""A run's config read once, at the edge: checked, and split into the typed parts the trainer hands down.
+
+    config (configs/NAME.py, an ml_collections.ConfigDict) --read--> Spec
+        .model       Part: the zoo model's name (config.model) and options (config.model_options:
+                     the keyword arguments of its class in zoo/models/)
+        .nets        {role: Part}: each network's builder name and options (config.nets.ROLE)
+        .optimizers  {compile keyword: Part}: each optimizer of the model (config.g_optimizer, ...)
+        .data        the dataset's entry (config.data: name and options, what zoo.data reads)
+        .execution   how a step runs: precision (a Keras policy or None), steps_per_execution,
+                     jit_compile, log_every (one Keras epoch: a checkpoint)
+        .steps, .eval, .intra_op_threads   what a resumed run may change (RUN_KEYS)
+        .name, .seed, .latent_dim, .replicas
+
+Every plug-in has one form, {name: ..., **its options} (`Part`). `read` is the one place a config is
+checked (a UserError names the key); everything downstream (train.build, the trainer, the callbacks)
+takes the Spec and checks nothing again. `read` of a Spec returns it unchanged, so a script may hand
+either to train.build.
+"""
+import dataclasses
+
+from train import precision, strategy as strategies
+from zoo import data as datasets
+from zoo.errors import UserError, choose
+from zoo.models import MODELS
+
+# the top-level keys that say how long a run trains, what it measures and how fast it computes, not
+# what it trains: the only ones a run resumed on its workdir may change (train.workdir.check_config)
+RUN_KEYS = ("steps", "eval", "intra_op_threads")
+
+
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """A plug-in of the config: its registry name and its options."""
+    name: str
+    options: dict
+
+    @classmethod
+    def of(cls, entry, what):
+        options = _plain(entry)
+        if not isinstance(options, dict) or not isinstance(options.get("name"), str):
+            raise UserError(f"config.{what} needs a name: {{name: ..., **its options}}, not {options!r}")
+        name = options.pop("name")
+        return cls(name, options)
+
+
+@dataclasses.dataclass(frozen=True)
+class Execution:
+    precision: str | None  # the networks' Keras dtype policy (None: float32)
+    steps_per_execution: int
+    jit_compile: bool
+    log_every: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    name: str
+    model: Part
+    nets: dict  # role -> Part
+    optimizers: dict  # compile keyword -> Part
+    data: dict
+    execution: Execution
+    steps: int  # the RUN_KEYS: what a resumed run may change
+    eval: dict
+    intra_op_threads: int
+    seed: int
+    latent_dim: int
+    replicas: int
+
+    @property
+    def batch_size(self):
+        return self.data["batch_size"]
+
+    @property
+    def critic_updates(self):
+        """Critic updates per step (a GAN's n_critic; 1 for the other models): real sub-batches per step."""
+        return self.model.options.get("n_critic", 1)
+
+
+def _plain(node):
+    """A ConfigDict (or mapping) as plain nested dicts."""
+    if hasattr(node, "to_dict"):
+        return node.to_dict()
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    return node
+
+
+def _positive(config, key, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UserError(f"config.{key} must be a positive integer, not {value!r}")
+    return value
+
+
+def read(config, replicas=1):
+    """The Spec of `config` for a run on `replicas` replicas, or a UserError naming the first bad key.
+    A Spec is returned as it is."""
+    if isinstance(config, Spec):
+        return config
+    cls = choose("model", config.model, MODELS)
+    data = _plain(config.data)
+    datasets.data_shape(data)  # an unknown dataset, or a folder's bad options
+    options = _plain(config.get("model_options", {}))
+    if config.model == "gan":
+        cls.check_options(**options)  # the model's own checks, before anything is built
+    names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if net in config.nets)
+    for name in names:
+        if name not in config:
+            raise UserError(f"the {config.model} model needs config.{name} (one per optimizer: {', '.join(names)})")
+    from zoo.metrics import suite
+
+    evaluation = _plain(config.eval)
+    suite.check_features(evaluation.get("features", "classifier"))  # before training, not after it
+    suite.check_ais(dict(evaluation.get("ais", {})))
+    for key in ("steps", "log_every", "steps_per_execution", "latent_dim"):
+        _positive(config, key, config[key])
+    batch_size = _positive(config, "data.batch_size", data["batch_size"])
+    if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
+        raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
+    threads = strategies.intra_op_threads(config)
+    if batch_size % replicas:
+        raise UserError(f"config.data.batch_size ({batch_size}) must be divisible by the number of replicas "
+                        f"({replicas})")
+    pac = options.get("pac", 1)
+    if (batch_size // replicas) % pac:
+        raise UserError(f"config.data.batch_size ({batch_size}) must be a multiple of config.model_options.pac "
+                        f"({pac}) on each of the {replicas} replica(s): the critic judges packs of {pac} samples")
+    precision.validate(config)
+    if "lens" in config.nets and config.model != "gan":
+        raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {config.model!r}")
+    return Spec(
+        name=config.get("name", config.model), model=Part(config.model, options),
+        nets={role: Part.of(entry, f"nets.{role}") for role, entry in config.nets.items()},
+        optimizers={name: Part.of(config[name], name) for name in names},
+        data=data,
+        execution=Execution(precision=precision.policy(config), steps_per_execution=config.steps_per_execution,
+                            jit_compile=bool(config.jit_compile), log_every=config.log_every),
+        steps=config.steps, eval=evaluation, intra_op_threads=threads,
+        seed=config.seed, latent_dim=config.latent_dim, replicas=replicas)
