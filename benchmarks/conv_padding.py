@@ -8,12 +8,13 @@ the PyTorch twin, whose problem differs only in the padding: Keras's "same" pads
 the twin 2 and 2. This times one forward + both gradients of that convolution, 10 per tf.function
 call, best of --reps, with the padding done three ways: "same"; explicit 2/2 padding in the Conv2D op
 itself; and tf.pad then "valid" (what a ZeroPadding2D layer before the convolution gives). The last
-two compute the twin's convolution.
+two compute the twin's convolution. Records go to benchmarks/results/conv_padding.jsonl.
 """
-import time
 
 from absl import app, flags
 
+from benchmarks import report
+from benchmarks.timing import best_of
 from train import runtime
 
 runtime.quiet()
@@ -49,24 +50,16 @@ def ms_per_conv(dtype, padding):
             total += tf.reduce_sum(tf.cast(gx, tf.float32)) + tf.reduce_sum(gw)
         return total
 
-    block(x).numpy()
-    best = float("inf")
-    for _ in range(FLAGS.reps):
-        start = time.perf_counter()
-        block(x).numpy()
-        best = min(best, time.perf_counter() - start)
-    return 1e3 * best / 10
+    return 1e3 * best_of(lambda: block(x).numpy(), FLAGS.reps) / 10
 
 
 def main(argv):
-    from train import cpu
-
-    print(f"{cpu.describe()}; D's conv 2 of configs/nsgan_mnist.py, forward + both gradients, ms per call\n")
-    print("| precision | " + " | ".join(PADDINGS) + " |\n|---|" + "---|" * len(PADDINGS))
-    for dtype in FLAGS.precisions:
-        cells = [ms_per_conv(dtype, padding) for padding in PADDINGS]
-        print(f"| {dtype} | " + " | ".join(f"{ms:.2f} ({ms / cells[0]:.2f}x)" for ms in cells) + " |")
+    report.append("conv_padding", [dict(precision=dtype, padding=padding, ms=ms_per_conv(dtype, padding))
+                                   for dtype in FLAGS.precisions for padding in PADDINGS])
+    print(report.render("conv_padding"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

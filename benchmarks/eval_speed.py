@@ -6,9 +6,8 @@ Samples: 10,000 images from the MNIST DCGAN generator (configs/nsgan_mnist.py, f
 does not depend on them) and 2,500 toy points. Each metric is timed twice in one process: "cold"
 (the first call, which also reads the reference split and computes its features, cached for the
 process) and "warm" (what every further evaluation of a run costs, e.g. the FID curve of
-eval.every). Encoder and likelihood metrics use fresh bigan_mnist and vae_mnist models. Targets
-(issue 9): FID + KID + classifier score on 10k samples under 30 s, Parzen under 60 s. Writes
-benchmarks/results/eval_speed.md and the README section between the EVAL_SPEED markers.
+eval.every). Encoder and likelihood metrics use fresh bigan_mnist and vae_mnist models. Records go
+to benchmarks/results/eval_speed.jsonl.
 """
 import os
 import tempfile
@@ -16,11 +15,10 @@ import time
 
 from absl import app
 
-from benchmarks.publish import publish
+from benchmarks import report
 from train import runtime
 
 runtime.quiet()
-OUT = "benchmarks/results/eval_speed.md"
 
 
 def timed(fn):
@@ -41,7 +39,7 @@ def main(argv):
 
     def both(name, fn):
         cold, warm = timed(fn), timed(fn)
-        rows.append((name, cold, warm))
+        rows.append(dict(metric=name, cold=cold, warm=warm, cores=os.cpu_count()))
         print(f"{name}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
 
     gan = build.model(configs.load("nsgan_mnist"))
@@ -67,20 +65,11 @@ def main(argv):
     both("nelbo_test + nll_iwae100_test (10k binarised test images) + nll_ais (VAE, eval.ais defaults)",
          lambda: suite.likelihood_metrics(vae, images.BINARIZED))
 
-    features = next(r for r in rows if r[0].startswith("fid"))
-    parzen = next(r for r in rows if r[0].startswith("parzen"))
-    lines = [f"`python -m benchmarks.eval_speed` on {os.cpu_count()} CPU cores; cold = first call in a process "
-             "(reads the reference split and its features), warm = every later call.", "",
-             "| metric | cold (s) | warm (s) |", "|---|---|---|"]
-    lines += [f"| {name} | {cold:.1f} | {warm:.1f} |" for name, cold, warm in rows]
-    cached = next(r for r in rows if r[0].startswith("..."))
-    lines += ["", f"Targets: FID + KID + classifier score on 10k samples {features[1]:.1f} s cold / "
-              f"{features[2]:.1f} s warm (target < 30 s: {'met' if features[1] < 30 else 'NOT met'}; issue 21: "
-              f"< 5 s, {'met' if features[1] < 5 else 'NOT met'} in the first process ever, "
-              f"{'met' if cached[1] < 5 else 'NOT met'} at {cached[1]:.1f} s in every later one); Parzen "
-              f"{parzen[1]:.1f} s cold (target < 60 s: {'met' if parzen[1] < 60 else 'NOT met'})."]
-    publish("\n".join(lines), OUT, "Evaluation speed", "EVAL_SPEED")
+    report.append("eval_speed", rows)
+    print(report.render("eval_speed"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

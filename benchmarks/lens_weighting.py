@@ -7,14 +7,12 @@ mean squared error over an example's 784 pixels) and with the same error SUMMED 
 records every 25 updates the lens's RMS change per pixel on 256 fixed training images,
 sqrt(mean (x - L(x))^2), and the critic's loss (log 4 = 1.386 at chance). The paper writes
 L_L^R = ||X - L(X)||^2 without saying how an image's pixels are weighted against L_L^A, an O(1) term.
-Writes benchmarks/results/lens_weighting.md.
+Records go to benchmarks/results/lens_weighting.jsonl.
 """
-import json
-
 import tensorflow as tf
 from absl import app, flags
 
-from benchmarks.publish import publish
+from benchmarks import report
 from zoo.models import GAN
 
 flags.DEFINE_integer("steps", 300, "Generator updates per variant (a multiple of 25).")
@@ -22,7 +20,6 @@ flags.DEFINE_integer("k", 150, "K: the lens's adversarial weight anneals to 0 ov
 flags.DEFINE_integer("seed", 0, "Seed of both runs.")
 FLAGS = flags.FLAGS
 EVERY = 25
-OUT = "benchmarks/results/lens_weighting.md"
 
 
 class SummedReconstruction(GAN):
@@ -63,18 +60,14 @@ def curve(model_class):
 
 
 def main(_):
-    mean, summed = curve(GAN), curve(SummedReconstruction)
-    lines = [f"`python -m benchmarks.lens_weighting --steps={FLAGS.steps} --k={FLAGS.k} --seed={FLAGS.seed}`", "",
-             "tempered_mnist (NS-GAN, the paper's lens), the same seed; lambda = 1 - sin(t pi / 2K) is the "
-             "adversarial weight; RMS = the lens's change per pixel on 256 fixed images (pixels in [-1, 1]); "
-             "d_loss = the critic's loss over the last 25 updates (1.386 at chance).", "",
-             "| update | lambda | L_rec mean over pixels: RMS | d_loss | L_rec summed over pixels: RMS | d_loss |",
-             "|---|---|---|---|---|---|"]
-    for (step, lam, rms_m, d_m), (_, _, rms_s, d_s) in zip(mean, summed):
-        lines.append(f"| {step} | {lam:.3f} | {rms_m:.4f} | {d_m:.3f} | {rms_s:.4f} | {d_s:.3f} |")
-    publish("\n".join(lines), OUT, "Lens weighting: L_rec averaged or summed over pixels", marker="LENS_WEIGHTING")
-    print(json.dumps(dict(mean=mean, summed=summed)))
+    for variant, model_class in (("mean", GAN), ("summed", SummedReconstruction)):
+        report.append("lens_weighting", [dict(variant=variant, update=step, rms=rms, d_loss=d_loss, steps=FLAGS.steps,
+                                              k=FLAGS.k, seed=FLAGS.seed, **{"lambda": lam})
+                                         for step, lam, rms, d_loss in curve(model_class)])
+    print(report.render("lens_weighting"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

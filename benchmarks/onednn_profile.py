@@ -7,10 +7,10 @@ logs every primitive it executes, with its kernel and time, under ONEDNN_VERBOSE
 the step of configs/nsgan_mnist.py (the zoo's GAN.train_step in a tf.function; the twin of
 benchmarks/torch_twin.py) in two fresh processes, for a warm-up and for the warm-up plus --steps
 steps; the difference of the two logs is --steps steps' worth, without start-up and first-call
-reorders. Prints, per engine, the ms per step in each primitive (kind, kernel, direction, data
-types, problem) and the wall ms per step of the longer run (logging slows it a little), whose
-difference from oneDNN's total is the time in kernels that are not oneDNN's (Eigen's elementwise
-ops, casts, batch norm, the optimizer).
+reorders. Records, per engine: the wall ms per step of the longer run (logging slows it a little)
+and the --top primitives (kind, kernel, direction, data types, problem) by ms per step; the wall
+time not in oneDNN is in other kernels (Eigen's elementwise ops, casts, batch norm, the optimizer).
+They go to benchmarks/results/onednn_profile.jsonl.
 """
 import collections
 import os
@@ -20,6 +20,8 @@ import sys
 import time
 
 from absl import app, flags
+
+from benchmarks import report
 
 FLAGS = flags.FLAGS
 WARM = 5
@@ -109,18 +111,11 @@ def main(argv):
         fn = zoo_steps if FLAGS.child == "zoo" else torch_steps
         print(f"WALL {fn(FLAGS.precision, FLAGS.steps)}", flush=True)
         return
-    from train import cpu
-
-    print(f"{cpu.describe()}; {FLAGS.precision}; configs/nsgan_mnist.py step, batch 64; {FLAGS.steps} steps "
-          f"after {WARM} of warm-up; ms per step")
     for engine in ["zoo", "torch"]:
         rows, wall = profile(engine, FLAGS.precision, FLAGS.steps)
-        total = sum(r[2] for r in rows)
-        print(f"\n{engine}: wall {wall:.1f} ms per step, of which oneDNN {total:.1f} ms "
-              f"({100 * total / wall:.0f}%), other kernels {wall - total:.1f} ms\n")
-        print("| ms/step | calls/step | kind | kernel | direction | types | problem |\n|---|---|---|---|---|---|---|")
-        for (kind, kernel, direction, types, problem), calls, ms in rows[:FLAGS.top]:
-            print(f"| {ms:.2f} | {calls:g} | {kind} | {kernel} | {direction} | {types} | {problem} |")
+        report.append("onednn_profile", [dict(engine=engine, precision=FLAGS.precision, steps=FLAGS.steps, warm=WARM,
+                                              wall=wall, onednn=sum(r[2] for r in rows), primitives=[[ms, calls, *key] for key, calls, ms in rows[:FLAGS.top]])])
+    print(report.render("onednn_profile"))
 
 
 if __name__ == "__main__":
@@ -128,4 +123,6 @@ if __name__ == "__main__":
     flags.DEFINE_integer("steps", 20, "Steps counted (after the warm-up).")
     flags.DEFINE_integer("top", 25, "Rows per engine.")
     flags.DEFINE_enum("child", "", ["", "zoo", "torch"], "Internal: run one engine's steps in this process.")
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

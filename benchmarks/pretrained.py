@@ -9,8 +9,8 @@ checksums, and MODEL_CARD.md: the command that trains the same run (the config f
 the run changed), its metrics (metrics.json), the data and their license, the storage and what it
 changed, measured here: the largest and mean absolute change of the outputs on 1,000 inputs (prior
 draws for the generator; the generator's own samples for the encoder), and the same metric
-recomputed on the compacted generator's samples where it is cheap (toy mode coverage).
-The sizes and changes go to stdout as a table.
+recomputed on the compacted generator's samples where it is cheap (toy mode coverage); the card's
+text is benchmarks/model_card.md. The sizes and changes go to benchmarks/results/pretrained.jsonl.
 """
 import json
 import os
@@ -20,6 +20,7 @@ import sys
 import numpy as np
 from absl import app, flags
 
+from benchmarks import report
 from train import runtime
 
 runtime.quiet()
@@ -128,55 +129,38 @@ def pack(name, workdir, out):
 
 
 def card(name, metadata, config, metrics, changes, toy_metrics):
+    """MODEL_CARD.md: benchmarks/model_card.md filled in."""
     data = metadata["data"]["name"]
-    lines = [f"# {name}", "",
-             f"A {metadata['model']} model" + (f" ({metadata['objective']} objective)" if metadata.get("objective") else "")
-             + f" trained by this project's own trainer for {metadata['steps']:,} steps on {data}: config "
-             f"`configs/{config['name']}.py`, seed {config['seed']}. It samples x = G(z), z from the "
-             f"{metadata['prior']['name']} prior ({metadata['latent_dim']}-d), x of shape {metadata['data_shape']}"
-             + (f"; its encoder gives {metadata['encoder']}" if metadata.get("encoder") else "") + ".", "",
-             "    python -m export.sample --pretrained=" + name + " --num=64 --out=grid.png",
-             "    from export import pretrained; x = pretrained.sample(\"" + name + "\", 64)", "",
-             "## How it was made", "", f"    {metadata['pretrained']['command']}", "",
-             f"then `python -m benchmarks.pretrained --runs={name}=runs/{config['name']}` (this folder).", "",
-             "## Metrics (metrics.json of the run, on the float32 model)", "", "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {v:.4g} |" for k, v in metrics.items()]
-    lines += ["", "## Data", "", DATA.get(data, SYNTHETIC.format(name=data)), "",
-              "## Weights", "",
-              "Stored as float16 and computed in float32 (export.compact: every op runs in float32 on the same graph), "
-              "which halves the files. What that changes, measured on 1,000 inputs (prior draws; the encoder on the "
-              "generator's samples):", "", "| file | largest change | mean change | mean output magnitude |", "|---|---|---|---|"]
-    lines += [f"| {n} | {c[0]:.2g} | {c[1]:.2g} | {c[2]:.3g} |" for n, c in changes.items()]
-    if toy_metrics:
-        lines += ["", "Mode metrics of 2,500 samples (seed 0), float32 export -> this one: " + ", ".join(
-            f"{k} {toy_metrics[0][k]:.4g} -> {toy_metrics[1][k]:.4g}" for k in toy_metrics[0]) + "."]
-    lines += ["", "## Files and checksums (SHA-256; metadata.json's own is metadata.json.sha256)", ""]
-    lines += [f"- `{n}` `{h}`" for n, h in metadata["artifacts"].items()]
-    lines += ["", "License of the model: Apache-2.0, as the project's code.", ""]
-    return "\n".join(lines)
+    toy = "" if not toy_metrics else "\n\nMode metrics of 2,500 samples (seed 0), float32 export -> this one: " + ", ".join(
+        f"{k} {toy_metrics[0][k]:.4g} -> {toy_metrics[1][k]:.4g}" for k in toy_metrics[0]) + "."
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "model_card.md")) as f:
+        return f.read().format(
+            name=name, model=metadata["model"], steps=metadata["steps"], data=data, config=config["name"],
+            seed=config["seed"], prior=metadata["prior"]["name"], latent_dim=metadata["latent_dim"],
+            data_shape=metadata["data_shape"], command=metadata["pretrained"]["command"],
+            objective=f" ({metadata['objective']} objective)" if metadata.get("objective") else "",
+            encoder=f"; its encoder gives {metadata['encoder']}" if metadata.get("encoder") else "",
+            metrics=report.md_table(["metric", "value"], [[k, f"{v:.4g}"] for k, v in metrics.items()]),
+            data_text=DATA.get(data, SYNTHETIC.format(name=data)), toy=toy,
+            changes=report.md_table(["file", "largest change", "mean change", "mean output magnitude"],
+                                    [[n, f"{c[0]:.2g}", f"{c[1]:.2g}", f"{c[2]:.3g}"] for n, c in changes.items()]),
+            files="\n".join(f"- `{n}` `{h}`" for n, h in metadata["artifacts"].items()))
 
 
 def main(argv):
     if len(argv) > 1 or not FLAGS.runs:
         print("error: give --runs=NAME=WORKDIR[,...]", file=sys.stderr)
         return 2
-    from train import cpu
-
-    rows = []
     for item in FLAGS.runs:
         name, _, workdir = item.partition("=")
-        rows.append(pack(name, workdir, FLAGS.out))
-    print(f"Pretrained models packed on {cpu.describe()}:\n")
-    print("| model | size (bytes) | largest output change | mean output change |")
-    print("|---|---|---|---|")
-    for name, size, changes, toy_metrics in rows:
-        print(f"| {name} | {size:,} | " + ", ".join(f"{n} {c[0]:.2g}" for n, c in changes.items()) + " | "
-              + ", ".join(f"{n} {c[1]:.2g}" for n, c in changes.items()) + " |")
-    total = sum(r[1] for r in rows)
-    print(f"\nTotal {total:,} bytes ({total / 1e6:.2f} MB).")
+        name, size, changes, _ = pack(name, workdir, FLAGS.out)
+        report.append("pretrained", [dict(name=name, size=size, changes=changes)])
+    print(report.render("pretrained"))
     shutil.rmtree(os.path.join(FLAGS.out, "__pycache__"), ignore_errors=True)
     return 0
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

@@ -8,9 +8,7 @@ Each setting runs in fresh processes (the logical-device split must precede Tens
 a process holds one strategy): build the model in the strategy's scope, feed it as the trainer does
 (train.strategy.distribute), run `fit` for --warmup steps, then time --steps steps; one step per
 Keras call everywhere (replicated runs must: train.build.steps_per_execution), so the rows differ
-only in the distribution. On one CPU the
-replicas share the same 2 cores, so the table measures the distribution overhead, not a speed-up.
-Writes benchmarks/results/scaling.md and the README section between the SCALING markers.
+only in the distribution. Records go to benchmarks/results/scaling.jsonl.
 """
 import json
 import os
@@ -20,14 +18,13 @@ import time
 
 from absl import app, flags
 
-from benchmarks.publish import publish
+from benchmarks import report
 
 flags.DEFINE_integer("steps", 60, "Timed generator updates per setting.")
 flags.DEFINE_integer("warmup", 10, "Untimed updates first (tracing, pipeline start).")
 flags.DEFINE_integer("replicas", 0, "Internal: run one measurement with this many logical CPU replicas.")
 flags.DEFINE_string("strategy", "", "Internal: default, mirrored or multi_worker.")
 FLAGS = flags.FLAGS
-OUT = "benchmarks/results/scaling.md"
 CONFIG = "nsgan_mnist"
 
 
@@ -78,17 +75,18 @@ def main(argv):
                 ("2 logical CPU replicas (mirrored)", ["--strategy=mirrored", "--replicas=2"], 1),
                 ("4 logical CPU replicas (mirrored)", ["--strategy=mirrored", "--replicas=4"], 1),
                 ("2 worker processes on 127.0.0.1 (multi_worker)", ["--strategy=multi_worker"], 2)]
-    rows = []
+    import configs
+
+    batch = configs.load(CONFIG).data.batch_size
     for name, args, workers in settings:
-        rows.append((name, _run(args, workers)))
-        print(name, f"{rows[-1][1]:.2f} updates/s", flush=True)
-    one = rows[0][1]
-    lines = [f"`python -m benchmarks.scaling`: {CONFIG} (DCGAN, global batch 64), {FLAGS.steps} timed generator "
-             f"updates after {FLAGS.warmup} warm-up, on {os.cpu_count()} CPU cores.", "",
-             "| setting | generator updates / s | vs 1 device |", "|---|---|---|"]
-    lines += [f"| {name} | {ups:.2f} | {ups / one:.2f}x |" for name, ups in rows]
-    publish("\n".join(lines), OUT, "Scaling", "SCALING")
+        rate = _run(args, workers)
+        report.append("scaling", [dict(setting=name, updates_per_second=rate, config=CONFIG, batch=batch, steps=FLAGS.steps,
+                                       warmup=FLAGS.warmup, cores=os.cpu_count())])
+        print(name, f"{rate:.2f} updates/s", flush=True)
+    print(report.render("scaling"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

@@ -9,9 +9,7 @@ runs 5 warm-up calls, then up to --calls timed calls (at least 20, at most --sec
 reports the median and p99 latency and the throughput (examples per second at the median).
 onnxruntime runs with its default CPU settings; the SavedModel is called through its signature;
 `predict` is Keras's `model.predict(z, batch_size=batch)` on the generator (`model.encoder.predict`
-on the encoder network). Targets (issue 7): onnxruntime batch-1 sampling under 1 ms median, and at
-least 2x faster than the SavedModel at batch 1. Writes benchmarks/results/serving.md and the README
-section between the SERVING markers.
+on the encoder network). Records go to benchmarks/results/serving.jsonl.
 """
 import os
 import statistics
@@ -20,8 +18,8 @@ import time
 
 from absl import app, flags
 
+from benchmarks import report
 from benchmarks.fresh import exported
-from benchmarks.publish import publish
 from train import runtime
 
 runtime.quiet()
@@ -29,7 +27,6 @@ runtime.quiet()
 flags.DEFINE_integer("calls", 200, "Timed calls per cell (at most).")
 flags.DEFINE_float("seconds", 2.0, "Time budget per cell.")
 FLAGS = flags.FLAGS
-OUT = "benchmarks/results/serving.md"
 SAMPLE_BATCHES = (1, 64, 1024)
 ENCODE_BATCH = 64
 
@@ -85,30 +82,16 @@ def measure():
     return rows
 
 
-def table(rows):
-    lines = ["| task | batch | backend | median (ms) | p99 (ms) | throughput (examples/s) | vs onnxruntime |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        ort_row = next(o for o in rows if o["task"] == r["task"] and o["batch"] == r["batch"] and o["backend"] == "onnxruntime")
-        lines.append(f"| {r['task']} ({r['config']}) | {r['batch']} | {r['backend']} | {r['median']:.3f} | "
-                     f"{r['p99']:.3f} | {r['throughput']:,.0f} | {r['median'] / ort_row['median']:.1f}x |")
-    one = {r["backend"]: r["median"] for r in rows if r["task"] == "sample" and r["batch"] == 1}
-    lines += ["", f"Targets: onnxruntime batch-1 sampling median {one['onnxruntime']:.3f} ms (target < 1 ms: "
-              f"{'met' if one['onnxruntime'] < 1 else 'NOT met'}); SavedModel / onnxruntime at batch 1 = "
-              f"{one['SavedModel'] / one['onnxruntime']:.1f}x (target >= 2x: "
-              f"{'met' if one['SavedModel'] >= 2 * one['onnxruntime'] else 'NOT met'})."]
-    return "\n".join(lines)
-
-
 def main(argv):
     import onnxruntime
     import tensorflow as tf
 
-    text = table(measure())
-    header = (f"Measured by `python -m benchmarks.serving` on {os.cpu_count()} CPU cores (TensorFlow "
-              f"{tf.__version__}, onnxruntime {onnxruntime.__version__}).\n\n")
-    publish(header + text, OUT, "Serving speed", "SERVING")
+    report.append("serving", [dict(r, tensorflow=tf.__version__, onnxruntime=onnxruntime.__version__,
+                                   cores=os.cpu_count()) for r in measure()])
+    print(report.render("serving"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

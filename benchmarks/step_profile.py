@@ -5,29 +5,21 @@
 For each config, times in its own tf.function blocks of --steps (no Keras around them): the whole
 train_step; the critic update alone (`GAN._critic_step` on a fixed real batch); the noise draws of
 one step alone; and, outside TensorFlow's step, pulling --steps batches from the input pipeline.
-The generator update is the whole step minus the critic update. Prints ms per step and shares.
+The generator update is the whole step minus the critic update. Records (seconds per generator
+update) go to benchmarks/results/step_profile.jsonl.
 """
 import os
-import time
 
 from absl import app, flags
 
+from benchmarks import report
+from benchmarks.timing import best_of
 from train import runtime
 
 runtime.quiet()
 flags.DEFINE_list("configs", ["nsgan_toy", "nsgan_mnist"], "GAN configs to profile.")
 flags.DEFINE_integer("steps", 200, "Steps per timed block.")
 FLAGS = flags.FLAGS
-
-
-def best_of(fn, repeats=3):
-    fn()  # trace
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def profile(name):
@@ -81,17 +73,11 @@ def profile(name):
 
 
 def main(argv):
-    rows = [profile(name) for name in FLAGS.configs]
-    lines = [f"`python -m benchmarks.step_profile --steps={FLAGS.steps}` on {os.cpu_count()} CPU cores (ms per "
-             "generator update; share of the whole step):", "",
-             "| config | whole step | critic update(s) | generator update | noise draws | input pipeline (outside the step) |",
-             "|---|---|---|---|---|---|"]
-    for r in rows:
-        share = lambda key: f"{1e3 * r[key]:.2f} ({100 * r[key] / r['full']:.0f}%)"  # noqa: E731
-        lines.append(f"| {r['config']} | {1e3 * r['full']:.2f} | {share('critic')} | {share('generator')} | "
-                     f"{share('draws')} | {share('input')} |")
-    print("\n".join(lines))
+    report.append("step_profile", [dict(profile(name), steps=FLAGS.steps, cores=os.cpu_count()) for name in FLAGS.configs])
+    print(report.render("step_profile"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

@@ -2,29 +2,28 @@
 
     python -m benchmarks.tempered [--recipes=nsgan,lsgan,wgangp] [--seeds=0,1,2] [--phase=all|table]
 
-Each run trains through the real trainer (`benchmarks.results.train`, records in
+Each run trains through the real trainer (`benchmarks.results.train`, its time in
 benchmarks/results/results.jsonl, workdirs under runs/results/) at the same budget: STEPS generator
 updates at batch 64, the lens annealed over the first K (the paper's lens: 32 channels, 8 residual
 blocks; the base recipes' networks and optimisers, configs/RECIPE_mnist.py). During training the
 run evaluates itself every EVERY steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
-DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Writes
-benchmarks/results/tempered.md (also into README.md between the TEMPERED markers) and the FID
-curves benchmarks/results/tempered_fid.png. Everything resumes: finished runs are not retrained.
+DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per recipe and lens:
+the seeds' fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at the
+end, the mean train time; the FID curves go to benchmarks/results/tempered_fid.png. Finished runs
+are not retrained.
 """
 import os
 import statistics
 
 from absl import app, flags
 
-from benchmarks import results
-from benchmarks.publish import replace_readme_section
+from benchmarks import report, results
 
 STEPS = 600  # generator updates: 18 runs (WGAN-GP's are 5 critic updates each) in about an hour on 2 cores
 K = 300  # the lens anneals over the first half (the paper: the first 10% of 1M steps)
 EVERY = 100
 CURVE_SAMPLES = 2_000
 RECIPES = ("nsgan", "lsgan", "wgangp")
-OUT = "benchmarks/results/tempered.md"
 PLOT = "benchmarks/results/tempered_fid.png"
 
 flags.DEFINE_list("recipes", list(RECIPES), "Base recipes (configs/RECIPE_mnist.py).")
@@ -56,7 +55,7 @@ def measure(recipe, lens, seed):
     written = workdirs.read_metrics(workdir)
     curve = sorted(dict(workdirs.read_scalars(workdir, "eval")[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
     row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=curve,
-               seconds=results._records("train").get(name, {}).get("seconds"))
+               seconds=results.records("train").get(name, {}).get("seconds"))
     if lens:
         # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / EVERY - 1
         rec = dict(workdirs.read_scalars(workdir, "train").get("epoch_lens_rec", []))
@@ -64,40 +63,20 @@ def measure(recipe, lens, seed):
     return row
 
 
-def _mean_sd(values):
-    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+def group(rows, recipe, lens):
+    return [r for r in rows if r["name"] in {run_name(recipe, lens, s) for s in FLAGS.seeds}]
 
 
-def table(rows):
-    lines = [f"Budget: {STEPS:,} generator updates at batch 64, {len(FLAGS.seeds)} seeds per row; lens "
-             f"annealed over K = {K} (paper's lens, 32 channels x 8 blocks). fid10k_test at the end "
-             f"(mean +- sd over seeds, then each seed); fid{CURVE_SAMPLES // 1000}k_test during training "
-             f"(mean over seeds). Lens distortion: RMS per pixel of x - L(x), sqrt(lens_rec) "
-             f"(lens_rec: the mean of (x - L(x))^2 over pixels), "
-             f"over the epoch ending at K and the last epoch. Curves: `{PLOT}`.", "",
-             "| recipe | lens | fid10k_test | per seed | " +
-             " | ".join(f"fid{CURVE_SAMPLES // 1000}k @ {s}" for s in range(EVERY, STEPS + 1, EVERY)) +
-             " | lens RMS at K / end | train time (s, mean) |",
-             "|---|---|---|---|" + "---|" * (STEPS // EVERY) + "---|---|"]
-    for recipe in FLAGS.recipes:
-        for lens in (False, True):
-            group = [r for r in rows if r["name"] in {run_name(recipe, lens, s) for s in FLAGS.seeds}]
-            if not group:
-                continue
-            mean, sd = _mean_sd([r["fid"] for r in group])
-            points = [statistics.mean(r["curve"][i][1] for r in group) for i in range(len(group[0]["curve"]))]
-            rms = ""
-            if lens:
-                at_k = [r["rec_at_k"] for r in group if r["rec_at_k"] is not None]
-                rms = (f"{statistics.mean(v ** 0.5 for v in at_k):.3f} / "
-                       f"{statistics.mean(r['rec_end'] ** 0.5 for r in group):.3f}")
-            seconds = [r["seconds"] for r in group if r["seconds"]]
-            per_seed = ", ".join(f"{r['fid']:.1f}" for r in group)
-            curve = " | ".join(f"{p:.1f}" for p in points)
-            time = f"{statistics.mean(seconds):.0f}" if seconds else "n/a"
-            lines.append(f"| {recipe} | {'yes' if lens else 'no'} | {mean:.1f} +- {sd:.1f} | {per_seed} | "
-                         f"{curve} | {rms} | {time} |")
-    return "\n".join(lines)
+def summary(recipe, lens, group):
+    """The record of one recipe with or without the lens over its seeds' runs."""
+    seconds = [r["seconds"] for r in group if r["seconds"]]
+    record = dict(recipe=recipe, lens=lens, fids=[r["fid"] for r in group], curve_metric=f"fid{CURVE_SAMPLES // 1000}k",
+                  curve=[[step, statistics.mean(r["curve"][i][1] for r in group)] for i, (step, _) in enumerate(group[0]["curve"])],
+                  seconds=statistics.mean(seconds) if seconds else None, steps=STEPS, k=K)
+    if lens:  # RMS per pixel of x - L(x): the square root of lens_rec, the mean of (x - L(x))^2 over pixels
+        record["rms"] = [statistics.mean(r["rec_at_k"] ** 0.5 for r in group if r["rec_at_k"] is not None),
+                         statistics.mean(r["rec_end"] ** 0.5 for r in group)]
+    return record
 
 
 def plot(rows):
@@ -110,13 +89,13 @@ def plot(rows):
     fig, axes = plt.subplots(1, len(FLAGS.recipes), figsize=(5 * len(FLAGS.recipes), 4), dpi=100, squeeze=False)
     for ax, recipe in zip(axes[0], FLAGS.recipes):
         for lens, colour in ((False, "tab:blue"), (True, "tab:orange")):
-            group = [r for r in rows if r["name"] in {run_name(recipe, lens, s) for s in FLAGS.seeds}]
-            if not group:
+            runs = group(rows, recipe, lens)
+            if not runs:
                 continue
-            steps = [s for s, _ in group[0]["curve"]]
-            values = np.array([[v for _, v in r["curve"]] for r in group])
+            steps = [s for s, _ in runs[0]["curve"]]
+            values = np.array([[v for _, v in r["curve"]] for r in runs])
             label = "with lens" if lens else "without lens"
-            ax.plot(steps, values.mean(0), color=colour, label=f"{label} (mean of {len(group)})")
+            ax.plot(steps, values.mean(0), color=colour, label=f"{label} (mean of {len(runs)})")
             ax.fill_between(steps, values.min(0), values.max(0), color=colour, alpha=0.2)
         ax.axvline(K, color="grey", lw=0.5, ls="--")
         ax.set_title(f"{recipe}, MNIST (lens annealed by step {K})")
@@ -136,13 +115,13 @@ def main(argv):
             results.train(run_name(recipe, lens, seed), run_config(recipe, lens, seed))
     if FLAGS.phase in ("all", "table"):
         rows = [measure(*run) for run in runs if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), "metrics.json"))]
-        text = table(rows)
-        print(text)
-        with open(OUT, "w") as f:
-            f.write("# Tempered lens on MNIST (`python -m benchmarks.tempered`)\n\n" + text + "\n")
+        groups = [(recipe, lens, group(rows, recipe, lens)) for recipe in FLAGS.recipes for lens in (False, True)]
+        report.append("tempered", [summary(*g) for g in groups if g[2]])
+        print(report.render("tempered"))
         plot(rows)
-        replace_readme_section(text, marker="TEMPERED")
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

@@ -3,7 +3,7 @@ loop of the same step, the step's FLOPs, and the achieved FLOP/s against the mac
 
     python -m benchmarks.throughput [--configs=nsgan_toy,nsgan_mnist,...] [--seconds=20] [--repeats=3]
                                     [--steps_per_execution=N] [--jit_compile=on|off]
-                                    [--intra_op_threads=N]
+                                    [--intra_op_threads=N] [--bench=throughput_families]
 
 Every config runs in its own process (CPU threading is fixed when TensorFlow starts, and configs
 choose theirs: config.intra_op_threads). Both paths run the model's own `train_step` on the same
@@ -15,20 +15,17 @@ callback, the first dropped (each `fit` call starts a new iterator over the inpu
 training run pays once); the table reports the medians. FLOPs per step: the convolutions and
 matmuls (forward and gradients) of the traced graph of one train_step, from their static shapes
 (`step_flops`). Peak: the best of 3 timed runs of 20 float32 2048x2048 matmuls in one tf.function,
-measured in the same run with TensorFlow's default threading (2 n^3 FLOPs each). Prints a Markdown
-table.
+measured in the same run with TensorFlow's default threading (2 n^3 FLOPs each). Records go to
+benchmarks/results/BENCH.jsonl.
 """
 import json
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
 from absl import app, flags
 
-from benchmarks.publish import publish
+from benchmarks import report, timing
 from train import runtime
 
 runtime.quiet()
@@ -41,18 +38,10 @@ FLAGS = flags.FLAGS
 def run_child(name, seconds, repeats, steps_per_execution=0, jit_compile="config", intra_op_threads=-1,
               bare=True, mixed_precision="config", peak=False):
     """The row of `name` measured in a fresh process with these settings (see the flags)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "row.json")
-        cmd = [sys.executable, "-m", "benchmarks.throughput", f"--configs={name}", f"--row_json={path}",
-               f"--seconds={seconds}", f"--repeats={repeats}", f"--steps_per_execution={steps_per_execution}",
-               f"--jit_compile={jit_compile}", f"--intra_op_threads={intra_op_threads}",
-               f"--mixed_precision={mixed_precision}", "--bare" if bare else "--nobare",
-               "--child_peak" if peak else "--nochild_peak"]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
-        with open(path) as f:
-            return json.load(f)
+    return timing.child_row("benchmarks.throughput", f"--configs={name}", f"--seconds={seconds}", f"--repeats={repeats}",
+                            f"--steps_per_execution={steps_per_execution}", f"--jit_compile={jit_compile}",
+                            f"--intra_op_threads={intra_op_threads}", f"--mixed_precision={mixed_precision}",
+                            "--bare" if bare else "--nobare", "--child_peak" if peak else "--nochild_peak")
 
 
 def matmul_peak(n=2048, reps=20, dtype="float32"):
@@ -68,13 +57,7 @@ def matmul_peak(n=2048, reps=20, dtype="float32"):
             x = tf.linalg.matmul(x, a) * (1.0 / n)
         return tf.reduce_sum(x)
 
-    block().numpy()
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        block().numpy()
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * n ** 3 * reps / best
+    return 2.0 * n ** 3 * reps / timing.best_of(lambda: block().numpy())
 
 
 def _dims(tensor, batch):
@@ -214,24 +197,9 @@ def main(argv):
         rows.append(run_child(name, FLAGS.seconds, FLAGS.repeats, FLAGS.steps_per_execution, FLAGS.jit_compile,
                               FLAGS.intra_op_threads, FLAGS.bare, FLAGS.mixed_precision))
         print(rows[-1], flush=True)
-    lines = [f"`python -m benchmarks.throughput --seconds={FLAGS.seconds:g} --repeats={FLAGS.repeats}` on "
-             f"{os.cpu_count()} CPU cores; matmul peak measured in the same run: {peak / 1e9:.1f} GFLOP/s "
-             "(float32, 2048x2048). FLOPs: convolutions and matmuls of one train_step, forward and "
-             "gradients; real examples/s counts every critic sub-batch.", "",
-             "| config | model | global batch | steps_per_execution | intra_op_threads | XLA | fit updates/s | bare loop updates/s | fit / bare "
-             "| real examples/s (fit) | GFLOP / step | achieved GFLOP/s (fit) | % of matmul peak |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        achieved = r["flops"] * r["fit"]
-        lines.append(f"| {r['config']} | {r['model']} | {r['batch']} | {r['block']} | {r['threads'] or 'all'} | "
-                     f"{'on' if r['jit'] else 'off'} | {r['fit']:.1f} | {r['bare']:.1f} | "
-                     f"{r['ratio']:.3f} | {r['examples']:.0f} | {r['flops'] / 1e9:.3f} | {achieved / 1e9:.1f} | "
-                     f"{100 * achieved / peak:.1f}% |")
-    text = "\n".join(lines)
-    if FLAGS.out:
-        publish(text, FLAGS.out, "Training throughput of every model family", "THROUGHPUT")
-    else:
-        print(text)
+    report.append(FLAGS.bench, [dict(r, peak=peak, seconds=FLAGS.seconds, repeats=FLAGS.repeats, cores=os.cpu_count())
+                                for r in rows])
+    print(report.render(FLAGS.bench))
 
 
 def define_flags():
@@ -240,8 +208,7 @@ def define_flags():
     flags.DEFINE_enum("jit_compile", "config", ["config", "on", "off"], "XLA-compile the steps (config: the "
                       "config's jit_compile).")
     flags.DEFINE_integer("intra_op_threads", -1, "Override the configs' intra_op_threads (-1: keep).")
-    flags.DEFINE_string("out", "", "Also write the table here and into README.md's THROUGHPUT section "
-                        "(benchmarks/results/throughput_families.md for the default run).")
+    flags.DEFINE_string("bench", "throughput_families", "Records to benchmarks/results/BENCH.jsonl.")
     flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
     flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
     flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
@@ -256,4 +223,6 @@ def define_flags():
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

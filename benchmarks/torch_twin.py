@@ -101,16 +101,17 @@ def matmul_peak(dtype, n=2048, reps=20):
     """PyTorch's n x n matmul FLOP/s in `dtype` ("float32" or "bfloat16"), best of 3 blocks."""
     import torch
 
+    from benchmarks.timing import best_of
+
     a = torch.randn(n, n).to(getattr(torch, dtype))
-    best = float("inf")
-    for _ in range(4):  # the first is a warm-up
-        start = time.perf_counter()
+
+    def block():
         x = a
         for _ in range(reps):
             x = torch.mm(x, a) * (1.0 / n)
         float(x.sum())
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * n ** 3 * reps / best
+
+    return 2.0 * n ** 3 * reps / best_of(block)
 
 
 def measure(precision, compile_nets, seconds, repeats):

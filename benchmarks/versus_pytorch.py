@@ -3,27 +3,21 @@ the same nets (benchmarks/torch_twin.py), in float32 and bfloat16, timed interle
 
     pip install -e '.[bench]'          # PyTorch, for this benchmark only
     python -m benchmarks.versus_pytorch [--rounds=3] [--seconds=10] [--repeats=3]
-                                        [--precisions=float32,bfloat16] [--compile] [--out=FILE]
+                                        [--precisions=float32,bfloat16] [--compile] [--bench=versus_pytorch]
 
 Each measurement is a fresh process (threading is fixed when a framework starts): the zoo's through
 `fit` at the config's defaults (benchmarks/throughput.py's child, bfloat16 by
 --config.mixed_precision=mixed_bfloat16), PyTorch's by benchmarks/torch_twin.py. The variants take
-turns within each round, so a slow minute hits all of them; the table reports the median of every
-timed repeat of every round and their range. Each child also times its framework's 2048 x 2048
-matmul in its precision; the machine's peak per precision is the better framework's median, and
-"% of peak" is the step's FLOPs (convolutions and matmuls, forward and gradients, counted on the
-zoo's graph) times updates/s over it. Before timing, the twin's parameter counts are checked
-against the zoo's networks.
+turns within each round, so a slow minute hits all of them. Each child also times its framework's
+2048 x 2048 matmul in its precision, and the zoo's counts the step's FLOPs (convolutions and
+matmuls, forward and gradients). Before timing, the twin's parameter counts are checked against the
+zoo's networks. Each measurement is appended to benchmarks/results/BENCH.jsonl as it comes.
 """
-import json
-import os
-import statistics
-import subprocess
 import sys
-import tempfile
 
 from absl import app, flags
 
+from benchmarks import report, timing
 from benchmarks.throughput import run_child
 
 FLAGS = flags.FLAGS
@@ -32,22 +26,15 @@ KERAS_PRECISION = {"float32": "float32", "bfloat16": "mixed_bfloat16"}
 
 
 def torch_child(precision, compile_nets, seconds, repeats):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "row.json")
-        cmd = [sys.executable, "-m", "benchmarks.torch_twin", f"--precision={precision}", f"--seconds={seconds}",
-               f"--repeats={repeats}", f"--row_json={path}", "--compile" if compile_nets else "--nocompile"]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
-        with open(path) as f:
-            return json.load(f)
+    return timing.child_row("benchmarks.torch_twin", f"--precision={precision}", f"--seconds={seconds}",
+                            f"--repeats={repeats}", "--compile" if compile_nets else "--nocompile")
 
 
 def zoo_child(precision, seconds, repeats):
     """The zoo's row (benchmarks.throughput) with its matmul peak in `precision`."""
     row = run_child(CONFIG, seconds, repeats, bare=False, mixed_precision=KERAS_PRECISION[precision],
                     peak=True)
-    return dict(rate=row["fit"], all=row["fit_all"], flops=row["flops"], peak=row["peak"])
+    return dict(all=row["fit_all"], flops=row["flops"], peak=row["peak"])
 
 
 def check_twin():
@@ -66,51 +53,8 @@ def check_twin():
             sys.exit(f"the PyTorch twin's {keras_net.name} has {b} parameters, the zoo's {a}: fix benchmarks/torch_twin.py")
 
 
-def summary(rows):
-    """{variant: {rate, lo, hi, peak, ...}} over every timed repeat of every round."""
-    out = {}
-    for key, runs in rows.items():
-        good = [r for r in runs if "error" not in r]
-        if not good:
-            out[key] = {"error": runs[0]["error"]}
-            continue
-        rates = [x for r in good for x in r["all"]]
-        out[key] = dict(rate=statistics.median(rates), lo=min(rates), hi=max(rates),
-                        peak=statistics.median(r["peak"] for r in good),
-                        flops=next((r["flops"] for r in good if "flops" in r), None))
-    return out
-
-
-def table(stats, precisions, compile_nets):
-    from train import cpu
-
-    flops = next(s["flops"] for s in stats.values() if s.get("flops"))
-    lines = [f"`python -m benchmarks.versus_pytorch --rounds={FLAGS.rounds} --seconds={FLAGS.seconds:g} "
-             f"--repeats={FLAGS.repeats}{' --compile' if compile_nets else ''}` on {os.cpu_count()} CPU cores "
-             f"({cpu.describe()}); bfloat16 in TensorFlow: {cpu.bfloat16_path()}. Step: "
-             f"configs/{CONFIG}.py, batch 64, {flops / 1e9:.2f} GFLOP per update.", "",
-             "| precision | engine | updates/s, median (range) | zoo / this | matmul peak, this engine (GFLOP/s) "
-             "| % of the machine's matmul peak |", "|---|---|---|---|---|---|"]
-    for precision in precisions:
-        peak = max(s["peak"] for (p, _), s in stats.items() if p == precision and "peak" in s)
-        zoo = stats[(precision, "zoo")]
-        for engine in ["zoo", "torch", "torch.compile"]:
-            s = stats.get((precision, engine))
-            if s is None:
-                continue
-            name = {"zoo": "zoo (TensorFlow, fit)", "torch": "PyTorch eager",
-                    "torch.compile": "PyTorch, torch.compile"}[engine]
-            if "error" in s:
-                lines.append(f"| {precision} | {name} | did not run: {s['error']} | | | |")
-                continue
-            lines.append(f"| {precision} | {name} | {s['rate']:.2f} ({s['lo']:.2f}-{s['hi']:.2f}) | "
-                         f"{zoo['rate'] / s['rate']:.2f}x | {s['peak'] / 1e9:.0f} | "
-                         f"{100 * flops * s['rate'] / peak:.1f}% of {peak / 1e9:.0f} |")
-    return "\n".join(lines)
-
-
 def main(argv):
-    from train import runtime
+    from train import cpu, runtime
 
     runtime.quiet()
     try:
@@ -120,7 +64,6 @@ def main(argv):
                  "benchmark was run with (it is never a dependency of the zoo itself).")
     check_twin()
     engines = ["zoo", "torch"] + (["torch.compile"] if FLAGS.compile else [])
-    rows = {(p, e): [] for p in FLAGS.precisions for e in engines}
     for r in range(FLAGS.rounds):
         for precision in FLAGS.precisions:
             for engine in engines:
@@ -128,16 +71,11 @@ def main(argv):
                     row = zoo_child(precision, FLAGS.seconds, FLAGS.repeats)
                 else:
                     row = torch_child(precision, engine == "torch.compile", FLAGS.seconds, FLAGS.repeats)
-                rows[(precision, engine)].append(row)
+                report.append(FLAGS.bench, [dict(row, precision=precision, engine=engine, round=r, rounds=FLAGS.rounds,
+                                                 seconds=FLAGS.seconds, repeats=FLAGS.repeats, bfloat16=cpu.bfloat16_path())])
                 print(f"round {r + 1}, {precision}, {engine}: "
                       f"{row.get('error') or ', '.join(f'{x:.2f}' for x in row['all'])} updates/s", flush=True)
-    text = table(summary(rows), FLAGS.precisions, FLAGS.compile)
-    if FLAGS.out:
-        from benchmarks.publish import publish
-
-        publish(text, FLAGS.out, "The MNIST DCGAN step against eager PyTorch", "VERSUS_PYTORCH")
-    else:
-        print(text)
+    print(report.render(FLAGS.bench))
 
 
 if __name__ == "__main__":
@@ -146,6 +84,8 @@ if __name__ == "__main__":
     flags.DEFINE_integer("repeats", 3, "Timed repeats per process.")
     flags.DEFINE_list("precisions", ["float32", "bfloat16"], "float32 and/or bfloat16.")
     flags.DEFINE_bool("compile", False, "Also time the twin under torch.compile.")
-    flags.DEFINE_string("out", "", "Also write the table here and into README.md's VERSUS_PYTORCH section "
-                        "(benchmarks/results/versus_pytorch.md).")
-    app.run(main)
+    flags.DEFINE_string("bench", "versus_pytorch", "Records to benchmarks/results/BENCH.jsonl (versus_pytorch_amx: "
+                        "the AMX Xeon's).")
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

@@ -9,7 +9,7 @@ freshly built network (speed does not depend on the weights), sampled at batch 1
   same page from a plain static server (no isolation headers: one thread);
 - in Python: onnxruntime's CPU session, as `python -m export.sample` runs it.
 Each cell: one warm-up call, then calls for --seconds (at least 3); samples per second and the mean
-ms per call. Writes benchmarks/results/web.md and the README section between the WEB markers.
+ms per call. Records go to benchmarks/results/web.jsonl.
 """
 import os
 import subprocess
@@ -19,14 +19,13 @@ import time
 
 from absl import app, flags
 
-from benchmarks.publish import publish
+from benchmarks import report
 from train import runtime
 
 runtime.quiet()
 
 flags.DEFINE_float("seconds", 3.0, "Time per cell.")
 FLAGS = flags.FLAGS
-OUT = "benchmarks/results/web.md"
 BATCHES = (1, 64)
 
 
@@ -92,16 +91,13 @@ def main(argv):
             version = driver.capabilities.get("browserVersion", "?")
         finally:
             driver.quit()
-    lines = ["| where | batch | samples/s | ms per call | vs Python |", "|---|---|---|---|---|"]
-    for r in rows:
-        python = next(p for p in rows if p["batch"] == r["batch"])
-        lines.append(f"| {r['where']} | {r['batch']} | {r['samples_per_second']:,.0f} | {r['ms_per_call']:.2f} | "
-                     f"{r['samples_per_second'] / python['samples_per_second']:.2f}x |")
-    header = (f"`python -m benchmarks.web --seconds={FLAGS.seconds:g}`: the MNIST DCGAN generator (nsgan_mnist, "
-              f"3.3 MB ONNX) on {os.cpu_count()} CPU cores; Chromium {version}, onnxruntime-web "
-              f"{web.onnxruntime_web_version()}, Python onnxruntime {onnxruntime.__version__}.\n\n")
-    publish(header + "\n".join(lines), OUT, "Sampling in the browser", "WEB")
+    versions = dict(chromium=version, onnxruntime_web=web.onnxruntime_web_version(), onnxruntime=onnxruntime.__version__,
+                    seconds=FLAGS.seconds, cores=os.cpu_count())
+    report.append("web", [dict(r, **versions) for r in rows])
+    print(report.render("web"))
 
 
 if __name__ == "__main__":
-    app.run(main)
+    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
+
+    app.run(exit_on_user_error(main))

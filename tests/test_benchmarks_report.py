@@ -1,0 +1,84 @@
+"""The benchmarks are data plus one renderer (benchmarks/report.py): every committed table is what the
+renderer makes of the committed records, no benchmark script writes Markdown tables or README.md,
+and the renderer's helpers give the closed-form answers. No TensorFlow is needed."""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from benchmarks import report
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RENDERED = [bench for bench in report.BENCHES if pathlib.Path(report.path(bench)).exists()]
+SCRIPTS = sorted(p for p in (ROOT / "benchmarks").glob("*.py") if p.name not in ("report.py", "__init__.py"))
+
+
+@pytest.mark.parametrize("bench", RENDERED)
+def test_each_committed_table_is_its_records_rendered(bench):
+    committed = pathlib.Path(report.output(bench)).read_text()
+    assert report.page(bench) == committed, (
+        f"{report.output(bench)} is not what benchmarks/results/{bench}.jsonl renders to (a hand edit, or a stale "
+        f"table): run `python -m benchmarks.report {bench}`")
+
+
+def test_the_migrated_tables_are_all_there():
+    assert {"results", "toy_modes", "settings", "scaling", "serving", "web", "eval_speed", "throughput_families",
+            "tempered", "versus_pytorch", "versus_pytorch_amx", "lens_weighting"} <= set(RENDERED)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_a_benchmark_script_writes_no_markdown_table_and_no_readme(script):
+    source = script.read_text()
+    assert not re.search(r"\|\s*:?-{3,}:?\s*\|", source), f"{script.name} builds a Markdown table: use benchmarks.report"
+    assert "README" not in source, f"{script.name} mentions README: the README keeps its own words"
+
+
+def test_readme_has_no_generated_sections():
+    assert not re.search(r"<!-- \w+:(BEGIN|END) -->", (ROOT / "README.md").read_text())
+
+
+def test_md_table():
+    assert report.md_table(["a", "b"], [[1, None], ["x", 2.5]]) == "| a | b |\n|---|---|\n| 1 |  |\n| x | 2.5 |"
+
+
+def test_mean_and_standard_deviation():
+    assert report.spread([1, 2, 3]) == "2.00 +- 1.00"  # sample sd: sqrt((1 + 0 + 1) / 2)
+    assert report.spread([1, 3], ddof=0) == "2.00 +- 1.00"  # population sd: sqrt((1 + 1) / 2)
+    assert report.spread([1, 3]) == "2.00 +- 1.41"  # sqrt(2)
+    assert report.spread([None, 4.0], digits=1) == "4.0"  # one value: no spread
+    assert report.spread([None]) == "n/a"
+    assert report.pm(1.5, 0.26, 1) == "1.5 +- 0.3" and report.pm(None, 1.0) == "n/a"
+    assert report.ratio(3, 2) == "1.50x" and report.ratio(1, 3, 1) == "0.3x"
+
+
+def test_append_stamps_the_machine_and_date_and_the_newest_record_counts(tmp_path, monkeypatch):
+    from train import cpu
+
+    monkeypatch.setattr(report, "DIR", str(tmp_path))
+    report.append("x", [{"setting": "a", "v": 1}, {"setting": "b", "v": 2, "cpu": "elsewhere", "date": "2000-01-01"}])
+    report.append("x", [{"setting": "a", "v": 3}])
+    first, second, third = report.read("x")
+    assert first["cpu"] == cpu.describe() and re.fullmatch(r"\d{4}-\d\d-\d\d", first["date"])
+    assert (second["cpu"], second["date"]) == ("elsewhere", "2000-01-01")
+    assert [r["v"] for r in report.latest(report.read("x"), ("setting",))] == [3, 2]
+    assert json.loads((tmp_path / "x.jsonl").read_text().splitlines()[2])["v"] == 3
+
+
+def test_rendering_imports_no_tensorflow():
+    code = ("import sys; from benchmarks import report; [report.page(b) for b in sys.argv[1:]]; "
+            "assert not [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')], 'TensorFlow'")
+    done = subprocess.run([sys.executable, "-c", code, *RENDERED], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_tables_without_committed_records_on_closed_forms():
+    assert report.conv_padding([dict(precision="float32", padding="same", ms=2.0),
+                                dict(precision="float32", padding="tf.pad", ms=3.0)]).endswith(
+        "| float32 | 2.00 (1.00x) | 3.00 (1.50x) |")
+    assert report.step_profile([dict(config="c", full=0.010, critic=0.006, generator=0.004, draws=0.0, input=0.001)]).endswith(
+        "| c | 10.00 | 6.00 (60%) | 4.00 (40%) | 0.00 (0%) | 1.00 (10%) |")
+    assert report.pretrained([dict(name="m", size=1000, changes={"g": [1e-3, 1e-4, 0.5]}),
+                              dict(name="n", size=2500, changes={"g": [1, 2, 3]})]).endswith("| total | 3,500 |  |  |")
