@@ -269,13 +269,23 @@ def lens_weighting(rs):
 
 
 def tempered(rs):
-    steps = [s for s, _ in rs[0]["curve"]]
-    rows = [[r["recipe"], "yes" if r["lens"] else "no", spread(r["fids"], 1), ", ".join(f"{v:.1f}" for v in r["fids"]),
-             *(f"{v:.1f}" for _, v in r["curve"]), " / ".join(f"{v:.3f}" for v in r.get("rms") or []),
-             "n/a" if r.get("seconds") is None else f"{r['seconds']:.0f}"] for r in rs]
-    return (f"{distinct(rs, 'steps')} generator updates at batch 64, lens annealed over K = {distinct(rs, 'k')}.\n\n"
-            + md_table(["recipe", "lens", "fid10k_test", "per seed", *(f"{rs[0]['curve_metric']} @ {s}" for s in steps),
-                        "lens RMS at K / end", "train time (s, mean)"], rows))
+    """One table per budget (steps, K): each recipe with and without the lens over its seeds, and the
+    mean FID curve (at most 10 of its points)."""
+    parts = []
+    for budget in dict.fromkeys((r["steps"], r["k"]) for r in rs):
+        group = [r for r in rs if (r["steps"], r["k"]) == budget]
+        curve = group[0]["curve"]
+        shown = [i for i in range(len(curve)) if len(curve) <= 10 or (i + 1) % (len(curve) // 10) == 0]
+        rows = [[r["recipe"], "yes" if r["lens"] else "no", spread(r["fids"], 1), ", ".join(f"{v:.1f}" for v in r["fids"]),
+                 *(f"{r['curve'][i][1]:.1f}" for i in shown), " / ".join(f"{v:.3f}" for v in r.get("rms") or []),
+                 "n/a" if r.get("seconds") is None else f"{r['seconds']:.0f}"] for r in group]
+        precision = distinct(group, "precision")
+        parts.append(f"{budget[0]} generator updates at batch 64, lens annealed over K = {budget[1]}"
+                     + (f", {precision}" if precision else "") + ".\n\n"
+                     + md_table(["recipe", "lens", "fid10k_test", "per seed",
+                                 *(f"{group[0]['curve_metric']} @ {curve[i][0]}" for i in shown),
+                                 "lens RMS at K / end", "train time (s, mean)"], rows))
+    return "\n\n".join(parts)
 
 
 def step_profile(rs):
@@ -461,7 +471,7 @@ BENCHES = {
     "versus_pytorch_amx": ("The MNIST DCGAN step against eager PyTorch, on an Intel Xeon with AMX",
                            ("precision", "engine", "round"), versus_pytorch),
     "lens_weighting": ("Lens weighting: L_rec averaged or summed over pixels", ("variant", "update"), lens_weighting),
-    "tempered": ("Tempered lens on MNIST", ("recipe", "lens"), tempered),
+    "tempered": ("Tempered lens on MNIST", ("recipe", "lens", "steps", "k"), tempered),
     "step_profile": ("Where a GAN step's time goes (ms per generator update)", ("config",), step_profile),
     "conv_padding": ("The padding of the MNIST DCGAN critic's big convolution", ("precision", "padding"), conv_padding),
     "onednn_profile": ("Where the MNIST DCGAN step's time goes inside oneDNN", ("engine", "precision"), onednn_profile),

@@ -1,16 +1,21 @@
 """Does the Tempered lens help? NS-GAN, LSGAN and WGAN-GP on MNIST, with and without the lens, 3 seeds.
 
-    python -m benchmarks.tempered [--recipes=nsgan,lsgan,wgangp] [--seeds=0,1,2] [--phase=all|table]
+    python -m benchmarks.tempered [--recipes=nsgan,lsgan,wgangp] [--seeds=0,1,2] [--phase=all|train|table]
+                                  [--steps=10000] [--k=1000] [--every=500] [--precision=auto|float32]
+                                  [--runs=runs/results]
 
 Each run trains through the real trainer (`benchmarks.results.train`, its time in
-benchmarks/results/results.jsonl, workdirs under runs/results/) at the same budget: STEPS generator
-updates at batch 64, the lens annealed over the first K (the paper's lens: 32 channels, 8 residual
-blocks; the base recipes' networks and optimisers, configs/RECIPE_mnist.py). During training the
-run evaluates itself every EVERY steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
-DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per recipe and lens:
-the seeds' fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at the
-end, the mean train time; the FID curves go to benchmarks/results/tempered_fid.png. Finished runs
-are not retrained.
+benchmarks/results/results.jsonl, workdirs under RUNS) at the same budget: --steps generator updates
+at batch 64, the lens annealed over the first --k (the paper's lens: 32 channels, 8 residual blocks;
+the base recipes' networks and optimisers, configs/RECIPE_mnist.py; the paper anneals over the first
+10%). --precision auto lets each run choose as `python -m train` does (bfloat16 where the CPU has
+AVX-512 BF16 or AMX) and keep its choice when resumed on another machine. During training the run
+evaluates itself every --every steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
+DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per budget, recipe and
+lens: the seeds' fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at
+the end, the mean train time, the precision; the FID curves of the budget go to
+benchmarks/results/tempered_fid_STEPS.png. Finished runs are not retrained and an interrupted one
+resumes, so a sweep of many hours can run across sessions (keep --runs outside a fresh checkout).
 """
 import os
 import statistics
@@ -19,29 +24,33 @@ from absl import app, flags
 
 from benchmarks import report, results
 
-STEPS = 600  # generator updates: 18 runs (WGAN-GP's are 5 critic updates each) in about an hour on 2 cores
-K = 300  # the lens anneals over the first half (the paper: the first 10% of 1M steps)
-EVERY = 100
 CURVE_SAMPLES = 2_000
 RECIPES = ("nsgan", "lsgan", "wgangp")
-PLOT = "benchmarks/results/tempered_fid.png"
+# the first sweep (issue 18's lens before its fix): 600 updates, K = 300, every 100, float32; its
+# workdirs had no budget in their names
+FIRST_STEPS = 600
 
 flags.DEFINE_list("recipes", list(RECIPES), "Base recipes (configs/RECIPE_mnist.py).")
 flags.DEFINE_list("seeds", ["0", "1", "2"], "Seeds per recipe and variant.")
+flags.DEFINE_integer("steps", 10_000, "Generator updates per run (issue 18: FID converged, >= 10,000).")
+flags.DEFINE_integer("k", 1_000, "K: the lens's annealing steps (the paper: the first 10% of training).")
+flags.DEFINE_integer("every", 500, "Steps between points of the FID curve (and checkpoints).")
+flags.DEFINE_enum("precision", "auto", ["auto", "float32"], "auto: as python -m train chooses; float32.")
 FLAGS = flags.FLAGS
 
 
 def run_name(recipe, lens, seed):
-    return f"tempered_mnist:{recipe}-seed{seed}" if lens else f"{recipe}_mnist-seed{seed}"
+    budget = "" if FLAGS.steps == FIRST_STEPS else f"-{FLAGS.steps // 1000}k"
+    return f"tempered_mnist:{recipe}{budget}-seed{seed}" if lens else f"{recipe}_mnist{budget}-seed{seed}"
 
 
 def run_config(recipe, lens, seed):
     import configs
 
-    overrides = {"steps": STEPS, "log_every": EVERY, "seed": int(seed), "eval.every": EVERY,
-                 "eval.every_samples": CURVE_SAMPLES, "mixed_precision": None}  # float32, as the earlier rows
+    overrides = {"steps": FLAGS.steps, "log_every": FLAGS.every, "seed": int(seed), "eval.every": FLAGS.every,
+                 "eval.every_samples": CURVE_SAMPLES, "mixed_precision": FLAGS.precision}
     if lens:
-        overrides["model_options.lens_k"] = K
+        overrides["model_options.lens_k"] = FLAGS.k
     return configs.load(f"tempered_mnist:{recipe}" if lens else f"{recipe}_mnist", overrides)
 
 
@@ -55,11 +64,12 @@ def measure(recipe, lens, seed):
     written = workdirs.read_metrics(workdir)
     curve = sorted(dict(workdirs.read_scalars(workdir, "eval")[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
     row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=curve,
-               seconds=results.records("train").get(name, {}).get("seconds"))
+               seconds=results.records("train").get(name, {}).get("seconds"),
+               precision=workdirs.read_config(workdir).get("mixed_precision") or "float32")
     if lens:
-        # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / EVERY - 1
+        # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / every - 1
         rec = dict(workdirs.read_scalars(workdir, "train").get("epoch_lens_rec", []))
-        row.update(rec_at_k=rec.get(K // EVERY - 1), rec_end=written["final_losses"]["lens_rec"])
+        row.update(rec_at_k=rec.get(FLAGS.k // FLAGS.every - 1), rec_end=written["final_losses"]["lens_rec"])
     return row
 
 
@@ -72,11 +82,18 @@ def summary(recipe, lens, group):
     seconds = [r["seconds"] for r in group if r["seconds"]]
     record = dict(recipe=recipe, lens=lens, fids=[r["fid"] for r in group], curve_metric=f"fid{CURVE_SAMPLES // 1000}k",
                   curve=[[step, statistics.mean(r["curve"][i][1] for r in group)] for i, (step, _) in enumerate(group[0]["curve"])],
-                  seconds=statistics.mean(seconds) if seconds else None, steps=STEPS, k=K)
+                  seconds=statistics.mean(seconds) if seconds else None, steps=FLAGS.steps, k=FLAGS.k,
+                  precision=", ".join(sorted({r["precision"] for r in group})))
     if lens:  # RMS per pixel of x - L(x): the square root of lens_rec, the mean of (x - L(x))^2 over pixels
         record["rms"] = [statistics.mean(r["rec_at_k"] ** 0.5 for r in group if r["rec_at_k"] is not None),
                          statistics.mean(r["rec_end"] ** 0.5 for r in group)]
     return record
+
+
+def plot_path():
+    """The FID curves' picture of this budget (the first sweep's keeps its name)."""
+    suffix = "" if FLAGS.steps == FIRST_STEPS else f"_{FLAGS.steps // 1000}k"
+    return f"benchmarks/results/tempered_fid{suffix}.png"
 
 
 def plot(rows):
@@ -97,14 +114,14 @@ def plot(rows):
             label = "with lens" if lens else "without lens"
             ax.plot(steps, values.mean(0), color=colour, label=f"{label} (mean of {len(runs)})")
             ax.fill_between(steps, values.min(0), values.max(0), color=colour, alpha=0.2)
-        ax.axvline(K, color="grey", lw=0.5, ls="--")
-        ax.set_title(f"{recipe}, MNIST (lens annealed by step {K})")
+        ax.axvline(FLAGS.k, color="grey", lw=0.5, ls="--")
+        ax.set_title(f"{recipe}, MNIST (lens annealed by step {FLAGS.k})")
         ax.set_xlabel("generator updates")
         ax.set_ylabel(f"fid{CURVE_SAMPLES // 1000}k_test")
         ax.set_yscale("log")
         ax.legend()
     fig.tight_layout()
-    fig.savefig(PLOT)
+    fig.savefig(plot_path())
     plt.close(fig)
 
 
@@ -116,6 +133,9 @@ def main(argv):
     if FLAGS.phase in ("all", "table"):
         rows = [measure(*run) for run in runs if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), "metrics.json"))]
         groups = [(recipe, lens, group(rows, recipe, lens)) for recipe in FLAGS.recipes for lens in (False, True)]
+        if not rows:
+            print(f"no finished run of this budget under {FLAGS.runs} yet")
+            return
         report.append("tempered", [summary(*g) for g in groups if g[2]])
         print(report.render("tempered"))
         plot(rows)
