@@ -28,7 +28,7 @@ CURVE_SAMPLES = 2_000
 RECIPES = ("nsgan", "lsgan", "wgangp")
 # the first sweep (issue 18's lens before its fix): 600 updates, K = 300, every 100, float32; its
 # workdirs had no budget in their names
-FIRST_STEPS = 600
+FIRST_BUDGET = (600, 300, 100, "float32")
 
 flags.DEFINE_list("recipes", list(RECIPES), "Base recipes (configs/RECIPE_mnist.py).")
 flags.DEFINE_list("seeds", ["0", "1", "2"], "Seeds per recipe and variant.")
@@ -40,7 +40,10 @@ FLAGS = flags.FLAGS
 
 
 def run_name(recipe, lens, seed):
-    budget = "" if FLAGS.steps == FIRST_STEPS else f"-{FLAGS.steps // 1000}k"
+    """The run's workdir name: it carries the budget (steps, K, curve interval, precision), so runs of
+    another budget never share a workdir (the first sweep's runs keep their names)."""
+    first = (FLAGS.steps, FLAGS.k, FLAGS.every, FLAGS.precision) == FIRST_BUDGET
+    budget = "" if first else f"-{FLAGS.steps}s-k{FLAGS.k}-e{FLAGS.every}" + ("-fp32" if FLAGS.precision == "float32" else "")
     return f"tempered_mnist:{recipe}{budget}-seed{seed}" if lens else f"{recipe}_mnist{budget}-seed{seed}"
 
 
@@ -64,7 +67,9 @@ def measure(recipe, lens, seed):
     written = workdirs.read_metrics(workdir)
     curve = sorted(dict(workdirs.read_scalars(workdir, "eval")[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
     row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=curve,
-               seconds=results.records("train").get(name, {}).get("seconds"),
+               # a run trained in parts (sessions) has one train record per process: their sum
+               seconds=sum(r["seconds"] for r in report.read("results") if r["kind"] == "train" and r["config"] == name)
+               or None,
                precision=workdirs.read_config(workdir).get("mixed_precision") or "float32")
     if lens:
         # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / every - 1
@@ -92,7 +97,7 @@ def summary(recipe, lens, group):
 
 def plot_path():
     """The FID curves' picture of this budget (the first sweep's keeps its name)."""
-    suffix = "" if FLAGS.steps == FIRST_STEPS else f"_{FLAGS.steps // 1000}k"
+    suffix = "" if (FLAGS.steps, FLAGS.k, FLAGS.every, FLAGS.precision) == FIRST_BUDGET else f"_{FLAGS.steps // 1000}k"
     return f"benchmarks/results/tempered_fid{suffix}.png"
 
 
@@ -126,6 +131,11 @@ def plot(rows):
 
 
 def main(argv):
+    from zoo.errors import UserError
+
+    if not (0 < FLAGS.every <= FLAGS.k <= FLAGS.steps and FLAGS.k % FLAGS.every == 0 and FLAGS.steps % FLAGS.every == 0):
+        raise UserError(f"--every ({FLAGS.every}) must divide --k ({FLAGS.k}) and --steps ({FLAGS.steps}), with "
+                        f"0 < every <= k <= steps: the lens's state at K is read at the end of a curve interval")
     runs = [(r, lens, s) for r in FLAGS.recipes for lens in (False, True) for s in FLAGS.seeds]
     if FLAGS.phase in ("all", "train"):
         for recipe, lens, seed in runs:

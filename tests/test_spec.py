@@ -73,3 +73,43 @@ def test_a_lens_needs_its_optimizer():
     del config["lens_optimizer"]
     with pytest.raises(UserError, match="the gan model needs config.lens_optimizer"):
         spec.read(config)
+
+
+def test_a_config_json_from_before_the_added_keys_resumes_and_reads(tmp_path):
+    """config.json of a run from before jit_compile, intra_op_threads, mixed_precision and the folder
+    keys existed: resumed under today's config (its precision resolved to the run's float32) and read
+    into a Spec for evaluation and export, with the values that reproduce the run."""
+    import json
+
+    from zoo.data import folder
+
+    config = configs.load("nsgan_toy", {"mixed_precision": None})
+    old = json.loads(config.to_json())
+    for key in ("jit_compile", "intra_op_threads", "mixed_precision"):
+        del old[key]
+    for key in folder.DEFAULTS:
+        del old["data"][key]
+    (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
+    workdir.check_config(config, str(tmp_path), write=False)
+    s = spec.read(workdir.read_config(str(tmp_path)))
+    assert (s.execution.jit_compile, s.intra_op_threads, s.execution.precision) == (False, 0, None)
+
+
+def test_a_spec_is_read_for_its_replicas_and_a_missing_key_is_one_sentence():
+    s = spec.read(configs.load("nsgan_toy"))
+    assert spec.read(s) is s and spec.read(s, replicas=1) is s
+    with pytest.raises(ValueError, match="read for 1 replica"):
+        spec.read(s, replicas=2)
+    config = configs.load("nsgan_toy")
+    del config["log_every"]
+    with pytest.raises(UserError, match="the config lacks a key every run needs"):
+        spec.read(config)
+    import json
+
+    from ml_collections import ConfigDict
+
+    config = ConfigDict(json.loads(configs.load("nsgan_toy").to_json()))  # as a workdir's config.json: lists
+    s = spec.read(config)
+    widths = list(config.nets.generator.widths)
+    config.nets.generator.widths.append(7)  # the Spec shares no list with the config
+    assert s.nets["generator"].options["widths"] == widths

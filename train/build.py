@@ -117,7 +117,7 @@ def _parts(spec, shape):
         keras.mixed_precision.set_global_policy(previous)
 
 
-def model(spec, replicas=1, start_step=0):
+def model(spec, replicas=None, start_step=0):
     """The compiled model of `spec` (a train.spec.Spec, or a config that train.spec.read checks for
     `replicas` replicas; call inside the strategy's scope); `start_step`: where training resumes (the
     block of steps per call divides the epochs from there, `steps_per_execution`).

@@ -16,6 +16,7 @@ checked (a UserError names the key); everything downstream (train.build, the tra
 takes the Spec and checks nothing again. `read` of a Spec returns it unchanged, so a script may hand
 either to train.build.
 """
+import copy
 import dataclasses
 
 from train import precision, strategy as strategies
@@ -77,12 +78,8 @@ class Spec:
 
 
 def _plain(node):
-    """A ConfigDict (or mapping) as plain nested dicts."""
-    if hasattr(node, "to_dict"):
-        return node.to_dict()
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    return node
+    """A ConfigDict (or mapping) as plain nested dicts, sharing nothing with it (lists included)."""
+    return copy.deepcopy(node.to_dict() if hasattr(node, "to_dict") else node)
 
 
 def _positive(config, key, value):
@@ -91,11 +88,21 @@ def _positive(config, key, value):
     return value
 
 
-def read(config, replicas=1):
-    """The Spec of `config` for a run on `replicas` replicas, or a UserError naming the first bad key.
-    A Spec is returned as it is."""
+def read(config, replicas=None):
+    """The Spec of `config` for a run on `replicas` replicas (default 1), or a UserError naming the
+    first bad key. A Spec is returned as it is (it was read for its own replicas: asking for others is
+    a ValueError)."""
     if isinstance(config, Spec):
+        if replicas not in (None, config.replicas):
+            raise ValueError(f"this Spec was read for {config.replicas} replica(s), not {replicas}: read the config again")
         return config
+    try:
+        return _read(config, replicas or 1)
+    except (AttributeError, KeyError) as e:  # a key every config has (configs/common.py base) is missing
+        raise UserError(f"the config lacks a key every run needs ({e})") from None
+
+
+def _read(config, replicas):
     cls = choose("model", config.model, MODELS)
     data = _plain(config.data)
     datasets.data_shape(data)  # an unknown dataset, or a folder's bad options

@@ -73,8 +73,20 @@ def lock(workdir):
 
 
 # --- config.json ----------------------------------------------------------------------------------
-# keys added to a config section after runs existed, with the values that reproduce those runs
-ADDED_KEYS = {"data": folder.DEFAULTS}
+# keys added to the configs after runs existed (a section's keys, or a top-level key), with the values
+# that reproduce those runs: a config.json without them resumes, evaluates and re-exports as it ran
+ADDED_KEYS = {"data": folder.DEFAULTS, "jit_compile": False, "intra_op_threads": 0, "mixed_precision": None}
+
+
+def _with_added(old):
+    """A run's config.json (a dict, upgraded) with ADDED_KEYS filled in where it lacks them."""
+    for key, added in ADDED_KEYS.items():
+        if isinstance(added, dict):
+            if isinstance(old.get(key), dict):
+                old[key] = {**added, **old[key]}
+        else:
+            old.setdefault(key, added)
+    return old
 
 
 def _leaves(tree, prefix=""):
@@ -107,10 +119,7 @@ def check_config(config, workdir, write):
     path = os.path.join(workdir, CONFIG)
     new = json.loads(config.to_json())
     if os.path.exists(path):
-        old = configs.upgrade(_read_json(path, "the run's config"))
-        for section, added in ADDED_KEYS.items():
-            if isinstance(old.get(section), dict):
-                old[section] = {**added, **old[section]}
+        old = _with_added(configs.upgrade(_read_json(path, "the run's config")))
         old_leaves, new_leaves = _leaves(old), _leaves(new)
         differ = sorted(k for k in set(old_leaves) | set(new_leaves)
                         if k.split(".")[0] not in specs.RUN_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...))
@@ -142,7 +151,7 @@ def read_config(workdir):
     path = os.path.join(workdir, CONFIG)
     if not os.path.exists(path):
         raise UserError(f"{workdir} has no config.json: is it a training workdir?")
-    return ConfigDict(configs.upgrade(_read_json(path, "the run's config")))
+    return ConfigDict(_with_added(configs.upgrade(_read_json(path, "the run's config"))))
 
 
 def read_metrics(workdir):
