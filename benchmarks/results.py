@@ -36,11 +36,6 @@ def config_for(name):
     return configs.load(name.split("-")[0], {"mixed_precision": None, **BUDGETS[name]})
 
 
-def records(kind):
-    """{run: its newest record of `kind` ("train" or "eval")} of results.jsonl."""
-    return {r["config"]: r for r in report.read("results") if r["kind"] == kind}
-
-
 def _append(record):
     report.append("results", [record])
     print(json.dumps(record), flush=True)

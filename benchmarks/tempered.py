@@ -14,7 +14,7 @@ evaluates itself every --every steps on CURVE_SAMPLES samples (fid2k_test, Tenso
 DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per budget, recipe and
 lens: the seeds' fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at
 the end, the mean train time, the precision; the FID curves of the budget go to
-benchmarks/results/tempered_fid_STEPS.png. Finished runs are not retrained and an interrupted one
+benchmarks/results/tempered_fid-BUDGET.png (BUDGET: the run names' suffix). Finished runs are not retrained and an interrupted one
 resumes, so a sweep of many hours can run across sessions (keep --runs outside a fresh checkout).
 """
 import os
@@ -39,12 +39,18 @@ flags.DEFINE_enum("precision", "auto", ["auto", "float32"], "auto: as python -m 
 FLAGS = flags.FLAGS
 
 
+def budget_suffix():
+    """The flags' budget as a name suffix (steps, K, curve interval, precision; "" for the first
+    sweep, whose names carry none), so runs and pictures of another budget never share a name."""
+    if (FLAGS.steps, FLAGS.k, FLAGS.every, FLAGS.precision) == FIRST_BUDGET:
+        return ""
+    return f"-{FLAGS.steps}s-k{FLAGS.k}-e{FLAGS.every}" + ("-fp32" if FLAGS.precision == "float32" else "")
+
+
 def run_name(recipe, lens, seed):
-    """The run's workdir name: it carries the budget (steps, K, curve interval, precision), so runs of
-    another budget never share a workdir (the first sweep's runs keep their names)."""
-    first = (FLAGS.steps, FLAGS.k, FLAGS.every, FLAGS.precision) == FIRST_BUDGET
-    budget = "" if first else f"-{FLAGS.steps}s-k{FLAGS.k}-e{FLAGS.every}" + ("-fp32" if FLAGS.precision == "float32" else "")
-    return f"tempered_mnist:{recipe}{budget}-seed{seed}" if lens else f"{recipe}_mnist{budget}-seed{seed}"
+    """The run's workdir name, with its budget."""
+    suffix = budget_suffix()
+    return f"tempered_mnist:{recipe}{suffix}-seed{seed}" if lens else f"{recipe}_mnist{suffix}-seed{seed}"
 
 
 def run_config(recipe, lens, seed):
@@ -96,9 +102,8 @@ def summary(recipe, lens, group):
 
 
 def plot_path():
-    """The FID curves' picture of this budget (the first sweep's keeps its name)."""
-    suffix = "" if (FLAGS.steps, FLAGS.k, FLAGS.every, FLAGS.precision) == FIRST_BUDGET else f"_{FLAGS.steps // 1000}k"
-    return f"benchmarks/results/tempered_fid{suffix}.png"
+    """The FID curves' picture of this budget."""
+    return f"benchmarks/results/tempered_fid{budget_suffix()}.png"
 
 
 def plot(rows):

@@ -82,7 +82,7 @@ def _plain(node):
     return copy.deepcopy(node.to_dict() if hasattr(node, "to_dict") else node)
 
 
-def _positive(config, key, value):
+def _positive(key, value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     return value
@@ -119,8 +119,8 @@ def _read(config, replicas):
     suite.check_features(evaluation.get("features", "classifier"))  # before training, not after it
     suite.check_ais(dict(evaluation.get("ais", {})))
     for key in ("steps", "log_every", "steps_per_execution", "latent_dim"):
-        _positive(config, key, config[key])
-    batch_size = _positive(config, "data.batch_size", data["batch_size"])
+        _positive(key, config[key])
+    batch_size = _positive("data.batch_size", data["batch_size"])
     if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
         raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
     threads = strategies.intra_op_threads(config)
