@@ -28,7 +28,7 @@ BUDGETS = dict({
     "wgangp_mnist-20k-bf16": {"steps": 20_000, "mixed_precision": "mixed_bfloat16"},
     # PacGAN's PacDCGAN2 (Table 2): the critic judges packs of 2 images (6 channels); 64 packs per
     # step as in its official code, so 128 images per step
-    "nsgan_stacked_mnist-pac2": {"steps": 20_000, "model_options.pac": 2, "data.batch_size": 128},
+    "nsgan_stacked_mnist-pac2": {"steps": 20_000, "model.pac": 2, "data.batch_size": 128},
 })
 # Encoder models: budgets of a few minutes each on 2 cores (benchmarks/results/results.jsonl has
 # the times). BiGAN: 20,000 steps at batch 128 on train[:50000] (51 epochs, half of them at a decaying
@@ -57,5 +57,5 @@ for _config in PRECISION_CONFIGS:
 # f-GAN: every divergence on MNIST (the MNIST budget), named CONFIG-DIVERGENCE; the parameterised ones
 # at DIVERGENCE_PARAMS.
 for _div in FGAN_DIVERGENCES:
-    BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "model_options.divergence": _div,
-                                     "model_options.divergence_param": DIVERGENCE_PARAMS.get(_div)}
+    BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "model.divergence": _div,
+                                     "model.divergence_param": DIVERGENCE_PARAMS.get(_div)}

@@ -38,7 +38,7 @@ def curve(model_class):
     from train import build
     from zoo import data
 
-    config = configs.load("tempered_mnist", {"model_options.lens_k": FLAGS.k, "seed": FLAGS.seed})
+    config = configs.load("tempered_mnist", {"model.lens_k": FLAGS.k, "seed": FLAGS.seed})
     keras.utils.set_random_seed(config.seed)
     model = build.model(config)
     if model_class is not GAN:  # the same initial networks, the other L_rec

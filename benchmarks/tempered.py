@@ -59,7 +59,7 @@ def run_config(recipe, lens, seed):
     overrides = {"steps": FLAGS.steps, "log_every": FLAGS.every, "seed": int(seed), "eval.every": FLAGS.every,
                  "eval.every_samples": CURVE_SAMPLES, "mixed_precision": FLAGS.precision}
     if lens:
-        overrides["model_options.lens_k"] = FLAGS.k
+        overrides["model.lens_k"] = FLAGS.k
     return configs.load(f"tempered_mnist:{recipe}" if lens else f"{recipe}_mnist", overrides)
 
 

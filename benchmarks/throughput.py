@@ -169,8 +169,8 @@ def measure(config, bare=True):
     steps = blocks * block
     fit_rate = steps / statistics.median(fit_t)
     bare_rate = steps / statistics.median(bare_t) if bare else float("nan")
-    n_critic = config.model_options.get("n_critic", 1)
-    return dict(config=config.name, model=config.model, batch=config.data.batch_size, n_critic=n_critic,
+    n_critic = config.model.get("n_critic", 1)
+    return dict(config=config.name, model=config.model.name, batch=config.data.batch_size, n_critic=n_critic,
                 block=block, steps=steps, jit=bool(config.jit_compile), threads=config.intra_op_threads,
                 fit=fit_rate, fit_all=[steps / t for t in fit_t], bare=bare_rate, ratio=fit_rate / bare_rate,
                 examples=fit_rate * config.data.batch_size * n_critic, flops=flops,

@@ -59,11 +59,11 @@ def config_for(run, mixture, seed, updates):
     base = configs.load(f"{recipe}_toy")
     if base.data.name.endswith("_unit"):  # a recipe on unit-scaled data (WGAN-GP's toy code) keeps it
         mixture += "_unit"
-    overrides = {"data.name": mixture, "seed": seed, "steps": updates, "model_options.pac": pac,
+    overrides = {"data.name": mixture, "seed": seed, "steps": updates, "model.pac": pac,
                  "data.batch_size": base.data.batch_size * pac}
     if divergence:  # pi for js_weighted and alpha for alpha at benchmarks.budgets.DIVERGENCE_PARAMS
-        overrides.update({"model_options.divergence": divergence,
-                          "model_options.divergence_param": DIVERGENCE_PARAMS.get(divergence)})
+        overrides.update({"model.divergence": divergence,
+                          "model.divergence_param": DIVERGENCE_PARAMS.get(divergence)})
     if precision:
         overrides["mixed_precision"] = precision
     return configs.load(f"{recipe}_toy", overrides)

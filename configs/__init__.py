@@ -3,12 +3,23 @@ import os
 
 DIR = os.path.dirname(os.path.abspath(__file__))
 DEFAULT = os.path.join(DIR, "nsgan_toy.py")
-# keys that moved (old dotted key -> new one): the GAN's options were top-level keys until every
-# model's options went under model_options (zoo.models.GAN's keyword arguments, as the other models')
-MOVED_KEYS = {**{key: f"model_options.{key}" for key in ("objective", "n_critic", "gp_weight", "clip_value", "pac",
-                                                           "divergence", "divergence_param", "g_update",
-                                                           "output_bound")},
-              "lens.k": "model_options.lens_k"}
+# keys that moved (old dotted key -> new one). The GAN's options were top-level keys, then every
+# model's options went under model_options; now the model is one entry {name, **its options} like
+# every other plug-in (data, nets, optimizers): config.model.name and config.model.OPTION.
+GAN_OPTIONS = ("objective", "n_critic", "gp_weight", "clip_value", "pac", "divergence", "divergence_param",
+               "g_update", "output_bound")
+MOVED_KEYS = {**{key: f"model.{key}" for key in GAN_OPTIONS}, "lens.k": "model.lens_k", "model": "model.name"}
+MOVED_PREFIXES = {"model_options.": "model."}
+
+
+def moved(key):
+    """Where the dotted config key `key` of an older schema lives now, or None if it did not move."""
+    if key in MOVED_KEYS:
+        return MOVED_KEYS[key]
+    for old, new in MOVED_PREFIXES.items():
+        if key.startswith(old):
+            return new + key[len(old):]
+    return None
 
 
 def load(name, overrides=None):
@@ -29,21 +40,21 @@ def load(name, overrides=None):
 
 
 def upgrade(config):
-    """A run's config.json (a dict) in today's schema: MOVED_KEYS moved to their new place, so that a
-    workdir written before a key moved resumes, evaluates and re-exports as it was."""
+    """A run's config.json (a dict) in today's schema, so that a workdir written before a key moved
+    resumes, evaluates and re-exports as it was: the GAN's top-level options and lens.k (the first
+    schema) and model_options (the second) go into config.model = {name, **options}."""
     import json
 
     config = json.loads(json.dumps(config))  # a deep copy
-    for old, new in MOVED_KEYS.items():
-        *parents, leaf = old.split(".")
-        node = config
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or leaf not in node:
-            continue
-        value = node.pop(leaf)
-        if parents and not config[parents[0]]:  # a section left empty (lens)
-            del config[parents[0]]
-        section, key = new.split(".")
-        config.setdefault(section, {})[key] = value
+    if not isinstance(config.get("model"), str):
+        return config  # today's schema
+    options = config.pop("model_options", None) or {}
+    for key in GAN_OPTIONS:
+        if key in config:
+            options[key] = config.pop(key)
+    if isinstance(config.get("lens"), dict) and "k" in config["lens"]:
+        options["lens_k"] = config["lens"].pop("k")
+        if not config["lens"]:
+            del config["lens"]
+    config["model"] = {"name": config["model"], **options}
     return config

@@ -15,4 +15,4 @@ def get_config():
     return common.encoder_model(
         "age_mnist", "age", "mnist", nets, dict(e_optimizer=adam, g_optimizer=adam.copy_and_resolve_references()),
         steps=10_000, batch_size=64, latent_dim=128, steps_per_execution=common.MNIST_BLOCK,
-        num_samples=common.MNIST_SAMPLES, model_options=dict(mu=10.0, lam=1000.0, g_updates=2))
+        num_samples=common.MNIST_SAMPLES, options=dict(mu=10.0, lam=1000.0, g_updates=2))

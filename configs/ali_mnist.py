@@ -14,8 +14,8 @@ def get_config():
     c = bigan_mnist.get_config()
     c.name = "ali_mnist"
     c.nets = ConfigDict(common.bigan_mnist_nets())
-    c.model_options.stochastic = True
-    c.model_options.prior = "normal"
-    c.model_options.squash = False
-    c.model_options.update = "alternating"
+    c.model.stochastic = True
+    c.model.prior = "normal"
+    c.model.squash = False
+    c.model.update = "alternating"
     return c

@@ -15,4 +15,4 @@ def get_config():
         dict(vae_optimizer=adam, d_optimizer=adam.copy_and_resolve_references()),
         steps=20_000, batch_size=100, latent_dim=32, steps_per_execution=common.MNIST_BLOCK,
         num_samples=common.MNIST_SAMPLES,
-        model_options=dict(likelihood="bernoulli", adaptive_contrast=True, contrast_samples=16))
+        options=dict(likelihood="bernoulli", adaptive_contrast=True, contrast_samples=16))

@@ -15,4 +15,4 @@ def get_config():
         dict(vae_optimizer=adam, d_optimizer=adam.copy_and_resolve_references()),
         steps=10_000, batch_size=512, latent_dim=2, steps_per_execution=100, log_every=1000,
         intra_op_threads=common.TOY_THREADS,
-        model_options=dict(likelihood="bernoulli", adaptive_contrast=False))
+        options=dict(likelihood="bernoulli", adaptive_contrast=False))

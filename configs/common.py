@@ -1,10 +1,13 @@
 """Shared config skeletons. Every config has: name, model, seed, steps (training steps: generator
-updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), data.path/image_size/channels/resize (a folder of
-images: data.name="folder"), nets (one entry per network
-role), eval.num_samples, eval.features, eval.every, eval.ais, log_every, steps_per_execution, jit_compile,
-intra_op_threads, and one optimizer config (name + keyword arguments of the Keras optimizer) per
-optimizer of the model, and model_options: the keyword arguments of the model's class (zoo/models/MODEL.py),
-the GAN's objective, n_critic, gp_weight, clip_value and pac among them."""
+updates for a GAN), latent_dim, data.name, data.batch_size (GLOBAL), data.path/image_size/channels/resize
+(a folder of images: data.name="folder"), nets (one entry per network role), eval.num_samples,
+eval.features, eval.every, eval.ais, log_every, steps_per_execution, jit_compile, intra_op_threads,
+and one optimizer config per optimizer of the model.
+
+Every plug-in takes one form, {name: ..., **its options}: data (the dataset's name and options), each
+net (a builder of zoo.nets and its options), each optimizer (a Keras optimizer and its keyword
+arguments) and the model: model.name (a name of zoo.models.MODELS) and the keyword arguments of its
+class (zoo/models/MODEL.py), the GAN's objective, n_critic, gp_weight, clip_value and pac among them."""
 from ml_collections import ConfigDict, config_dict
 
 # config.data's keys for a folder of one's own images (zoo.data.folder.DEFAULTS, tested equal)
@@ -21,7 +24,7 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     OPTIMIZERS) and its options."""
     c = ConfigDict()
     c.name = name
-    c.model = model
+    c.model = ConfigDict(dict(name=model))  # each model adds its options (its class's keyword arguments)
     c.seed = 0
     c.steps = steps
     c.latent_dim = latent_dim
@@ -57,25 +60,25 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
 def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
         n_critic=1, gp_weight=0.0, clip_value=0.0, pac=1, **kwargs):
     """A GAN config: the objective and its critic's options are the gan model's options
-    (model_options, zoo.models.GAN), as every other model's are."""
+    (config.model, zoo.models.GAN's keyword arguments), as every other model's are."""
     c = base(name, "gan", data, nets, steps, batch_size, latent_dim, **kwargs)
     # n_critic: critic updates per generator update; gp_weight > 0: WGAN-GP's penalty; clip_value > 0:
     # WGAN's weight clipping; pac: PacGAN's packing (Lin et al. 2018), the critic judges `pac` samples at
     # once (1: one, the plain GAN); data.batch_size stays the number of samples per step, so the critic
     # sees batch_size / pac packs
-    c.model_options = ConfigDict(dict(objective=objective, n_critic=n_critic, gp_weight=gp_weight,
-                                      clip_value=clip_value, pac=pac))
+    c.model.update(dict(objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value,
+                        pac=pac))
     c.g_optimizer = g_optimizer
     c.d_optimizer = d_optimizer
     return c
 
 
-def encoder_model(name, model, data, nets, optimizers, steps, batch_size, latent_dim, model_options, **kwargs):
+def encoder_model(name, model, data, nets, optimizers, steps, batch_size, latent_dim, options, **kwargs):
     """A BiGAN/ALI, AGE, AVB or VAE config: `optimizers` maps the model's optimizer names to
-    optimizer configs; `model_options` are the model's keyword arguments (zoo/models/MODEL.py)."""
+    optimizer configs; `options` are the model's keyword arguments (zoo/models/MODEL.py)."""
     c = base(name, model, data, nets, steps, batch_size, latent_dim, **kwargs)
     c.update(optimizers)
-    c.model_options = ConfigDict(model_options)
+    c.model.update(options)
     return c
 
 
@@ -143,12 +146,12 @@ def mnist_gan(name, objective):
 
 def f_gan(config, divergence="kl"):
     """Turns a GAN config into an f-GAN one (Nowozin et al. 2016): objective "f_gan" with
-    `divergence` (--config.model_options.divergence=NAME), `divergence_param` (pi for js_weighted,
-    alpha for alpha; --config.model_options.divergence_param=X) and the generator update `g_update`
+    `divergence` (--config.model.divergence=NAME), `divergence_param` (pi for js_weighted,
+    alpha for alpha; --config.model.divergence_param=X) and the generator update `g_update`
     ("alternative", the paper's, maximises E_Q[g_f(V)]; "saddle" minimises -E_Q[f*(g_f(V))])."""
     from ml_collections import config_dict
 
-    options = config.model_options
+    options = config.model
     options.objective = "f_gan"
     options.divergence = divergence
     options.divergence_param = config_dict.placeholder(float)
@@ -194,12 +197,12 @@ def binary_mlp_nets(width, noise_dim=0, adversary=False):
 
 def tempered(config, name, k, width=32, depth=8):
     """Adds the Tempered lens (Sajjadi et al. 2018) to a GAN config: nets.lens (zoo.nets.lens, the
-    paper's 32-channel, 8-block lens by default), model_options.lens_k (K, generator updates over
-    which the lens's adversarial weight anneals from 1 to 0: --config.model_options.lens_k=K) and
+    paper's 32-channel, 8-block lens by default), model.lens_k (K, generator updates over
+    which the lens's adversarial weight anneals from 1 to 0: --config.model.lens_k=K) and
     lens_optimizer (a copy of the critic's optimizer)."""
     config.name = name
     config.nets.lens = ConfigDict(dict(name="lens", width=width, depth=depth))
-    config.model_options.lens_k = k
+    config.model.lens_k = k
     config.lens_optimizer = config.d_optimizer.copy_and_resolve_references()
     return config
 

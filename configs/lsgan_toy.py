@@ -1,7 +1,7 @@
 """lsgan_toy: the least-squares GAN (Mao et al. 2017, Eq. 2, a=0, b=c=1).
 
 Networks, optimiser and budget: configs.common.toy_gan (PacGAN's toy recipe). PacGAN's packing:
---config.model_options.pac=M --config.data.batch_size=100*M (the critic judges 100 packs of M
+--config.model.pac=M --config.data.batch_size=100*M (the critic judges 100 packs of M
 samples per step).
 Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
 

@@ -1,7 +1,7 @@
 """mmgan_toy: the original minimax GAN (Goodfellow et al. 2014, Eq. 1): G minimises log(1 - D(G(z))).
 
 Networks, optimiser and budget: configs.common.toy_gan (PacGAN's toy recipe). PacGAN's packing:
---config.model_options.pac=M --config.data.batch_size=100*M (the critic judges 100 packs of M
+--config.model.pac=M --config.data.batch_size=100*M (the critic judges 100 packs of M
 samples per step).
 Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
 

@@ -4,7 +4,7 @@ The base recipe is chosen after a colon: nsgan (default), mmgan, lsgan, wgan, wg
 (configs/RECIPE_toy.py); the lens is zoo.nets.lens on 2-d points (64 units, 2 residual blocks) and
 K = 2,000 (10% of the 20,000 steps, the paper's proportion). Run:
 
-    python -m train --config=configs/tempered_toy.py --workdir=runs/tempered_toy --config.model_options.lens_k=2000
+    python -m train --config=configs/tempered_toy.py --workdir=runs/tempered_toy --config.model.lens_k=2000
     python -m train --config=configs/tempered_toy.py:lsgan --workdir=runs/tempered_lsgan_toy --config.data.name=grid
 """
 from configs import common

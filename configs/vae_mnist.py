@@ -14,4 +14,4 @@ def get_config():
         dict(vae_optimizer=common.optimizer("adam", 3e-4)),
         steps=20_000, batch_size=100, latent_dim=32, steps_per_execution=common.MNIST_BLOCK,
         jit_compile=True,  # XLA: 127.0 vs 96.9 updates/s on 2 cores (benchmarks/results/settings.md)
-        num_samples=common.MNIST_SAMPLES, model_options=dict(likelihood="bernoulli", iwae_k=100))
+        num_samples=common.MNIST_SAMPLES, options=dict(likelihood="bernoulli", iwae_k=100))

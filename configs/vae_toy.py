@@ -13,4 +13,4 @@ def get_config():
         dict(vae_optimizer=common.optimizer("adam", 1e-3)),
         steps=10_000, batch_size=512, latent_dim=2, steps_per_execution=100, log_every=1000,
         intra_op_threads=common.TOY_THREADS,
-        model_options=dict(likelihood="bernoulli", iwae_k=100))
+        options=dict(likelihood="bernoulli", iwae_k=100))

@@ -168,21 +168,28 @@ def test_mirrored_on_two_cpu_replicas_writes_the_contract(tmp_path, root):
     assert "divisible by the number of replicas (2)" in one_line_error(odd)
 
 
-@pytest.mark.parametrize("argv, key", [(["--config.pac=3"], "pac"), (["--config.pac", "3"], "pac"),
-                                       (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "lens.k")])
-def test_a_command_line_from_before_model_options_still_works(tmp_path, root, argv, key):
-    """A key that moved under model_options (configs.MOVED_KEYS) is renamed with a note, and its value
-    reaches the config: each of these values is refused by the check of the key's new place."""
+@pytest.mark.parametrize("argv, key, refusal", [
+    (["--config.pac=3"], "pac", "config.model.pac"), (["--config.pac", "3"], "pac", "config.model.pac"),
+    (["--config.model_options.pac=3"], "model_options.pac", "config.model.pac"),
+    (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "lens.k", "config.model.lens_k"),
+    (["--config=configs/tempered_toy.py", "--config.model_options.lens_k=-1"], "model_options.lens_k",
+     "config.model.lens_k"),
+    (["--config.model=nope"], "model", "unknown model 'nope'")])
+def test_a_command_line_of_an_old_schema_still_works(tmp_path, root, argv, key, refusal):
+    """A key that moved (configs.moved: the GAN's top-level options, then model_options.X, now
+    model.X; the model's name, now model.name) is renamed with a note, and its value reaches the
+    config: each of these values is refused by the check of the key's new place."""
     result = run(["-m", "train", *argv, f"--workdir={tmp_path / 'w'}"], cwd=root)
-    new = configs.MOVED_KEYS[key]
+    new = configs.moved(key)
     assert f"note: --config.{key} is now --config.{new}" in result.stderr
-    assert f"config.{new}" in one_line_error(result) and not (tmp_path / "w").exists()
+    assert refusal in one_line_error(result) and not (tmp_path / "w").exists()
 
 
 def test_upgrade_overrides_leaves_keys_that_did_not_move():
     from train import cli
 
-    vae = configs.load("vae_toy")  # has no model_options.pac: --config.pac stays an unknown key there
-    argv = ["--config.pac=2", "--config.steps=3", "--workdir=x"]
+    vae = configs.load("vae_toy")  # has no model.pac: --config.pac stays an unknown key there
+    argv = ["--config.pac=2", "--config.model_options.pac=2", "--config.steps=3", "--workdir=x"]
     assert cli.upgrade_overrides(vae, argv) == argv
-    assert cli.upgrade_overrides(DEFAULT, argv)[0] == "--config.model_options.pac=2"
+    assert cli.upgrade_overrides(DEFAULT, argv)[:3] == ["--config.model.pac=2", "--config.model.pac=2", "--config.steps=3"]
+    assert configs.moved("steps") is None and configs.moved("model.pac") is None

@@ -27,15 +27,17 @@ def test_the_recipes_exist():
 def test_config_contract(name):
     module = importlib.import_module(f"configs.{name}")
     c = module.get_config()
-    assert c.name == name and c.model in MODELS and c.data.name in data.NAMES
+    model = c.model.to_dict()
+    assert c.name == name and model.pop("name") in MODELS and c.data.name in data.NAMES
     assert {k: c.data[k] for k in data.folder.DEFAULTS} == data.folder.DEFAULTS  # any config trains on a folder
-    # one schema for every family: the model's options under model_options, each a keyword of its class
-    assert set(c.model_options) <= set(inspect.signature(MODELS[c.model].__init__).parameters)
-    assert not set(c) & {key.split(".")[0] for key in configs.MOVED_KEYS}
-    if c.model == "gan":
-        assert c.model_options.objective in OBJECTIVES and c.model_options.n_critic >= 1
+    # one schema for every family: the model is {name, **options}, each option a keyword of its class
+    assert set(model) <= set(inspect.signature(MODELS[c.model.name].__init__).parameters)
+    assert not set(c) & ({key.split(".")[0] for key in configs.MOVED_KEYS if key != "model"}
+                         | {prefix.split(".")[0] for prefix in configs.MOVED_PREFIXES})
+    if c.model.name == "gan":
+        assert c.model.objective in OBJECTIVES and c.model.n_critic >= 1
     for key in ("seed", "steps", "data.batch_size", "eval.num_samples",
-                *(f"{opt}.learning_rate" for opt in MODELS[c.model].OPTIMIZERS)):
+                *(f"{opt}.learning_rate" for opt in MODELS[c.model.name].OPTIMIZERS)):
         node = c
         for part in key.split("."):
             node = node[part]
@@ -47,7 +49,7 @@ def test_config_contract(name):
 @pytest.mark.parametrize("name, clip, gp, critics", [("wgan_toy", 0.01, 0.0, 5), ("wgangp_toy", 0.0, 0.1, 5)])
 def test_wasserstein_recipes_follow_their_papers(name, clip, gp, critics):
     c = importlib.import_module(f"configs.{name}").get_config()
-    assert (c.model_options.clip_value, c.model_options.gp_weight, c.model_options.n_critic) == (clip, gp, critics)
+    assert (c.model.clip_value, c.model.gp_weight, c.model.n_critic) == (clip, gp, critics)
     if name == "wgan_toy":
         assert c.d_optimizer.name == "rmsprop" and c.d_optimizer.learning_rate == 5e-5
     else:
@@ -63,38 +65,46 @@ def test_encoder_recipes_follow_their_papers():
     from configs import age_mnist, ali_mnist, avb_mnist, bigan_mnist
 
     b = bigan_mnist.get_config()  # the official BiGAN MNIST setting (REFERENCES.md)
-    assert (b.latent_dim, b.data.batch_size, b.model_options.prior, b.g_optimizer.learning_rate) == (50, 128, "uniform", 2e-4)
+    assert (b.latent_dim, b.data.batch_size, b.model.prior, b.g_optimizer.learning_rate) == (50, 128, "uniform", 2e-4)
     assert b.data.split == "train[:50000]" and b.g_optimizer.decay_from == b.d_optimizer.decay_from == 0.5
-    assert b.model_options.l2 == 2.5e-5  # train_gan.py --decay
-    assert b.model_options.squash and b.nets.encoder.name == "bigan_mlp"  # --noise u-50, net.py mnist_mlp
-    assert ali_mnist.get_config().model_options.stochastic
+    assert b.model.l2 == 2.5e-5  # train_gan.py --decay
+    assert b.model.squash and b.nets.encoder.name == "bigan_mlp"  # --noise u-50, net.py mnist_mlp
+    assert ali_mnist.get_config().model.stochastic
     a = age_mnist.get_config()  # the official AGE setting
-    assert (a.model_options.mu, a.model_options.lam, a.model_options.g_updates, a.latent_dim) == (10.0, 1000.0, 2, 128)
+    assert (a.model.mu, a.model.lam, a.model.g_updates, a.latent_dim) == (10.0, 1000.0, 2, 128)
     v = avb_mnist.get_config()
-    assert v.latent_dim == 32 and v.model_options.adaptive_contrast and v.data.name == "binarized_mnist"
+    assert v.latent_dim == 32 and v.model.adaptive_contrast and v.data.name == "binarized_mnist"
 
 
 def test_tempered_recipes_add_the_paper_lens_to_any_base_recipe():
     import configs
 
     ns = configs.load("tempered_mnist")
-    assert (ns.model_options.objective, ns.nets.lens.width, ns.nets.lens.depth, ns.model_options.lens_k) == (
+    assert (ns.model.objective, ns.nets.lens.width, ns.nets.lens.depth, ns.model.lens_k) == (
         "non_saturating", 32, 8, 1000)
     assert ns.lens_optimizer == ns.d_optimizer and ns.nets.generator == configs.load("nsgan_mnist").nets.generator
     gp = configs.load("tempered_mnist:wgangp")  # the base recipe's critic settings come along
-    options = gp.model_options
+    options = gp.model
     assert (options.objective, options.gp_weight, options.n_critic, gp.nets.discriminator.norm) == (
         "wasserstein", 10.0, 5, "layer")
-    assert configs.load("tempered_toy:fgan").model_options.objective == "f_gan"
+    assert configs.load("tempered_toy:fgan").model.objective == "f_gan"
     with pytest.raises(ValueError, match="unknown base recipe 'vae'.*nsgan"):
         configs.load("tempered_mnist:vae")
 
 
-def _downgrade(config):
-    """config.json as written before the GAN's options moved under model_options."""
+def _model_options(config):
+    """config.json as written while the model's options were under model_options (the second schema)."""
     old = json.loads(config.to_json())
-    options = old.pop("model_options")
-    for key, value in options.items():
+    options = old.pop("model")
+    old["model"] = options.pop("name")
+    old["model_options"] = options
+    return old
+
+
+def _top_level(config):
+    """config.json as written before the GAN's options moved under model_options (the first schema)."""
+    old = _model_options(config)
+    for key, value in old.pop("model_options").items():
         if key == "lens_k":
             old["lens"] = {"k": value}
         else:
@@ -102,17 +112,18 @@ def _downgrade(config):
     return old
 
 
+@pytest.mark.parametrize("schema", [_top_level, _model_options])
 @pytest.mark.parametrize("name", ["fgan_toy", "tempered_mnist:wgangp", "wgan_mnist"])
-def test_a_config_json_of_the_old_schema_upgrades_to_todays(name, tmp_path):
+def test_a_config_json_of_an_old_schema_upgrades_to_todays(name, schema, tmp_path):
     from train import workdir
 
     config = configs.load(name)
-    old = _downgrade(config)
-    assert "objective" in old and old != json.loads(config.to_json())
+    old = schema(config)
+    assert isinstance(old["model"], str) and old != json.loads(config.to_json())
     assert configs.upgrade(old) == json.loads(config.to_json())
     (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
     workdir.check_config(config, str(tmp_path), write=False)  # the old run resumes under today's config
     assert json.loads(workdir.read_config(str(tmp_path)).to_json()) == json.loads(config.to_json())
-    config.model_options.n_critic += 1
-    with pytest.raises(workdir.UserError, match=r"keys model_options.n_critic differ"):
+    config.model.n_critic += 1
+    with pytest.raises(workdir.UserError, match=r"keys model.n_critic differ"):
         workdir.check_config(config, str(tmp_path), write=False)

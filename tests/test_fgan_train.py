@@ -15,7 +15,7 @@ PARAMS = {"js_weighted": 0.25, "alpha": 3.0}
 def fgan_config(name, divergence, g_update="alternative"):
     config = importlib.import_module(f"configs.{name}").get_config()
     config.steps, config.log_every, config.data.batch_size, config.eval.num_samples = 4, 2, 8, 200
-    options = config.model_options
+    options = config.model
     options.divergence, options.divergence_param = divergence, PARAMS.get(divergence)
     options.g_update = g_update
     return config

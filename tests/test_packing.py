@@ -71,7 +71,7 @@ def test_a_packed_critic_sees_collapse():
 
 
 def test_pac_is_a_one_line_config_change():
-    config = configs.load("nsgan_toy", {"model_options.pac": 4, "data.batch_size": 400, "steps": 10, "log_every": 10})
+    config = configs.load("nsgan_toy", {"model.pac": 4, "data.batch_size": 400, "steps": 10, "log_every": 10})
     spec.read(config, replicas=1)
     model = build.model(config)
     assert model.pac == 4 and model.discriminator.inputs[0].shape[-1] == 8
@@ -79,11 +79,11 @@ def test_pac_is_a_one_line_config_change():
 
 
 @pytest.mark.parametrize("overrides, replicas, message", [
-    ({"model_options.pac": 3}, 1,
-     r"config.data.batch_size \(100\) must be a multiple of config.model_options.pac \(3\) on each of the 1 replica"),
-    ({"model_options.pac": 8, "data.batch_size": 200}, 2,
-     r"must be a multiple of config.model_options.pac \(8\) on each of the 2 replica"),
-    ({"model_options.pac": 0}, 1, r"config.model_options.pac must be a positive integer, not 0"),
+    ({"model.pac": 3}, 1,
+     r"config.data.batch_size \(100\) must be a multiple of config.model.pac \(3\) on each of the 1 replica"),
+    ({"model.pac": 8, "data.batch_size": 200}, 2,
+     r"must be a multiple of config.model.pac \(8\) on each of the 2 replica"),
+    ({"model.pac": 0}, 1, r"config.model.pac must be a positive integer, not 0"),
 ])
 def test_bad_packing_is_one_clear_sentence(overrides, replicas, message):
     with pytest.raises(UserError, match=message):

@@ -17,11 +17,12 @@ def test_every_config_reads_into_parts_of_one_form(name):
     s = spec.read(config)
     plugins = [s.model, *s.nets.values(), *s.optimizers.values()]
     assert all(isinstance(p, spec.Part) and isinstance(p.name, str) and "name" not in p.options for p in plugins)
-    assert s.model == spec.Part(config.model, config.model_options.to_dict())
+    model = config.model.to_dict()
+    assert s.model == spec.Part(model.pop("name"), model)
     assert set(s.nets) == set(config.nets) and {k: p.name for k, p in s.nets.items()} == \
         {k: v.name for k, v in config.nets.items()}
     # one Part per optimizer the model compiles with, under compile's keyword
-    assert set(MODELS[config.model].OPTIMIZERS) <= set(s.optimizers)
+    assert set(MODELS[config.model.name].OPTIMIZERS) <= set(s.optimizers)
     assert s.data == config.data.to_dict() and s.steps == config.steps and s.eval == config.eval.to_dict()
     assert spec.read(s) is s  # a Spec is read already: handing it down checks nothing twice
 
@@ -41,7 +42,7 @@ def test_what_is_built_comes_from_the_spec_not_the_config():
     ("steps", 0, "config.steps must be a positive integer, not 0"),
     ("data.batch_size", 2.5, "config.data.batch_size must be a positive integer, not 2.5"),
     ("seed", -1, r"config.seed must be an integer in \[0, 2\^31\), not -1"),
-    ("model_options.n_critic", 0, "config.model_options.n_critic must be a positive integer, not 0"),
+    ("model.n_critic", 0, "config.model.n_critic must be a positive integer, not 0"),
     ("nets.generator", {"depth": 2}, r"config.nets.generator needs a name: \{name: ..., \*\*its options\}"),
 ])
 def test_a_bad_key_is_one_sentence_naming_it(key, value, message):

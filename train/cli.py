@@ -96,7 +96,7 @@ def _check_overrides(config, argv):
 
 
 def upgrade_overrides(config, argv):
-    """argv with every --config.KEY=VALUE (or --config.KEY VALUE) whose KEY moved (configs.MOVED_KEYS)
+    """argv with every --config.KEY=VALUE (or --config.KEY VALUE) whose KEY moved (configs.moved)
     and exists in `config` only under its new name renamed to it, so that command lines written before
     a key moved keep working; one note on stderr per renamed key."""
     import configs
@@ -105,9 +105,9 @@ def upgrade_overrides(config, argv):
     out = []
     for arg in argv:
         key, sep, value = arg[len("--config."):].partition("=") if arg.startswith("--config.") else (None, "", "")
-        new = configs.MOVED_KEYS.get(key)
+        new = configs.moved(key) if key else None
         if new and key not in keys and new in keys:
-            print(f"note: --config.{key} is now --config.{new} (every model's options are under model_options)",
+            print(f"note: --config.{key} is now --config.{new} (a model's name and options are under config.model)",
                   file=sys.stderr)
             arg = f"--config.{new}{sep}{value}"
         out.append(arg)

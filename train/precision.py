@@ -37,8 +37,8 @@ def on_cpu():
 
 def auto(config):
     """(policy, why): what "auto" chooses for `config` on this machine (policy None: float32)."""
-    if config.model != "gan":
-        return None, f"mixed precision is an option of the gan model, not of {config.model}"
+    if config.model.name != "gan":
+        return None, f"mixed precision is an option of the gan model, not of {config.model.name}"
     if not data.is_image(config.data):
         return None, "a toy MLP's step is too small to gain from bfloat16"
     if not on_cpu():
@@ -104,8 +104,8 @@ def validate(config):
     if value in (None, AUTO, FLOAT32):
         return
     choose("mixed_precision", value, dict.fromkeys((AUTO, FLOAT32) + PRECISIONS))
-    if config.model != "gan":
-        raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model!r}")
+    if config.model.name != "gan":
+        raise UserError(f"config.mixed_precision is an option of the gan model, not {config.model.name!r}")
     if bfloat16_on_cpu(config) == "aborts":
         raise UserError("mixed_bfloat16 cannot run with ONEDNN_MAX_CPU_ISA below AVX-512 while TensorFlow's "
                         "oneDNN ops are on (oneDNN has no bfloat16 kernels there and aborts); "

@@ -1,8 +1,8 @@
 """A run's config read once, at the edge: checked, and split into the typed parts the trainer hands down.
 
     config (configs/NAME.py, an ml_collections.ConfigDict) --read--> Spec
-        .model       Part: the zoo model's name (config.model) and options (config.model_options:
-                     the keyword arguments of its class in zoo/models/)
+        .model       Part: the zoo model's name (config.model.name) and options (the rest of
+                     config.model: the keyword arguments of its class in zoo/models/)
         .nets        {role: Part}: each network's builder name and options (config.nets.ROLE)
         .optimizers  {compile keyword: Part}: each optimizer of the model (config.g_optimizer, ...)
         .data        the dataset's entry (config.data: name and options, what zoo.data reads)
@@ -103,16 +103,17 @@ def read(config, replicas=None):
 
 
 def _read(config, replicas):
-    cls = choose("model", config.model, MODELS)
+    model = Part.of(config.model, "model")
+    cls = choose("model", model.name, MODELS)
     data = _plain(config.data)
     datasets.data_shape(data)  # an unknown dataset, or a folder's bad options
-    options = _plain(config.get("model_options", {}))
-    if config.model == "gan":
+    options = model.options
+    if model.name == "gan":
         cls.check_options(**options)  # the model's own checks, before anything is built
     names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if net in config.nets)
     for name in names:
         if name not in config:
-            raise UserError(f"the {config.model} model needs config.{name} (one per optimizer: {', '.join(names)})")
+            raise UserError(f"the {model.name} model needs config.{name} (one per optimizer: {', '.join(names)})")
     from zoo.metrics import suite
 
     evaluation = _plain(config.eval)
@@ -129,13 +130,13 @@ def _read(config, replicas):
                         f"({replicas})")
     pac = options.get("pac", 1)
     if (batch_size // replicas) % pac:
-        raise UserError(f"config.data.batch_size ({batch_size}) must be a multiple of config.model_options.pac "
+        raise UserError(f"config.data.batch_size ({batch_size}) must be a multiple of config.model.pac "
                         f"({pac}) on each of the {replicas} replica(s): the critic judges packs of {pac} samples")
     precision.validate(config)
-    if "lens" in config.nets and config.model != "gan":
-        raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {config.model!r}")
+    if "lens" in config.nets and model.name != "gan":
+        raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {model.name!r}")
     return Spec(
-        name=config.get("name", config.model), model=Part(config.model, options),
+        name=config.get("name", model.name), model=model,
         nets={role: Part.of(entry, f"nets.{role}") for role, entry in config.nets.items()},
         optimizers={name: Part.of(config[name], name) for name in names},
         data=data,

@@ -124,9 +124,9 @@ class GAN(ZooModel):
              if p.default is not inspect.Parameter.empty} | options
         for key in ("n_critic", "pac"):
             if isinstance(o[key], bool) or not isinstance(o[key], int) or o[key] < 1:
-                raise UserError(f"config.model_options.{key} must be a positive integer, not {o[key]!r}")
+                raise UserError(f"config.model.{key} must be a positive integer, not {o[key]!r}")
         if isinstance(o["lens_k"], bool) or not isinstance(o["lens_k"], int) or o["lens_k"] < 0:
-            raise UserError(f"config.model_options.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
+            raise UserError(f"config.model.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
                             f"not {o['lens_k']!r}")
         if o["clip_value"] > 0 and o["gp_weight"] > 0:
             raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")

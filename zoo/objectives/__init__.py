@@ -24,7 +24,7 @@ def make(name, divergence=None, divergence_param=None, g_update="alternative", o
     bound (see zoo.objectives.fdiv.fgan_objective)."""
     if name == F_GAN:
         if divergence is None:
-            raise UserError("objective 'f_gan' needs a divergence (--config.model_options.divergence=NAME; one of: "
+            raise UserError("objective 'f_gan' needs a divergence (--config.model.divergence=NAME; one of: "
                             f"{', '.join(fdiv.DIVERGENCES)})")
         return fdiv.fgan_objective(fdiv.make(divergence, divergence_param), g_update, output_bound)
     if divergence is not None:
