@@ -120,6 +120,7 @@ def test_a_config_json_of_an_old_schema_upgrades_to_todays(name, schema, tmp_pat
     config = configs.load(name)
     old = schema(config)
     assert isinstance(old["model"], str) and old != json.loads(config.to_json())
+    assert ("objective" in old) == (schema is _top_level) and ("model_options" in old) == (schema is _model_options)
     assert configs.upgrade(old) == json.loads(config.to_json())
     (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
     workdir.check_config(config, str(tmp_path), write=False)  # the old run resumes under today's config
