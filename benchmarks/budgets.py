@@ -38,7 +38,9 @@ BUDGETS = dict({
 # BiGAN also evaluates every 2,500 steps (10,000 samples; the encoder metrics on every test image),
 # the curve of nn1_acc_val in its logs/eval.
 # bigan_mnist-200ep: the official run's first half, 200 epochs of train[:50000] (78,000 steps) at its
-# constant rate, where the official log reports 95.92%; evaluated every 10 epochs (3,900 steps).
+# constant rate, where the official log reports 95.92%; evaluated about every 10 epochs (at the
+# first 500-step epoch end past each multiple of 3,900: 4,000, 8,000, ..., 16,000, 19,500, 23,500, ...),
+# the curve kept in its eval record.
 ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 2_500},
                    "bigan_mnist-200ep": {"steps": 78_000, "eval.every": 3_900, "g_optimizer.decay_from": None,
                                          "d_optimizer.decay_from": None},

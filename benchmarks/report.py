@@ -449,6 +449,11 @@ def results(rs):
          "nelbo_test (VAE) / nelbo_adversary_estimate_test (AVB, no bound) (nats)", "nll_iwae100_test (nats)",
          "nll_ais100_test (nats; AIS, first 100 test images)", "nll_iwae100 on the same 100 images",
          "published (the paper's protocol)"], rows)
+    curves = [n for n in runs if "nn1_acc_val" in evaluated[n].get("curve", {})]
+    tables["encoder_curves"] = md_table(
+        ["config", "step", "nn1_acc_val (official BiGAN protocol)", "fid10k_test"],
+        [[n, step, f"{value:.2%}", cell(dict(evaluated[n]["curve"].get("fid10k_test", [])), step)]
+         for n in curves for step, value in evaluated[n]["curve"]["nn1_acc_val"]])
     tables["four_points"] = md_table(
         ["config", "steps (batch)", "train time (s)", "nelbo (AVB: nelbo_adversary_estimate)",
          "nll_mc (decoder's -log p(x), 100k prior draws)", "nll_iwae100", "nll_ais"],

@@ -26,6 +26,8 @@ flags.DEFINE_list("configs", list(BUDGETS), "Runs to train and evaluate: a confi
 flags.DEFINE_enum("phase", "all", ["all", "train", "table"], "What to do.")
 flags.DEFINE_string("runs", "runs/results", "Directory of the training workdirs (one per config).")
 FLAGS = flags.FLAGS
+# the metrics of a run's in-training evaluations (eval.every; DIR/logs/eval) kept in its eval record
+CURVE_METRICS = ("nn1_acc_val", "fid10k_test")
 
 
 def config_for(name):
@@ -58,8 +60,18 @@ def train(name, config):
                  seconds=round(time.perf_counter() - start, 1), resumed_from=start_step))
 
 
+def curve(workdir):
+    """{metric: [[step, value], ...]} of the run's in-training evaluations, CURVE_METRICS only, one
+    point per step (a resumed run's repeated step counts once, its newest value)."""
+    from train import workdir as workdirs
+
+    points = {tag.removeprefix("eval/"): dict(values) for tag, values in workdirs.read_scalars(workdir, "eval").items()}
+    return {m: [[step, value] for step, value in sorted(points[m].items())] for m in CURVE_METRICS if m in points}
+
+
 def evaluate(name, config):
-    """Evaluates the newest checkpoint of RUNS/NAME with the config file's current `eval` settings."""
+    """Evaluates the newest checkpoint of RUNS/NAME with the config file's current `eval` settings; the
+    record also holds the run's curve of CURVE_METRICS when it evaluated itself during training."""
     import keras
 
     from train import trainer, workdir as workdirs
@@ -69,8 +81,9 @@ def evaluate(name, config):
     model = workdirs.load_checkpoint(os.path.join(workdir, workdirs.CHECKPOINTS))
     start = time.perf_counter()
     metrics = trainer.write_metrics(model, config, workdir)
-    _append(dict(kind="eval", config=name, step=workdirs.step_of(model),
-                 seconds=round(time.perf_counter() - start, 1), metrics=metrics))
+    points = curve(workdir)
+    _append(dict(kind="eval", config=name, step=workdirs.step_of(model), seconds=round(time.perf_counter() - start, 1),
+                 metrics=metrics, **({"curve": points} if points else {})))
 
 
 def main(argv):
