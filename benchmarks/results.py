@@ -60,13 +60,13 @@ def train(name, config):
                  seconds=round(time.perf_counter() - start, 1), resumed_from=start_step))
 
 
-def curve(workdir):
-    """{metric: [[step, value], ...]} of the run's in-training evaluations, CURVE_METRICS only, one
-    point per step (a resumed run's repeated step counts once, its newest value)."""
+def curve(workdir, metrics=CURVE_METRICS):
+    """{metric: [[step, value], ...]} of the run's in-training evaluations of METRICS (those it has),
+    one point per step (a resumed run's repeated step counts once, its newest value)."""
     from train import workdir as workdirs
 
     points = {tag.removeprefix("eval/"): dict(values) for tag, values in workdirs.read_scalars(workdir, "eval").items()}
-    return {m: [[step, value] for step, value in sorted(points[m].items())] for m in CURVE_METRICS if m in points}
+    return {m: [[step, value] for step, value in sorted(points[m].items())] for m in metrics if m in points}
 
 
 def evaluate(name, config):

@@ -74,8 +74,8 @@ def measure(recipe, lens, seed):
     name = run_name(recipe, lens, seed)
     workdir = os.path.join(FLAGS.runs, name)
     written = workdirs.read_metrics(workdir)
-    curve = sorted(dict(workdirs.read_scalars(workdir, "eval")[f"eval/fid{CURVE_SAMPLES // 1000}k_test"]).items())
-    row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=curve,
+    metric = f"fid{CURVE_SAMPLES // 1000}k_test"
+    row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=results.curve(workdir, [metric])[metric],
                # a run trained in parts (sessions) has one train record per process: their sum
                seconds=sum(r["seconds"] for r in report.read("results") if r["kind"] == "train" and r["config"] == name)
                or None,
