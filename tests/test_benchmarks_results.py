@@ -24,6 +24,8 @@ def test_the_curve_holds_the_curve_metrics_once_per_step_the_resumed_value_last(
     assert [step for step, _ in curve["nn1_acc_val"]] == [4000, 8000]
     assert abs(curve["nn1_acc_val"][1][1] - 0.96) < 1e-6 and abs(curve["fid10k_test"][0][1] - 56.0) < 1e-4
     assert results.curve(str(tmp_path / "nothing")) == {}
+    # benchmarks.tempered asks for the metrics it plots, here one that is no curve metric by default
+    assert results.curve(str(tmp_path), ["kid10k_test", "absent"]) == {"kid10k_test": [[4000, 1.0]]}
 
 
 def test_the_encoder_curve_table_renders_each_point():
