@@ -144,6 +144,12 @@ def main(argv):
     if not (0 < FLAGS.every <= FLAGS.k <= FLAGS.steps and FLAGS.k % FLAGS.every == 0 and FLAGS.steps % FLAGS.every == 0):
         raise UserError(f"--every ({FLAGS.every}) must divide --k ({FLAGS.k}) and --steps ({FLAGS.steps}), with "
                         f"0 < every <= k <= steps: the lens's state at K is read at the end of a curve interval")
+    from configs.common import BASE_RECIPES
+
+    unknown = [r for r in FLAGS.recipes if r not in BASE_RECIPES]
+    if unknown or not all(s.isdigit() for s in FLAGS.seeds):
+        raise UserError(f"--recipes takes base recipes ({', '.join(BASE_RECIPES)}) and --seeds integers >= 0, "
+                        f"not {','.join(FLAGS.recipes)} and {','.join(FLAGS.seeds)}")
     runs = [(r, lens, s) for r in FLAGS.recipes for lens in (False, True) for s in FLAGS.seeds]
     if FLAGS.phase in ("all", "train"):
         for recipe, lens, seed in runs:

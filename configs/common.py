@@ -207,12 +207,15 @@ def tempered(config, name, k, width=32, depth=8):
     return config
 
 
+# the GAN recipes a Tempered config can build on (configs/RECIPE_KIND.py)
+BASE_RECIPES = ("mmgan", "nsgan", "lsgan", "wgan", "wgangp", "fgan")
+
+
 def base_recipe(kind, recipe):
     """configs/RECIPE_KIND.py's config (a Tempered config builds on it), or a clear error."""
     import importlib
 
-    recipes = ("mmgan", "nsgan", "lsgan", "wgan", "wgangp", "fgan")
-    if recipe not in recipes:
+    if recipe not in BASE_RECIPES:
         raise ValueError(f"unknown base recipe {recipe!r} for tempered_{kind}; choose one of: "
-                         f"{', '.join(recipes)} (--config=configs/tempered_{kind}.py:RECIPE)")
+                         f"{', '.join(BASE_RECIPES)} (--config=configs/tempered_{kind}.py:RECIPE)")
     return importlib.import_module(f"configs.{recipe}_{kind}").get_config()

@@ -22,3 +22,18 @@ def test_the_lens_flag_trains_the_variants_it_names(monkeypatch, tmp_path, lens,
     for name, config in trained:  # each run's config is its variant's, at the sweep's budget
         assert ("lens" in config.nets) == name.startswith("tempered") and config.steps == 10_000
         assert config.model.get("lens_k", 1_000) == 1_000 and config.seed == int(name[-1])
+
+
+@pytest.mark.parametrize("flag", ["--recipes=nope", "--seeds=x"])
+def test_an_unknown_recipe_or_seed_is_one_sentence_before_any_run(monkeypatch, tmp_path, flag):
+    from zoo.errors import UserError
+
+    trained = []
+    monkeypatch.setattr(results, "train", lambda name, config: trained.append(name))
+    flags.FLAGS(["tempered", "--recipes=nsgan", "--seeds=0", flag, "--phase=train", f"--runs={tmp_path}"])
+    try:
+        with pytest.raises(UserError, match="--recipes takes base recipes .* and --seeds integers >= 0"):
+            tempered.main([])
+    finally:
+        flags.FLAGS.unparse_flags()
+    assert trained == []
