@@ -100,8 +100,10 @@ def page(bench):
     """BENCH's page, from BENCH.jsonl."""
     title, keys, tables = BENCHES[bench]
     records = latest(read(bench), keys)
-    cpus = dict.fromkeys(r.get("cpu") or LEGACY_CPU.get(bench, UNKNOWN_CPU) for r in records)
-    machines = "\n".join(f"Machine: {c}." for c in cpus)
+    cpus = [r.get("cpu") or LEGACY_CPU.get(bench, UNKNOWN_CPU) for r in records]
+    machines = "\n".join(f"Machine: {c}." if c != UNKNOWN_CPU else
+                          f"Machine: {c} for {cpus.count(c)} records (written before records named their CPU)."
+                          for c in dict.fromkeys(cpus))
     tables = tables(records)
     if os.path.exists(path(bench, ".template.md")):
         with open(path(bench, ".template.md")) as f:

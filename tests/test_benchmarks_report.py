@@ -67,6 +67,16 @@ def test_append_stamps_the_machine_and_date_and_the_newest_record_counts(tmp_pat
     assert json.loads((tmp_path / "x.jsonl").read_text().splitlines()[2])["v"] == 3
 
 
+def test_one_machine_line_per_cpu_and_the_records_without_one_counted(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "DIR", str(tmp_path))
+    monkeypatch.setitem(report.BENCHES, "x", ("X", ("k",), lambda records: f"{len(records)} rows"))
+    records = [{"k": 1, "cpu": "A"}, {"k": 2}, {"k": 3, "cpu": "A"}, {"k": 4, "cpu": "B"}, {"k": 2, "v": "newer"}, {"k": 5}]
+    (tmp_path / "x.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert report.page("x") == (
+        "# X\n\nMachine: A.\nMachine: not recorded for 2 records (written before records named their CPU)."
+        "\nMachine: B.\n\n5 rows\n")
+
+
 def test_rendering_imports_no_tensorflow():
     code = ("import sys; from benchmarks import report; [report.page(b) for b in sys.argv[1:]]; "
             "assert not [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')], 'TensorFlow'")
