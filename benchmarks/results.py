@@ -5,8 +5,8 @@
 Each run trains through the real trainer (`train.trainer.run`) into RUNS/NAME, then is evaluated from
 its newest checkpoint with `python -m train.evaluate`'s code (`train.trainer.write_metrics`). A finished
 run is not trained again, an interrupted one resumes; a training record's wall time covers one
-process (a resumed run's says where it resumed). `--phase=table` only renders benchmarks/RESULTS.md
-from benchmarks/results/results.jsonl.
+process (a resumed run's says where it resumed; an interrupted one's, the step of its last checkpoint).
+`--phase=table` only renders benchmarks/RESULTS.md from benchmarks/results/results.jsonl.
 """
 import json
 import os
@@ -55,9 +55,16 @@ def train(name, config):
         return
     keras.backend.clear_session()
     start = time.perf_counter()
-    trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
-    _append(dict(kind="train", config=name, steps=config.steps, batch_size=config.data.batch_size,
-                 seconds=round(time.perf_counter() - start, 1), resumed_from=start_step))
+    record = dict(kind="train", config=name, steps=config.steps, batch_size=config.data.batch_size)
+    try:
+        trainer.run(config, workdir, tf.distribute.get_strategy(), verbose=0)
+    except BaseException:
+        # Ctrl-C or an error: the time spent is recorded too (a run trained in parts sums its records), with
+        # the step its last checkpoint holds, from which the next process resumes
+        _append(dict(record, seconds=round(time.perf_counter() - start, 1), resumed_from=start_step,
+                     interrupted_at=workdirs.resume_step(workdir)))
+        raise
+    _append(dict(record, seconds=round(time.perf_counter() - start, 1), resumed_from=start_step))
 
 
 def curve(workdir, metrics=CURVE_METRICS):

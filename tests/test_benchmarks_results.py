@@ -1,5 +1,6 @@
 """benchmarks.results keeps a run's in-training evaluations (DIR/logs/eval) in its eval record, and
 the renderer shows them."""
+import pytest
 import tensorflow as tf
 
 from benchmarks import report, results
@@ -37,3 +38,30 @@ def test_the_encoder_curve_table_renders_each_point():
     table = report.results(report.read("results") + records)["encoder_curves"]  # the committed runs beside
     assert table.splitlines()[-2:] == ["| bigan_mnist-200ep | 4000 | 95.12% | 56.06 |",
                                       "| bigan_mnist-200ep | 8000 | 94.89% |  |"]
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupted_run_records_its_time_and_the_step_it_resumes_from(monkeypatch, tmp_path, stop):
+    from absl import flags
+
+    import configs
+    from train import trainer, workdir as workdirs
+
+    steps = iter([500, 1500])  # the checkpoint's step when the process starts, and when it stops
+
+    def run(*args, **kwargs):
+        raise stop("stopped")
+
+    appended = []
+    monkeypatch.setattr(workdirs, "resume_step", lambda workdir: next(steps))
+    monkeypatch.setattr(trainer, "run", run)
+    monkeypatch.setattr(results, "_append", appended.append)
+    flags.FLAGS(["results", f"--runs={tmp_path}"])
+    try:
+        with pytest.raises(stop):
+            results.train("nsgan_mnist-test", configs.load("nsgan_mnist", {"steps": 2000}))
+    finally:
+        flags.FLAGS.unparse_flags()
+    [record] = appended
+    assert (record["resumed_from"], record["interrupted_at"], record["steps"]) == (500, 1500, 2000)
+    assert record["kind"] == "train" and record["seconds"] >= 0
