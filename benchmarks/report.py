@@ -290,8 +290,28 @@ def tempered(rs):
                      + (f", {precision}" if precision else "") + ".\n\n"
                      + md_table(["recipe", "lens", "fid10k_test", "per seed",
                                  *(f"{group[0]['curve_metric']} @ {curve[i][0]}" for i in shown),
-                                 "lens RMS at K / end", "train time (s, mean)"], rows))
+                                 "lens RMS at K / end", "train time (s, mean)"], rows)
+                     + "".join(f"\n\n{line}" for line in lens_effects(group)))
     return "\n\n".join(parts + [PUBLISHED_TEMPERED])
+
+
+def lens_effects(group):
+    """One sentence per recipe run with and without the lens over 2 or more seeds each: the change of
+    the mean fid10k_test, Welch's t-test, and the test paired by seed where both ran the same seeds."""
+    from scipy import stats
+
+    lines = []
+    for recipe in dict.fromkeys(r["recipe"] for r in group):
+        by = {r["lens"]: r for r in group if r["recipe"] == recipe}
+        if len(by) < 2 or min(len(r["fids"]) for r in by.values()) < 2:
+            continue
+        lens, plain = by[True]["fids"], by[False]["fids"]
+        welch = stats.ttest_ind(lens, plain, equal_var=False)
+        paired = (f"; paired by seed, p = {stats.ttest_rel(lens, plain).pvalue:.2f}"
+                  if by[True].get("seeds") and by[True]["seeds"] == by[False].get("seeds") else "")
+        lines.append(f"{recipe}: the lens changes the mean fid10k_test by {statistics.mean(lens) - statistics.mean(plain):+.1f} "
+                     f"({len(lens)} seeds against {len(plain)}; Welch's t {welch.statistic:.2f}, p = {welch.pvalue:.2f}{paired}).")
+    return lines
 
 
 def step_profile(rs):

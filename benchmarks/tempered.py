@@ -13,7 +13,7 @@ the base recipes' networks and optimisers, configs/RECIPE_mnist.py; the paper an
 AVX-512 BF16 or AMX) and keep its choice when resumed on another machine. During training the run
 evaluates itself every --every steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
 DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per budget, recipe and
-lens: the seeds' fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at
+lens: the seeds and their fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at
 the end, the mean train time, the precision; the FID curves of the budget go to
 benchmarks/results/tempered_fid-BUDGET.png (BUDGET: the run names' suffix). Finished runs are not retrained and an interrupted one
 resumes, so a sweep of many hours can run across sessions (keep --runs outside a fresh checkout).
@@ -75,7 +75,7 @@ def measure(recipe, lens, seed):
     workdir = os.path.join(FLAGS.runs, name)
     written = workdirs.read_metrics(workdir)
     metric = f"fid{CURVE_SAMPLES // 1000}k_test"
-    row = dict(name=name, fid=written["metrics"]["fid10k_test"], curve=results.curve(workdir, [metric])[metric],
+    row = dict(name=name, seed=int(seed), fid=written["metrics"]["fid10k_test"], curve=results.curve(workdir, [metric])[metric],
                # a run trained in parts (sessions) has one train record per process: their sum
                seconds=sum(r["seconds"] for r in report.read("results") if r["kind"] == "train" and r["config"] == name)
                or None,
@@ -94,7 +94,8 @@ def group(rows, recipe, lens):
 def summary(recipe, lens, group):
     """The record of one recipe with or without the lens over its seeds' runs."""
     seconds = [r["seconds"] for r in group if r["seconds"]]
-    record = dict(recipe=recipe, lens=lens, fids=[r["fid"] for r in group], curve_metric=f"fid{CURVE_SAMPLES // 1000}k",
+    record = dict(recipe=recipe, lens=lens, seeds=[r["seed"] for r in group],
+                  fids=[r["fid"] for r in group], curve_metric=f"fid{CURVE_SAMPLES // 1000}k",
                   curve=[[step, statistics.mean(r["curve"][i][1] for r in group)] for i, (step, _) in enumerate(group[0]["curve"])],
                   seconds=statistics.mean(seconds) if seconds else None, steps=FLAGS.steps, k=FLAGS.k,
                   precision=", ".join(sorted({r["precision"] for r in group})))

@@ -92,3 +92,20 @@ def test_tables_without_committed_records_on_closed_forms():
         "| c | 10.00 | 6.00 (60%) | 4.00 (40%) | 0.00 (0%) | 1.00 (10%) |")
     assert report.pretrained([dict(name="m", size=1000, changes={"g": [1e-3, 1e-4, 0.5]}),
                               dict(name="n", size=2500, changes={"g": [1, 2, 3]})]).endswith("| total | 3,500 |  |  |")
+
+
+def test_the_lens_effect_is_welchs_t_and_the_paired_test_only_over_the_same_seeds():
+    lens, plain = [19.51, 17.79, 19.69], [14.83, 18.11, 17.39]
+    # Welch's t by hand: the difference of the means over sqrt(s1^2 / n1 + s2^2 / n2)
+    var = [sum((v - sum(x) / 3) ** 2 for v in x) / 2 for x in (lens, plain)]
+    t = (sum(lens) / 3 - sum(plain) / 3) / (var[0] / 3 + var[1] / 3) ** 0.5
+    records = [dict(recipe="nsgan", lens=True, seeds=[0, 1, 2], fids=lens),
+               dict(recipe="nsgan", lens=False, seeds=[0, 1, 2], fids=plain),
+               dict(recipe="wgangp", lens=False, seeds=[0], fids=[7.9]),  # one seed: no test
+               dict(recipe="wgangp", lens=True, seeds=[0], fids=[8.5])]
+    [line] = report.lens_effects(records)
+    assert line == (f"nsgan: the lens changes the mean fid10k_test by +2.2 (3 seeds against 3; Welch's t {t:.2f}, "
+                    "p = 0.14; paired by seed, p = 0.26).")
+    assert f"{t:.2f}" == "1.91"
+    records[1]["seeds"] = [0, 1, 3]  # other seeds: no pairing
+    assert report.lens_effects(records) == [line.replace("; paired by seed, p = 0.26", "")]
