@@ -297,7 +297,8 @@ def tempered(rs):
 
 def lens_effects(group):
     """One sentence per recipe run with and without the lens over 2 or more seeds each: the change of
-    the mean fid10k_test, Welch's t-test, and the test paired by seed where both ran the same seeds."""
+    the mean fid10k_test, Welch's t-test and, where both variants ran the same seeds, the test paired
+    by seed and the curve points at which every lens seed is below (or every one above) its plain seed."""
     from scipy import stats
 
     lines = []
@@ -307,10 +308,23 @@ def lens_effects(group):
             continue
         lens, plain = by[True]["fids"], by[False]["fids"]
         welch = stats.ttest_ind(lens, plain, equal_var=False)
-        paired = (f"; paired by seed, p = {stats.ttest_rel(lens, plain).pvalue:.2f}"
-                  if by[True].get("seeds") and by[True]["seeds"] == by[False].get("seeds") else "")
-        lines.append(f"{recipe}: the lens changes the mean fid10k_test by {statistics.mean(lens) - statistics.mean(plain):+.1f} "
-                     f"({len(lens)} seeds against {len(plain)}; Welch's t {welch.statistic:.2f}, p = {welch.pvalue:.2f}{paired}).")
+        line = (f"{recipe}: the lens changes the mean fid10k_test by {statistics.mean(lens) - statistics.mean(plain):+.1f} "
+                f"({len(lens)} seeds against {len(plain)}; Welch's t {welch.statistic:.2f}, p = {welch.pvalue:.2f}")
+        if not (by[True].get("seeds") and by[True]["seeds"] == by[False].get("seeds")):
+            lines.append(line + ").")
+            continue
+        line += f"; paired by seed, p = {stats.ttest_rel(lens, plain).pvalue:.2f})."
+        if by[True].get("seed_curves") and by[False].get("seed_curves"):
+            pairs = list(zip(by[True]["seed_curves"], by[False]["seed_curves"]))
+            steps = [step for step, _ in by[True]["curve"]]
+
+            def where(sign):  # the updates at which every lens seed's FID minus its plain seed's has this sign
+                points = [f"{s:,}" for i, s in enumerate(steps) if all((lc[i] - pc[i]) * sign > 0 for lc, pc in pairs)]
+                return ", ".join(points) or "no point"
+
+            line += (f" Its {by[True]['curve_metric']} curve is below its plain seed's in every seed at {where(-1)} "
+                     f"updates; above in every seed at {where(1)}.")
+        lines.append(line)
     return lines
 
 

@@ -13,7 +13,7 @@ the base recipes' networks and optimisers, configs/RECIPE_mnist.py; the paper an
 AVX-512 BF16 or AMX) and keep its choice when resumed on another machine. During training the run
 evaluates itself every --every steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
 DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per budget, recipe and
-lens: the seeds and their fid10k_test, the mean fid2k_test curve, the lens's RMS change per pixel at K and at
+lens: the seeds, their fid10k_test and fid2k_test curves, the mean curve, the lens's RMS change per pixel at K and at
 the end, the mean train time, the precision; the FID curves of the budget go to
 benchmarks/results/tempered_fid-BUDGET.png (BUDGET: the run names' suffix). Finished runs are not retrained and an interrupted one
 resumes, so a sweep of many hours can run across sessions (keep --runs outside a fresh checkout).
@@ -97,6 +97,7 @@ def summary(recipe, lens, group):
     record = dict(recipe=recipe, lens=lens, seeds=[r["seed"] for r in group],
                   fids=[r["fid"] for r in group], curve_metric=f"fid{CURVE_SAMPLES // 1000}k",
                   curve=[[step, statistics.mean(r["curve"][i][1] for r in group)] for i, (step, _) in enumerate(group[0]["curve"])],
+                  seed_curves=[[value for _, value in r["curve"]] for r in group],
                   seconds=statistics.mean(seconds) if seconds else None, steps=FLAGS.steps, k=FLAGS.k,
                   precision=", ".join(sorted({r["precision"] for r in group})))
     if lens:  # RMS per pixel of x - L(x): the square root of lens_rec, the mean of (x - L(x))^2 over pixels

@@ -107,5 +107,12 @@ def test_the_lens_effect_is_welchs_t_and_the_paired_test_only_over_the_same_seed
     assert line == (f"nsgan: the lens changes the mean fid10k_test by +2.2 (3 seeds against 3; Welch's t {t:.2f}, "
                     "p = 0.14; paired by seed, p = 0.26).")
     assert f"{t:.2f}" == "1.91"
+    # the curves, seed by seed: below at 500 in every seed, above at 1,000 in every seed, mixed at 1,500,
+    # level in one seed at 2,000 (neither)
+    records[0].update(curve_metric="fid2k", curve=[[500, 0], [1000, 0], [1500, 0], [2000, 0]],
+                      seed_curves=[[10, 30, 20, 25], [11, 31, 19, 26], [12, 32, 21, 27]])
+    records[1].update(seed_curves=[[20, 20, 20, 20], [21, 21, 21, 21], [22, 22, 20, 27]])
+    assert report.lens_effects(records) == [line + " Its fid2k curve is below its plain seed's in every seed at 500 "
+                                            "updates; above in every seed at 1,000."]
     records[1]["seeds"] = [0, 1, 3]  # other seeds: no pairing
     assert report.lens_effects(records) == [line.replace("; paired by seed, p = 0.26", "")]
