@@ -61,10 +61,10 @@ def train(name, config):
     except BaseException:
         # Ctrl-C or an error: the time spent is recorded too (a run trained in parts sums its records), with
         # the step its last checkpoint holds, from which the next process resumes
-        _append(dict(record, seconds=round(time.perf_counter() - start, 1), resumed_from=start_step,
-                     interrupted_at=workdirs.resume_step(workdir)))
+        record["interrupted_at"] = workdirs.resume_step(workdir)
         raise
-    _append(dict(record, seconds=round(time.perf_counter() - start, 1), resumed_from=start_step))
+    finally:
+        _append(dict(record, seconds=round(time.perf_counter() - start, 1), resumed_from=start_step))
 
 
 def curve(workdir, metrics=CURVE_METRICS):
