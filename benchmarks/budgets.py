@@ -41,9 +41,13 @@ BUDGETS = dict({
 # constant rate, where the official log reports 95.92%; evaluated about every 10 epochs (at the
 # first 500-step epoch end past each multiple of 3,900: 4,000, 8,000, ..., 16,000, 19,500, 23,500, ...),
 # the curve kept in its eval record.
+# bigan_mnist-400ep: the official run whole, 400 epochs (156,000 steps), the rate decaying linearly to 0
+# over the second half (the config's decay_from 0.5); its first half IS bigan_mnist-200ep (the same
+# constant rate, data and seed), so it starts from a copy of that workdir (CONTINUES) and trains the rest.
 ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 2_500},
                    "bigan_mnist-200ep": {"steps": 78_000, "eval.every": 3_900, "g_optimizer.decay_from": None,
                                          "d_optimizer.decay_from": None},
+                   "bigan_mnist-400ep": {"steps": 156_000, "eval.every": 3_900},
                    "ali_mnist": dict(steps=4_000),
                    "age_mnist": dict(steps=MNIST_STEPS), "vae_mnist": dict(steps=10_000),
                    "avb_mnist": dict(steps=10_000), "vae_toy": dict(steps=10_000), "avb_toy": dict(steps=10_000)}
@@ -61,3 +65,6 @@ for _config in PRECISION_CONFIGS:
 for _div in FGAN_DIVERGENCES:
     BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "model.divergence": _div,
                                      "model.divergence_param": DIVERGENCE_PARAMS.get(_div)}
+
+# run name -> the run whose workdir it starts from (a copy), where its first steps are that run's
+CONTINUES = {"bigan_mnist-400ep": "bigan_mnist-200ep"}

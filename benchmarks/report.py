@@ -420,13 +420,19 @@ def results(rs):
     import configs  # the recipes' objectives (no TensorFlow)
     from benchmarks import budgets
 
-    trained = {r["config"]: r for r in rs if r["kind"] == "train"}
+    trained = {}  # a run trained in parts (resumed): its first record, with the parts' seconds summed
+    for r in (r for r in rs if r["kind"] == "train"):
+        first = trained.setdefault(r["config"], dict(r, seconds=0))
+        first["seconds"] += r["seconds"]
     evaluated = {r["config"]: r for r in rs if r["kind"] == "eval"}
     runs = [n for n in budgets.BUDGETS if n in evaluated]
 
     def run_cells(name, eval_time=True):
-        t = trained[name]
-        seconds = f"{t['seconds']:.0f}" + (f" (resumed at {t['resumed_from']})" if t.get("resumed_from") else "")
+        t, source = trained[name], budgets.CONTINUES.get(name)
+        if source and source in trained:  # its first steps are SOURCE's
+            seconds = f"{trained[source]['seconds'] + t['seconds']:.0f} (the first {t['resumed_from']} steps: {source})"
+        else:
+            seconds = f"{t['seconds']:.0f}" + (f" (resumed at {t['resumed_from']})" if t.get("resumed_from") else "")
         return [f"{evaluated[name]['step']} ({t['batch_size']})",
                 seconds + (f" / {evaluated[name]['seconds']:.0f}" if eval_time else "")]
 

@@ -5,11 +5,13 @@
 Each run trains through the real trainer (`train.trainer.run`) into RUNS/NAME, then is evaluated from
 its newest checkpoint with `python -m train.evaluate`'s code (`train.trainer.write_metrics`). A finished
 run is not trained again, an interrupted one resumes; a training record's wall time covers one
-process (a resumed run's says where it resumed; an interrupted one's, the step of its last checkpoint).
+process (a resumed run's says where it resumed; an interrupted one's, the step of its last checkpoint);
+the page sums a run's parts. A run of budgets.CONTINUES starts from a copy of the other run's workdir.
 `--phase=table` only renders benchmarks/RESULTS.md from benchmarks/results/results.jsonl.
 """
 import json
 import os
+import shutil
 import time
 
 from absl import app, flags
@@ -50,6 +52,11 @@ def train(name, config):
     from train import trainer, workdir as workdirs
 
     workdir = os.path.join(FLAGS.runs, name)
+    source = budgets.CONTINUES.get(name)
+    if source and not os.path.exists(workdir):  # its first steps are SOURCE's: trained once, copied
+        train(source, config_for(source))
+        shutil.copytree(os.path.join(FLAGS.runs, source), workdir,
+                        ignore=shutil.ignore_patterns(workdirs.EXPORT, workdirs.METRICS, workdirs.LOCK))
     start_step = workdirs.resume_step(workdir)
     if start_step >= config.steps:
         return

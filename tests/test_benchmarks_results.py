@@ -65,3 +65,33 @@ def test_an_interrupted_run_records_its_time_and_the_step_it_resumes_from(monkey
     [record] = appended
     assert (record["resumed_from"], record["interrupted_at"], record["steps"]) == (500, 1500, 2000)
     assert record["kind"] == "train" and record["seconds"] >= 0
+
+
+def test_a_continued_run_starts_from_a_copy_of_the_run_it_continues_and_decays_from_there(monkeypatch, tmp_path):
+    """budgets.CONTINUES (bigan_mnist-400ep from bigan_mnist-200ep, at toy scale): the first run is
+    trained once and left as it was, the second resumes from its copy with the rate decaying from
+    there, and the page sums both runs' wall time."""
+    from absl import flags
+
+    from benchmarks import budgets
+    from train import workdir as workdirs
+
+    tiny = {"log_every": 2, "data.batch_size": 8, "eval.num_samples": 200}
+    monkeypatch.setitem(budgets.BUDGETS, "nsgan_toy-constant", {"steps": 4, **tiny})
+    monkeypatch.setitem(budgets.BUDGETS, "nsgan_toy-decayed", {"steps": 8, "g_optimizer.decay_from": 0.5,
+                                                               "d_optimizer.decay_from": 0.5, **tiny})
+    monkeypatch.setitem(budgets.CONTINUES, "nsgan_toy-decayed", "nsgan_toy-constant")
+    appended = []
+    monkeypatch.setattr(results, "_append", appended.append)
+    flags.FLAGS(["results", f"--runs={tmp_path}"])
+    try:
+        results.train("nsgan_toy-decayed", results.config_for("nsgan_toy-decayed"))
+    finally:
+        flags.FLAGS.unparse_flags()
+    assert [(r["config"], r["resumed_from"], r["steps"]) for r in appended] == [
+        ("nsgan_toy-constant", 0, 4), ("nsgan_toy-decayed", 4, 8)]
+    assert workdirs.resume_step(str(tmp_path / "nsgan_toy-constant")) == 4
+    model = workdirs.load_checkpoint(str(tmp_path / "nsgan_toy-decayed" / "checkpoints"))
+    for optimizer in (model.g_optimizer, model.d_optimizer):
+        assert int(optimizer.iterations) == 8 and float(optimizer.learning_rate) == 0.0
+        assert optimizer.get_config()["learning_rate"]["config"] == dict(learning_rate=1e-4, start=4, end=8)

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import configs
 from tests.tolerances import reorder
-from train import spec, trainer
+from train import build, spec, trainer
 from train import workdir as workdir_lib
 from zoo.errors import UserError
 
@@ -208,19 +208,43 @@ def test_a_run_from_before_the_folder_keys_still_resumes(tmp_path):
         wd.check_config(changed, workdir, write=False)
 
 
-def test_a_run_whose_learning_rate_decays_at_its_end_keeps_its_steps(tmp_path):
-    """decay_from schedules the rate as a function of config.steps: another steps on resume would change it mid-run."""
+def test_a_resumed_run_keeps_the_learning_rate_of_the_steps_it_trained(tmp_path):
+    """decay_from schedules the rate as a function of config.steps: another steps or decay_from on
+    resume is refused where it would change the rate of a step already trained, allowed where not."""
     workdir = str(tmp_path / "run")
     decaying = tiny("nsgan_toy", steps=4)
     decaying.g_optimizer.decay_from = 0.5
-    workdir_lib.check_config(decaying, workdir, write=True)
-    workdir_lib.check_config(decaying, workdir, write=False)  # the same steps: resumes
-    decaying.steps = 8
-    with pytest.raises(UserError, match=r"decays to 0 at its end \(g_optimizer.decay_from\).*--config.steps=4"):
-        workdir_lib.check_config(decaying, workdir, write=False)
+    trainer.run(decaying, workdir, tf.distribute.get_strategy(), verbose=0)
+    workdir_lib.check_config(decaying, workdir, write=False)  # the same schedule: resumes
+    longer = tiny("nsgan_toy", steps=8)
+    longer.g_optimizer.decay_from = 0.5  # decays from step 4, not 2: steps 2-3 would have trained faster
+    with pytest.raises(UserError, match=r"trained to step 4 whose learning rate \(g_optimizer.decay_from 0.5 of 4 steps\) "
+                                        r"would change at steps already trained; resume with --config.steps=4 and "
+                                        r"--config.g_optimizer.decay_from=0.5"):
+        workdir_lib.check_config(longer, workdir, write=False)
+    # a constant rate so far: a decay may start where the run stands (the official BiGAN's 200 + 200
+    # epochs), not before it
     plain = str(tmp_path / "plain")
-    workdir_lib.check_config(tiny("nsgan_toy", steps=4), plain, write=True)
+    trainer.run(tiny("nsgan_toy", steps=4), plain, tf.distribute.get_strategy(), verbose=0)
     workdir_lib.check_config(tiny("nsgan_toy", steps=8), plain, write=False)  # no decay: may train longer
+    longer.g_optimizer.decay_from = 0.5  # constant for steps 0-3, as trained
+    workdir_lib.check_config(longer, plain, write=False)
+    trainer.run(longer, plain, tf.distribute.get_strategy(), verbose=0)
+    g_optimizer = workdir_lib.load_checkpoint(os.path.join(plain, "checkpoints")).g_optimizer
+    assert int(g_optimizer.iterations) == 8 and float(g_optimizer.learning_rate) == 0.0  # decayed over steps 4-7
+    early = tiny("nsgan_toy", steps=8)
+    early.g_optimizer.decay_from = 0.25  # would decay from step 2
+    with pytest.raises(UserError, match="would change at steps already trained"):
+        workdir_lib.check_config(early, plain, write=False)
+    with pytest.raises(UserError, match=r"decays \(g_optimizer.decay_from 0.5 of 8 steps\): it keeps a decay_from"):
+        workdir_lib.check_config(tiny("nsgan_toy", steps=8), plain, write=False)
+    # a state that does not fit the built model is refused, not half-restored: Keras only warns and
+    # skips the optimizer (its moments and step count would restart silently)
+    state = workdir_lib.resume_state(plain)[1]
+    constant = build.model(tiny("nsgan_toy", steps=8), replicas=1)
+    with pytest.raises(UserError, match=r"cannot resume from .*: the config builds a model whose state does not fit "
+                                        r"it \(Skipping variable loading for optimizer"):
+        workdir_lib.restore(constant, state)
 
 
 def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):

@@ -13,27 +13,36 @@ OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop
               "sgd": keras.optimizers.SGD}
 
 
-def optimizer(entry, steps=None):
-    """The optimizer of `entry` (a train.spec.Part, or a config entry {name: ..., **options}). Option
-    `decay_from` (a fraction f in [0, 1) of `steps`, the run's config.steps): the learning rate stays
-    constant for f * steps of this optimizer's updates, then falls linearly to 0 at `steps` updates
-    (zoo.schedules.ConstantThenLinear; the official BiGAN recipe: f = 0.5). It counts the optimizer's
-    own updates: exact for models that update each optimizer once per step."""
+def optimizer(entry, steps=None, constant=False):
+    """The optimizer of `entry` (a train.spec.Part, or a config entry {name: ..., **options}), at
+    learning_rate(entry, steps); `constant`: at the entry's constant rate whatever its decay_from (a run
+    resumed from a state saved before its decay was set: train.trainer sets the schedule once restored)."""
     if not isinstance(entry, specs.Part):
         entry = specs.Part.of(entry, "optimizer")
     options = dict(entry.options)
     cls = choose("optimizer", entry.name, OPTIMIZERS)
-    decay_from = options.pop("decay_from", None)
-    if decay_from is not None:
-        if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
-            raise UserError(f"the optimizer option decay_from is a fraction of config.steps in [0, 1), "
-                            f"not {decay_from!r}")
-        options["learning_rate"] = schedules.ConstantThenLinear(options["learning_rate"], int(decay_from * steps),
-                                                                steps)
+    rate = learning_rate(entry, steps)
+    options.pop("decay_from", None)
+    if not constant:
+        options["learning_rate"] = rate
     try:
         return cls(**options)
     except (TypeError, ValueError) as e:
         raise UserError(f"bad optimizer options {options}: {e}") from None
+
+
+def learning_rate(entry, steps=None):
+    """The learning rate of optimizer `entry` (a train.spec.Part) in a run of `steps`: its
+    `learning_rate`, or with option `decay_from` (a fraction f in [0, 1) of `steps`, the run's
+    config.steps) a schedule: constant for f * steps of this optimizer's updates, then linearly down
+    to 0 at `steps` updates (zoo.schedules.ConstantThenLinear; the official BiGAN recipe: f = 0.5). It
+    counts the optimizer's own updates: exact for models that update each optimizer once per step."""
+    decay_from = entry.options.get("decay_from")
+    if decay_from is None:
+        return entry.options.get("learning_rate")
+    if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
+        raise UserError(f"the optimizer option decay_from is a fraction of config.steps in [0, 1), not {decay_from!r}")
+    return schedules.ConstantThenLinear(entry.options["learning_rate"], int(decay_from * steps), steps)
 
 
 def steps_per_execution(spec, start_step=0):
@@ -117,10 +126,11 @@ def _parts(spec, shape):
         keras.mixed_precision.set_global_policy(previous)
 
 
-def model(spec, replicas=None, start_step=0):
+def model(spec, replicas=None, start_step=0, constant=()):
     """The compiled model of `spec` (a train.spec.Spec, or a config that train.spec.read checks for
     `replicas` replicas; call inside the strategy's scope); `start_step`: where training resumes (the
-    block of steps per call divides the epochs from there, `steps_per_execution`).
+    block of steps per call divides the epochs from there, `steps_per_execution`); `constant`: the
+    optimizers built at their constant rate (`optimizer`).
 
     The run's precision (train.precision: "mixed_float16" for GPUs, "mixed_bfloat16" for TPUs and
     recent CPUs; GAN only) builds the networks under that Keras policy and, for float16, wraps every
@@ -139,7 +149,7 @@ def model(spec, replicas=None, start_step=0):
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {spec.model.name} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if spec.execution.precision == "mixed_float16" else (lambda o: o)
-    built.compile(**{name: wrap(optimizer(spec.optimizers[name], spec.steps)) for name in built.optimizer_names},
+    built.compile(**{name: wrap(optimizer(spec.optimizers[name], spec.steps, name in constant)) for name in built.optimizer_names},
                   steps_per_execution=steps_per_execution(spec, start_step), jit_compile=jit_compile(spec))
     return built
 

@@ -76,15 +76,17 @@ def run(config, path, strategy, verbose=None):
     start, state = workdir.resume_state(path)
     # built here, so missing data or bad nets fail before the workdir is touched (a multi-worker
     # input builds its per-worker datasets when it is created, too)
-    ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start)
+    ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start, _decay_set_since(spec, state))
     held = workdir.lock(path)  # before config.json is written: a second trainer changes nothing
     try:
         if workdir.resume_step(path) != start:  # another trainer saved while this one was building
             start, state = workdir.resume_state(path)
-            ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start)
+            ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start, _decay_set_since(spec, state))
         if state:
             with strategy.scope():
                 workdir.restore(model, state)
+                for name in _decay_set_since(spec, state):  # its decay starts at or after this step
+                    getattr(model, name).learning_rate = build.learning_rate(spec.optimizers[name], spec.steps)
         return _train(config, spec, path, strategy, model, ds, start, chief, verbose)
     finally:
         os.close(held)
@@ -102,9 +104,19 @@ def _say_what_is_measured(spec):
         print(f"note: {missing}", file=sys.stderr)
 
 
-def _model(spec, strategy, start):
+def _model(spec, strategy, start, constant=()):
     with strategy.scope():
-        return build.model(spec, start_step=start)
+        return build.model(spec, start_step=start, constant=constant)
+
+
+def _decay_set_since(spec, state):
+    """The optimizers whose rate the config now decays (decay_from) but the resumed `state` holds
+    constant: they are built constant, to restore into, and given their schedule once restored
+    (workdir.check_config allows this only where no trained step's rate changes)."""
+    if not state:
+        return set()
+    decaying = {name for name, entry in spec.optimizers.items() if entry.options.get("decay_from") is not None}
+    return decaying & workdir.constant_rates(state)
 
 
 def _dataset(spec, strategy, start):

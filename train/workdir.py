@@ -22,6 +22,8 @@ import json
 import os
 import re
 import sys
+import warnings
+import zipfile
 
 import configs
 from train import spec as specs
@@ -103,9 +105,11 @@ def _leaves(tree, prefix=""):
 def check_config(config, workdir, write):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
 
-    Only train.spec.RUN_KEYS may change between runs on one workdir: `steps` (to train longer; not
-    where an optimizer's learning rate decays to 0 at config.steps, `decay_from`), `eval` (what is
-    measured, not how it trains) and `intra_op_threads` (how fast, not what).
+    Only train.spec.RUN_KEYS may change between runs on one workdir: `steps` (to train longer),
+    `eval` (what is measured, not how it trains) and `intra_op_threads` (how fast, not what); and an
+    optimizer's `decay_from`, or `steps` where a rate decays, only as far as the learning rate of every
+    step already trained stays what it was (train 200 epochs at a constant rate, then decide to decay
+    over 200 more, as the official BiGAN script does; never a schedule changed mid-decay).
     """
     if os.path.exists(workdir) and not os.path.isdir(workdir):
         raise UserError(f"--workdir {workdir} is a file, not a folder")
@@ -121,19 +125,35 @@ def check_config(config, workdir, write):
     if os.path.exists(path):
         old = _with_added(configs.upgrade(_read_json(path, "the run's config")))
         old_leaves, new_leaves = _leaves(old), _leaves(new)
+        optimizers = sorted(k for k, v in (*old.items(), *new.items()) if isinstance(v, dict) and "decay_from" in v)
         differ = sorted(k for k in set(old_leaves) | set(new_leaves)
-                        if k.split(".")[0] not in specs.RUN_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...))
+                        if k.split(".")[0] not in specs.RUN_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...)
+                        and k not in {f"{o}.decay_from" for o in optimizers})
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
-        decaying = sorted(k for k, v in new.items() if isinstance(v, dict) and v.get("decay_from") is not None)
-        if decaying and old.get("steps") != new.get("steps"):  # the schedule is a function of config.steps
-            raise UserError(f"{workdir} holds a run of {old.get('steps')} steps whose learning rate decays to 0 at its "
-                            f"end ({decaying[0]}.decay_from): another config.steps would change that schedule "
-                            f"mid-run; resume with --config.steps={old.get('steps')}, or use a new --workdir")
+        trained = resume_step(workdir)
+        for key in optimizers:
+            before, after = _schedule(old, key), _schedule(new, key)
+            if before != after and trained and after[0] == float("inf"):
+                raise UserError(f"{workdir} holds a run whose learning rate decays ({key}.decay_from "
+                                f"{old[key]['decay_from']} of {old.get('steps')} steps): it keeps a decay_from; "
+                                f"resume with --config.{key}.decay_from set, or use a new --workdir")
+            if before != after and min(before[0], after[0]) < trained:
+                raise UserError(f"{workdir} holds a run trained to step {trained} whose learning rate ({key}.decay_from "
+                                f"{old.get(key, {}).get('decay_from')} of {old.get('steps')} steps) would change at steps "
+                                f"already trained; resume with --config.steps={old.get('steps')} and "
+                                f"--config.{key}.decay_from={old.get(key, {}).get('decay_from')}, or use a new --workdir")
     if write:
         os.makedirs(workdir, exist_ok=True)
         files.write_json(path, new)
+
+
+def _schedule(config, key):
+    """(first decaying step, last step) of optimizer `key`'s learning rate in a config's JSON form, as
+    train.build.optimizer schedules it: (inf, inf) for a constant rate."""
+    fraction = (config.get(key) or {}).get("decay_from")
+    return (float("inf"),) * 2 if fraction is None else (int(fraction * config["steps"]), config["steps"])
 
 
 def recorded(workdir, key, no_run):
@@ -358,12 +378,29 @@ def resume_step(workdir):
 
 
 def restore(model, path):
-    """Loads the training state at `path` (a backup's weights or a checkpoint) into the built model."""
+    """Loads the training state at `path` (a backup's weights or a checkpoint) into the built model,
+    all of it: where Keras would skip a part that does not fit (it only warns, and an optimizer whose
+    state is skipped restarts its moments and its step count), a UserError."""
     try:
-        model.load_weights(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.load_weights(path)
     except Exception as e:  # verified by checksum, or written before checksums: still might not load
         raise UserError(f"cannot resume from {path}: it does not load ({type(e).__name__}: {str(e)[:200]}); "
                         f"remove it to resume from an older state") from None
+    skipped = [str(w.message) for w in caught if str(w.message).startswith("Skipping variable loading")]
+    if skipped:
+        raise UserError(f"cannot resume from {path}: the config builds a model whose state does not fit it "
+                        f"({skipped[0].strip()})")
+
+
+def constant_rates(path):
+    """The names of the optimizers that the state at `path` (a .keras file: a backup or a checkpoint)
+    holds at a constant learning rate, not a schedule (from the file's compile config)."""
+    with zipfile.ZipFile(path) as archive:
+        compiled = json.loads(archive.read("config.json")).get("compile_config") or {}
+    return {name for name, entry in compiled.items()
+            if isinstance(entry, dict) and not isinstance(entry.get("config", {}).get("learning_rate", {}), dict)}
 
 
 def _guarded(save, path, step, checkpoints):
