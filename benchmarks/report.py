@@ -415,15 +415,25 @@ def toy(rs):
     return "\n\n".join(parts)
 
 
+def trained_runs(rs):
+    """{config: its train record} for the newest run of each config: a run trained in parts (resumed)
+    is the first record of its newest start (from step 0, or the first record there is) with the
+    parts' seconds summed."""
+    trained = {}
+    for r in (r for r in rs if r["kind"] == "train"):
+        if r.get("resumed_from") and r["config"] in trained:
+            trained[r["config"]]["seconds"] += r["seconds"]
+        else:
+            trained[r["config"]] = dict(r)
+    return trained
+
+
 def results(rs):
     """The results page's tables: {name: table} for results.template.md."""
     import configs  # the recipes' objectives (no TensorFlow)
     from benchmarks import budgets
 
-    trained = {}  # a run trained in parts (resumed): its first record, with the parts' seconds summed
-    for r in (r for r in rs if r["kind"] == "train"):
-        first = trained.setdefault(r["config"], dict(r, seconds=0))
-        first["seconds"] += r["seconds"]
+    trained = trained_runs(rs)
     evaluated = {r["config"]: r for r in rs if r["kind"] == "eval"}
     runs = [n for n in budgets.BUDGETS if n in evaluated]
 

@@ -55,8 +55,10 @@ def train(name, config):
     source = budgets.CONTINUES.get(name)
     if source and not os.path.exists(workdir):  # its first steps are SOURCE's: trained once, copied
         train(source, config_for(source))
-        shutil.copytree(os.path.join(FLAGS.runs, source), workdir,
+        shutil.rmtree(workdir + ".copying", ignore_errors=True)  # a copy a killed process left half done
+        shutil.copytree(os.path.join(FLAGS.runs, source), workdir + ".copying",
                         ignore=shutil.ignore_patterns(workdirs.EXPORT, workdirs.METRICS, workdirs.LOCK))
+        os.rename(workdir + ".copying", workdir)
     start_step = workdirs.resume_step(workdir)
     if start_step >= config.steps:
         return

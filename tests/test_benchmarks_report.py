@@ -116,3 +116,14 @@ def test_the_lens_effect_is_welchs_t_and_the_paired_test_only_over_the_same_seed
                                             "updates; above in every seed at 1,000."]
     records[1]["seeds"] = [0, 1, 3]  # other seeds: no pairing
     assert report.lens_effects(records) == [line.replace("; paired by seed, p = 0.26", "")]
+
+
+def test_a_run_trained_in_parts_sums_the_parts_of_its_newest_start_only():
+    def rec(config, seconds, resumed_from, kind="train"):
+        return dict(kind=kind, config=config, seconds=seconds, resumed_from=resumed_from)
+
+    rs = [rec("a", 100.0, 0), rec("a", 50.0, 0), rec("a", 30.0, 500), rec("a", 9.0, 0, kind="eval"),
+          rec("b", 20.0, 78000), rec("b", 5.0, 80000)]
+    trained = report.trained_runs(rs)
+    assert (trained["a"]["seconds"], trained["a"]["resumed_from"]) == (80.0, 0)  # the restart, then its resumption
+    assert (trained["b"]["seconds"], trained["b"]["resumed_from"]) == (25.0, 78000)  # begun from a copy at 78,000

@@ -218,8 +218,8 @@ def test_a_resumed_run_keeps_the_learning_rate_of_the_steps_it_trained(tmp_path)
     workdir_lib.check_config(decaying, workdir, write=False)  # the same schedule: resumes
     longer = tiny("nsgan_toy", steps=8)
     longer.g_optimizer.decay_from = 0.5  # decays from step 4, not 2: steps 2-3 would have trained faster
-    with pytest.raises(UserError, match=r"trained to step 4 whose learning rate \(g_optimizer.decay_from 0.5 of 4 steps\) "
-                                        r"would change at steps already trained; resume with --config.steps=4 and "
+    with pytest.raises(UserError, match=r"whose g_optimizer has made 4 updates, and its learning rate \(g_optimizer.decay_from 0.5 of 4 steps\) "
+                                        r"would change at updates already made; resume with --config.steps=4 and "
                                         r"--config.g_optimizer.decay_from=0.5"):
         workdir_lib.check_config(longer, workdir, write=False)
     # a constant rate so far: a decay may start where the run stands (the official BiGAN's 200 + 200
@@ -229,12 +229,18 @@ def test_a_resumed_run_keeps_the_learning_rate_of_the_steps_it_trained(tmp_path)
     workdir_lib.check_config(tiny("nsgan_toy", steps=8), plain, write=False)  # no decay: may train longer
     longer.g_optimizer.decay_from = 0.5  # constant for steps 0-3, as trained
     workdir_lib.check_config(longer, plain, write=False)
+    # an optimizer's own updates count, not the step: a critic updated twice per step has made 8
+    critic = tiny("nsgan_toy", steps=8)
+    critic.d_optimizer.decay_from = 0.5
+    workdir_lib.check_config(critic, plain, write=False)
+    with pytest.raises(UserError, match="whose d_optimizer has made 8 updates"):
+        workdir_lib.check_config(critic, plain, write=False, updates={"g_optimizer": 4, "d_optimizer": 8})
     trainer.run(longer, plain, tf.distribute.get_strategy(), verbose=0)
     g_optimizer = workdir_lib.load_checkpoint(os.path.join(plain, "checkpoints")).g_optimizer
     assert int(g_optimizer.iterations) == 8 and float(g_optimizer.learning_rate) == 0.0  # decayed over steps 4-7
     early = tiny("nsgan_toy", steps=8)
     early.g_optimizer.decay_from = 0.25  # would decay from step 2
-    with pytest.raises(UserError, match="would change at steps already trained"):
+    with pytest.raises(UserError, match="would change at updates already made"):
         workdir_lib.check_config(early, plain, write=False)
     with pytest.raises(UserError, match=r"decays \(g_optimizer.decay_from 0.5 of 8 steps\): it keeps a decay_from"):
         workdir_lib.check_config(tiny("nsgan_toy", steps=8), plain, write=False)

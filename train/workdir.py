@@ -102,8 +102,11 @@ def _leaves(tree, prefix=""):
     return out
 
 
-def check_config(config, workdir, write):
+def check_config(config, workdir, write, updates=None):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
+    `updates`: {optimizer name: its update count} in the state being resumed (train.trainer passes
+    them once restored; by default each is taken as the workdir's step, a lower bound where an
+    optimizer updates more than once per step, as a critic's with n_critic).
 
     Only train.spec.RUN_KEYS may change between runs on one workdir: `steps` (to train longer),
     `eval` (what is measured, not how it trains) and `intra_op_threads` (how fast, not what); and an
@@ -132,18 +135,18 @@ def check_config(config, workdir, write):
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
-        trained = resume_step(workdir)
+        trained = resume_step(workdir) if optimizers else 0
         for key in optimizers:
-            before, after = _schedule(old, key), _schedule(new, key)
-            if before != after and trained and after[0] == float("inf"):
+            before, after, done = _schedule(old, key), _schedule(new, key), (updates or {}).get(key, trained)
+            if before != after and done and after[0] == float("inf"):
                 raise UserError(f"{workdir} holds a run whose learning rate decays ({key}.decay_from "
                                 f"{old[key]['decay_from']} of {old.get('steps')} steps): it keeps a decay_from; "
                                 f"resume with --config.{key}.decay_from set, or use a new --workdir")
-            if before != after and min(before[0], after[0]) < trained:
-                raise UserError(f"{workdir} holds a run trained to step {trained} whose learning rate ({key}.decay_from "
-                                f"{old.get(key, {}).get('decay_from')} of {old.get('steps')} steps) would change at steps "
-                                f"already trained; resume with --config.steps={old.get('steps')} and "
-                                f"--config.{key}.decay_from={old.get(key, {}).get('decay_from')}, or use a new --workdir")
+            if before != after and min(before[0], after[0]) < done:
+                raise UserError(f"{workdir} holds a run whose {key} has made {done} updates, and its learning rate "
+                                f"({key}.decay_from {old.get(key, {}).get('decay_from')} of {old.get('steps')} steps) "
+                                f"would change at updates already made; resume with --config.steps={old.get('steps')} "
+                                f"and --config.{key}.decay_from={old.get(key, {}).get('decay_from')}, or use a new --workdir")
     if write:
         os.makedirs(workdir, exist_ok=True)
         files.write_json(path, new)
@@ -388,19 +391,31 @@ def restore(model, path):
     except Exception as e:  # verified by checksum, or written before checksums: still might not load
         raise UserError(f"cannot resume from {path}: it does not load ({type(e).__name__}: {str(e)[:200]}); "
                         f"remove it to resume from an older state") from None
-    skipped = [str(w.message) for w in caught if str(w.message).startswith("Skipping variable loading")]
+    skipped = [str(w.message) for w in caught if str(w.message).startswith("Skipping")]
     if skipped:
         raise UserError(f"cannot resume from {path}: the config builds a model whose state does not fit it "
                         f"({skipped[0].strip()})")
+    for w in caught:  # the others, as they were
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def constant_rates(path):
     """The names of the optimizers that the state at `path` (a .keras file: a backup or a checkpoint)
-    holds at a constant learning rate, not a schedule (from the file's compile config)."""
-    with zipfile.ZipFile(path) as archive:
-        compiled = json.loads(archive.read("config.json")).get("compile_config") or {}
-    return {name for name, entry in compiled.items()
-            if isinstance(entry, dict) and not isinstance(entry.get("config", {}).get("learning_rate", {}), dict)}
+    holds at a constant learning rate, not a schedule (from the file's compile config; a
+    LossScaleOptimizer's is its inner optimizer's); none where the file cannot be read (removed by
+    another trainer meanwhile: the trainer reads the state again under the workdir's lock)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            compiled = json.loads(archive.read("config.json")).get("compile_config") or {}
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return set()
+    constant = set()
+    for name, entry in compiled.items():
+        options = entry.get("config", {}) if isinstance(entry, dict) else {}
+        options = options.get("inner_optimizer", {}).get("config", options)
+        if not isinstance(options.get("learning_rate", {}), dict):
+            constant.add(name)
+    return constant
 
 
 def _guarded(save, path, step, checkpoints):
