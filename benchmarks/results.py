@@ -29,7 +29,7 @@ flags.DEFINE_enum("phase", "all", ["all", "train", "table"], "What to do.")
 flags.DEFINE_string("runs", "runs/results", "Directory of the training workdirs (one per config).")
 FLAGS = flags.FLAGS
 # the metrics of a run's in-training evaluations (eval.every; DIR/logs/eval) kept in its eval record
-CURVE_METRICS = ("nn1_acc_val", "fid10k_test")
+CURVE_METRICS = ("nn1_acc_val", "nn1_acc_val_hidden", "fid10k_test")
 
 
 def config_for(name):

@@ -34,10 +34,11 @@ def test_the_encoder_curve_table_renders_each_point():
                    fid10k_test=11.0, parzen10k=200.0, parzen10k_se=2.0)
     records = [dict(kind="train", config="bigan_mnist-200ep", steps=78_000, batch_size=128, seconds=4000.0),
                dict(kind="eval", config="bigan_mnist-200ep", step=78_000, seconds=20.0, metrics=metrics,
-                    curve=dict(nn1_acc_val=[[4000, 0.9512], [8000, 0.9489]], fid10k_test=[[4000, 56.06]]))]
+                    curve=dict(nn1_acc_val=[[4000, 0.9512], [8000, 0.9489]], nn1_acc_val_hidden=[[8000, 0.9701]],
+                               fid10k_test=[[4000, 56.06]]))]
     table = report.results(report.read("results") + records)["encoder_curves"]  # the committed runs beside
-    assert table.splitlines()[-2:] == ["| bigan_mnist-200ep | 4000 | 95.12% | 56.06 |",
-                                      "| bigan_mnist-200ep | 8000 | 94.89% |  |"]
+    assert table.splitlines()[-2:] == ["| bigan_mnist-200ep | 4000 | 95.12% |  | 56.06 |",
+                                      "| bigan_mnist-200ep | 8000 | 94.89% | 97.01% |  |"]
 
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])

@@ -41,3 +41,21 @@ def test_validation_nn1_of_raw_pixels_is_the_official_baseline():
     """Raw pixels under the official BiGAN protocol: 97.27% of the 10,000 validation images (the
     figure the official protocol gives for pixels)."""
     assert suite.validation_nn1(lambda x: x, "mnist") == pytest.approx(0.9727, abs=1e-9)
+
+
+def test_the_hidden_encoder_is_the_layer_the_linear_code_is_read_from():
+    """nn1_acc_val_hidden compares the official `feats` (NNC_e-): the 1024 units whose product with
+    the output layer's kernel (no bias) IS the encoder's linear code."""
+    import numpy as np
+
+    from zoo.models.bigan import BiGAN
+    from zoo.nets import bigan_mlp
+
+    shape = (28, 28, 1)
+    model = BiGAN(bigan_mlp.generator(50, shape), bigan_mlp.encoder(shape, 50),
+                  bigan_mlp.joint_discriminator(shape, 50), squash=True, prior="uniform")
+    x = np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32)
+    hidden = np.asarray(model.hidden_encoder()(x))
+    assert hidden.shape == (8, 1024) and (hidden < 0).any()  # after the LeakyReLU, before the output layer
+    kernel = np.asarray(model.encoder.layers[-1].kernel)
+    np.testing.assert_allclose(hidden @ kernel, np.asarray(model.features(x)), rtol=1e-4, atol=1e-5)

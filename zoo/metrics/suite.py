@@ -13,6 +13,7 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | binarized_mnist | the mnist sample metrics of the decoder's mean images, against the grey MNIST test set |
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
 | (on mnist, fashion_mnist) | nn1_acc_val: the official BiGAN protocol, 1-NN of train[50000:] against train[:50000] |
+| BiGAN, ALI (there) | nn1_acc_val_hidden: the same on the encoder's last hidden layer (the official NNC_e-) |
 | VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test, nll_ais{n}_test, nll_iwae{k}_first{n}_test |
 | AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound), |
 | | nll_ais{n}_test |
@@ -275,6 +276,8 @@ def evaluate(model, data, num_samples, seed, features="classifier", download=Fal
         out.update(encoder.encoder_metrics(model, train, train_labels, test, test_labels))
         if name in MNIST_NET:
             out["nn1_acc_val"] = validation_nn1(model.features, name, download)
+            if hasattr(model, "hidden_encoder"):
+                out["nn1_acc_val_hidden"] = validation_nn1(model.hidden_encoder(), name, download)
     return out
 
 

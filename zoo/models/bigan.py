@@ -102,6 +102,13 @@ class BiGAN(ZooModel):
         encode(x) otherwise."""
         return self.encoder(x, training=False) if self.squash else self.encode(x)
 
+    def hidden_encoder(self):
+        """The encoder up to its last hidden layer (the input of its output layer), inference mode: the
+        official code's encoder `feats`, which its NNC_e- compares (1024-d on MNIST). Built on call,
+        sharing the encoder's layers, so the model's saved state is unchanged."""
+        hidden = keras.Model(self.encoder.input, self.encoder.layers[-1].input)
+        return lambda x: hidden(x, training=False)
+
     def _squashed(self, logits):
         return 2.0 * tf.sigmoid(logits) - 1.0 if self.squash else logits
 
