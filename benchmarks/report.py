@@ -513,7 +513,8 @@ def results(rs):
         ["config", "step", "nn1_acc_val (official BiGAN protocol)", "nn1_acc_val_hidden", "fid10k_test"],
         [[n, step, f"{value:.2%}", cell(dict(evaluated[n]["curve"].get("nn1_acc_val_hidden", [])), step, "{:.2%}"),
           cell(dict(evaluated[n]["curve"].get("fid10k_test", [])), step)]
-         for n in curves for step, value in evaluated[n]["curve"]["nn1_acc_val"]])
+         for n in curves for step, value in evaluated[n]["curve"]["nn1_acc_val"]
+         if not (n in budgets.CONTINUES and step <= trained[n]["resumed_from"])])  # those are the other run's rows
     tables["four_points"] = md_table(
         ["config", "steps (batch)", "train time (s)", "nelbo (AVB: nelbo_adversary_estimate)",
          "nll_mc (decoder's -log p(x), 100k prior draws)", "nll_iwae100", "nll_ais"],

@@ -37,7 +37,7 @@ def test_the_encoder_curve_table_renders_each_point():
                     curve=dict(nn1_acc_val=[[4000, 0.9512], [8000, 0.9489]], nn1_acc_val_hidden=[[8000, 0.9701]],
                                fid10k_test=[[4000, 56.06]]))]
     table = report.results(report.read("results") + records)["encoder_curves"]  # the committed runs beside
-    assert table.splitlines()[-2:] == ["| bigan_mnist-200ep | 4000 | 95.12% |  | 56.06 |",
+    assert [line for line in table.splitlines() if line.startswith("| bigan_mnist-200ep |")] == ["| bigan_mnist-200ep | 4000 | 95.12% |  | 56.06 |",
                                       "| bigan_mnist-200ep | 8000 | 94.89% | 97.01% |  |"]
 
 
@@ -96,3 +96,10 @@ def test_a_continued_run_starts_from_a_copy_of_the_run_it_continues_and_decays_f
     for optimizer in (model.g_optimizer, model.d_optimizer):
         assert int(optimizer.iterations) == 8 and float(optimizer.learning_rate) == 0.0
         assert optimizer.get_config()["learning_rate"]["config"] == dict(learning_rate=1e-4, start=4, end=8)
+
+
+def test_a_continued_run_lists_only_its_own_curve_points():
+    """bigan_mnist-400ep's logs hold bigan_mnist-200ep's points (copied): its rows start after them."""
+    table = report.results(report.read("results"))["encoder_curves"]
+    steps = [int(line.split("|")[2]) for line in table.splitlines() if line.startswith("| bigan_mnist-400ep |")]
+    assert steps and min(steps) > 78_000 and max(steps) == 156_000
