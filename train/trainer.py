@@ -145,8 +145,10 @@ def epochs(start, steps, every):
 def _train(config, spec, path, strategy, model, ds, start, chief, verbose):
     """run()'s part under the workdir's lock (`config` is what config.json records, `spec` its Spec);
     `ds` is the training input from step `start`."""
-    # each optimizer's own update count, now restored, decides whether a schedule may change
-    workdir.check_config(config, path, write=True, updates={n: int(getattr(model, n).iterations) for n in model.optimizer_names})
+    # each optimizer's own update count, now restored, decides whether a schedule may change (.numpy():
+    # int() of a mirrored variable fails)
+    updates = {n: int(getattr(model, n).iterations.numpy()) for n in model.optimizer_names}
+    workdir.check_config(config, path, write=True, updates=updates)
     cbs = [callbacks.StopOnNonFinite(os.path.join(path, workdir.CHECKPOINTS)), callbacks.SaveState(path)]
     if chief:
         cbs += [keras.callbacks.TensorBoard(os.path.join(path, "logs"), update_freq="epoch", write_graph=False),
