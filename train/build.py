@@ -42,7 +42,7 @@ def learning_rate(entry, steps=None):
         return entry.options.get("learning_rate")
     if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
         raise UserError(f"the optimizer option decay_from is a fraction of config.steps in [0, 1), not {decay_from!r}")
-    return schedules.ConstantThenLinear(entry.options["learning_rate"], int(decay_from * steps), steps)
+    return schedules.ConstantThenLinear(entry.options["learning_rate"], specs.decay_start(decay_from, steps), steps)
 
 
 def steps_per_execution(spec, start_step=0):
@@ -149,8 +149,10 @@ def model(spec, replicas=None, start_step=0, constant=()):
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {spec.model.name} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if spec.execution.precision == "mixed_float16" else (lambda o: o)
-    built.compile(**{name: wrap(optimizer(spec.optimizers[name], spec.steps, name in constant)) for name in built.optimizer_names},
-                  steps_per_execution=steps_per_execution(spec, start_step), jit_compile=jit_compile(spec))
+    optimizers = {name: wrap(optimizer(spec.optimizers[name], spec.steps, name in constant))
+                  for name in built.optimizer_names}
+    built.compile(**optimizers, steps_per_execution=steps_per_execution(spec, start_step),
+                  jit_compile=jit_compile(spec))
     return built
 
 

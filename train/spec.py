@@ -29,6 +29,12 @@ from zoo.models import MODELS
 RUN_KEYS = ("steps", "eval", "intra_op_threads")
 
 
+def decay_start(decay_from, steps):
+    """The update at which a learning rate with option `decay_from` (a fraction of the run's `steps`)
+    starts to decay: train.build schedules it, train.workdir checks a resumed run against it."""
+    return int(decay_from * steps)
+
+
 @dataclasses.dataclass(frozen=True)
 class Part:
     """A plug-in of the config: its registry name and its options."""

@@ -76,16 +76,18 @@ def run(config, path, strategy, verbose=None):
     start, state = workdir.resume_state(path)
     # built here, so missing data or bad nets fail before the workdir is touched (a multi-worker
     # input builds its per-worker datasets when it is created, too)
-    ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start, _decay_set_since(spec, state))
+    constant = _decay_set_since(spec, state)
+    ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start, constant)
     held = workdir.lock(path)  # before config.json is written: a second trainer changes nothing
     try:
         if workdir.resume_step(path) != start:  # another trainer saved while this one was building
             start, state = workdir.resume_state(path)
-            ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start, _decay_set_since(spec, state))
+            constant = _decay_set_since(spec, state)
+            ds, model = _dataset(spec, strategy, start), _model(spec, strategy, start, constant)
         if state:
             with strategy.scope():
                 workdir.restore(model, state)
-                for name in _decay_set_since(spec, state):  # its decay starts at or after this step
+                for name in constant:  # its decay starts at or after this step
                     getattr(model, name).learning_rate = build.learning_rate(spec.optimizers[name], spec.steps)
         return _train(config, spec, path, strategy, model, ds, start, chief, verbose)
     finally:

@@ -156,7 +156,9 @@ def _schedule(config, key):
     """(first decaying step, last step) of optimizer `key`'s learning rate in a config's JSON form, as
     train.build.optimizer schedules it: (inf, inf) for a constant rate."""
     fraction = (config.get(key) or {}).get("decay_from")
-    return (float("inf"),) * 2 if fraction is None else (int(fraction * config["steps"]), config["steps"])
+    if fraction is None:
+        return (float("inf"),) * 2
+    return specs.decay_start(fraction, config["steps"]), config["steps"]
 
 
 def recorded(workdir, key, no_run):
