@@ -63,13 +63,26 @@ def path(bench, suffix=".jsonl"):
 
 def append(bench, records):
     """Appends `records` (dicts) to BENCH.jsonl, each with this machine's `cpu` and today's `date`
-    unless it has them."""
+    unless it has them. A record equal in all but its date to the newest one of its measurement (the
+    same values of the bench's keys) is left out: rendering a table again adds no line."""
     from train import cpu
 
     stamp = dict(cpu=cpu.describe(), date=time.strftime("%Y-%m-%d"))
+    keys = BENCHES[bench][1] if bench in BENCHES else ()
+    newest = {tuple(r.get(k) for k in keys): _undated(r) for r in read(bench)} if keys else {}
+    fresh = []
+    for r in (json.loads(json.dumps({**stamp, **r})) for r in records):  # as read back: tuples become lists
+        key = tuple(r.get(k) for k in keys)
+        if not keys or newest.get(key) != _undated(r):
+            fresh.append(r)
+            newest[key] = _undated(r)
     os.makedirs(DIR, exist_ok=True)
     with open(path(bench), "a") as f:
-        f.writelines(json.dumps({**stamp, **r}) + "\n" for r in records)
+        f.writelines(json.dumps(r) + "\n" for r in fresh)
+
+
+def _undated(record):
+    return {k: v for k, v in record.items() if k != "date"}
 
 
 def read(bench):

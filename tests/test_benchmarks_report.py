@@ -67,6 +67,18 @@ def test_append_stamps_the_machine_and_date_and_the_newest_record_counts(tmp_pat
     assert json.loads((tmp_path / "x.jsonl").read_text().splitlines()[2])["v"] == 3
 
 
+def test_append_leaves_out_a_record_that_repeats_the_newest_of_its_measurement(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "DIR", str(tmp_path))
+    monkeypatch.setitem(report.BENCHES, "x", ("X", ("k",), lambda records: ""))
+    report.append("x", [{"k": 1, "v": [1, 2], "cpu": "A", "date": "2000-01-01"}, {"k": 2, "v": 1, "cpu": "A"}])
+    report.append("x", [{"k": 1, "v": (1, 2), "cpu": "A"}])  # the same measurement on another day: left out
+    assert len(report.read("x")) == 2
+    report.append("x", [{"k": 1, "v": [1, 3], "cpu": "A"}, {"k": 2, "v": 1, "cpu": "B"}, {"k": 1, "v": [1, 2], "cpu": "A"}])
+    assert [(r["k"], r["v"], r["cpu"]) for r in report.read("x")][2:] == [(1, [1, 3], "A"), (2, 1, "B"), (1, [1, 2], "A")]
+    report.append("x", [{"k": 2, "v": 1, "cpu": "B"}, {"k": 2, "v": 1, "cpu": "A"}, {"k": 2, "v": 1, "cpu": "A"}])
+    assert [r["cpu"] for r in report.read("x")][5:] == ["A"]  # each compared with the newest, the ones before it included
+
+
 def test_one_machine_line_per_cpu_and_the_records_without_one_counted(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "DIR", str(tmp_path))
     monkeypatch.setitem(report.BENCHES, "x", ("X", ("k",), lambda records: f"{len(records)} rows"))
