@@ -88,7 +88,8 @@ def encoder_model(name, model, data, nets, optimizers, steps, batch_size, latent
 MNIST_BLOCK = 25
 # CPU threads per op for the small-MLP toys (GAN recipes on the mixtures, the 4-point VAE/AVB), from
 # benchmarks/results/settings.md on 2 cores: one thread per op, the ops side by side, ran nsgan_toy
-# at 1.31x and vae_toy at 1.54x the updates/s of TensorFlow's default (every op on all cores)
+# at 1.31x, vae_toy at 1.54x, wgan_toy at 1.27x and wgangp_toy at 1.16x the updates/s of TensorFlow's
+# default (every op on all cores)
 TOY_THREADS = 1
 # Generated samples for the MNIST metrics (fid10k_test, kid10k_test, cs10k, parzen10k)
 MNIST_SAMPLES = 10_000

@@ -13,4 +13,4 @@ def get_config():
     return common.gan("wgan_toy", "wasserstein", "ring", common.toy_mlp(),
                       common.optimizer("rmsprop", 5e-5), common.optimizer("rmsprop", 5e-5),
                       steps=20_000, batch_size=64, latent_dim=2, n_critic=5, clip_value=0.01,
-                      steps_per_execution=100)
+                      steps_per_execution=100, intra_op_threads=common.TOY_THREADS)
