@@ -71,11 +71,11 @@ def append(bench, records):
     keys = BENCHES[bench][1] if bench in BENCHES else ()
     newest = {tuple(r.get(k) for k in keys): _undated(r) for r in read(bench)} if keys else {}
     fresh = []
-    for r in (json.loads(json.dumps({**stamp, **r})) for r in records):  # as read back: tuples become lists
-        key = tuple(r.get(k) for k in keys)
-        if not keys or newest.get(key) != _undated(r):
-            fresh.append(r)
-            newest[key] = _undated(r)
+    for record in (json.loads(json.dumps({**stamp, **r})) for r in records):  # as read back: tuples become lists
+        key = tuple(record.get(k) for k in keys)
+        if not keys or newest.get(key) != _undated(record):
+            fresh.append(record)
+            newest[key] = _undated(record)
     os.makedirs(DIR, exist_ok=True)
     with open(path(bench), "a") as f:
         f.writelines(json.dumps(r) + "\n" for r in fresh)
