@@ -6,7 +6,7 @@ Adam(1e-4, beta1 0.5, beta2 0.9) and lambda 0.1 ("smaller lambda makes things fa
 tasks"; the paper's 10 is for images), on data scaled to unit standard deviation per coordinate
 (its 8 gaussians / 1.414 and 25 gaussians / 2.828: the zoo's ring_unit and grid_unit, PacGAN's
 mixtures at that scale; the mode metrics read the same in units of the components' std).
-100,000 updates in the official code; 5,000 here (5%: 72-105 ms per update on the 2-core machines measured, 6-9
+100,000 updates in the official code; 5,000 here (5%: 72-106 ms per update on the 2-core machines measured, 6-9
 minutes; one thread per op, common.TOY_THREADS: 1.16x TensorFlow's default threading, settings.md).
 Pick the mixture with --config.data.name=ring_unit|grid_unit (or ring|grid|swissroll unscaled). Run:
 
