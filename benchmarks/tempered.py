@@ -76,14 +76,38 @@ def measure(recipe, lens, seed):
     written = workdirs.read_metrics(workdir)
     metric = f"fid{CURVE_SAMPLES // 1000}k_test"
     row = dict(name=name, seed=int(seed), fid=written["metrics"]["fid10k_test"], curve=results.curve(workdir, [metric])[metric],
-               # a run trained in parts (sessions) has one train record per process: their sum
-               seconds=sum(r["seconds"] for r in report.read("results") if r["kind"] == "train" and r["config"] == name)
-               or None,
+               seconds=train_seconds(name),
                precision=workdirs.read_config(workdir).get("mixed_precision") or "float32")
     if lens:
         # Keras logs epoch scalars by epoch index: the epoch that ends at step K is K / every - 1
         rec = dict(workdirs.read_scalars(workdir, "train").get("epoch_lens_rec", []))
         row.update(rec_at_k=rec.get(FLAGS.k // FLAGS.every - 1), rec_end=written["final_losses"]["lens_rec"])
+    return row
+
+
+def train_seconds(name):
+    """A run's training time: a run trained in parts (sessions) has one train record per process."""
+    return sum(r["seconds"] for r in report.read("results") if r["kind"] == "train" and r["config"] == name) or None
+
+
+def recorded(recipe, lens, seed):
+    """The row of a run whose directory is gone (run directories do not outlive a machine), from a
+    record of this budget that holds its seed: its fid10k_test and curve are kept per seed, the lens's
+    RMS only in a record of that seed alone (a group's record keeps the mean), so the newest such
+    record is taken, else the newest group's. None if no record holds it."""
+    step_points = list(range(FLAGS.every, FLAGS.steps + 1, FLAGS.every))
+    holding = [r for r in report.read("tempered")  # records older than 2026-11-26 name no seeds
+               if (r["recipe"], r["lens"], r.get("steps"), r.get("k")) == (recipe, lens, FLAGS.steps, FLAGS.k)
+               and int(seed) in r.get("seeds", []) and [s for s, _ in r["curve"]] == step_points]
+    if not holding:
+        return None
+    record = max(reversed(holding), key=lambda r: len(r["seeds"]) == 1)  # max keeps the first (newest) of the best
+    i, alone = record["seeds"].index(int(seed)), len(record["seeds"]) == 1
+    name = run_name(recipe, lens, seed)
+    row = dict(name=name, seed=int(seed), fid=record["fids"][i], curve=list(zip(step_points, record["seed_curves"][i])),
+               seconds=train_seconds(name), precision=record["precision"], recorded=True)
+    if lens:
+        row.update(rec_at_k=record["rms"][0] ** 2 if alone else None, rec_end=record["rms"][1] ** 2 if alone else None)
     return row
 
 
@@ -102,7 +126,7 @@ def summary(recipe, lens, group):
                   precision=", ".join(sorted({r["precision"] for r in group})))
     if lens:  # RMS per pixel of x - L(x): the square root of lens_rec, the mean of (x - L(x))^2 over pixels
         record["rms"] = [statistics.mean(r["rec_at_k"] ** 0.5 for r in group if r["rec_at_k"] is not None),
-                         statistics.mean(r["rec_end"] ** 0.5 for r in group)]
+                         statistics.mean(r["rec_end"] ** 0.5 for r in group if r["rec_end"] is not None)]
     return record
 
 
@@ -158,12 +182,15 @@ def main(argv):
             if FLAGS.lens == "both" or lens == (FLAGS.lens == "yes"):
                 results.train(run_name(recipe, lens, seed), run_config(recipe, lens, seed))
     if FLAGS.phase in ("all", "table"):
-        rows = [measure(*run) for run in runs if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), "metrics.json"))]
+        rows = [measure(*run) if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), "metrics.json")) else recorded(*run)
+                for run in runs]
+        rows = [r for r in rows if r]
         groups = [(recipe, lens, group(rows, recipe, lens)) for recipe in FLAGS.recipes for lens in (False, True)]
-        if not rows:
+        if not any(not r.get("recorded") for r in rows):
             print(f"no finished run of this budget under {FLAGS.runs} yet")
             return
-        report.append("tempered", [summary(*g) for g in groups if g[2]])
+        # a group none of whose runs is here has nothing new: its record stays as it is
+        report.append("tempered", [summary(*g) for g in groups if any(not r.get("recorded") for r in g[2])])
         print(report.render("tempered"))
         plot(rows)
 
