@@ -334,10 +334,10 @@ def lens_effects(group):
 
             def where(sign):  # the updates at which every lens seed's FID minus its plain seed's has this sign
                 points = [f"{s:,}" for i, s in enumerate(steps) if all((lc[i] - pc[i]) * sign > 0 for lc, pc in pairs)]
-                return ", ".join(points) or "no point"
+                return f"at {', '.join(points)} updates" if points else "at no point"
 
-            line += (f" Its {by[True]['curve_metric']} curve is below its plain seed's in every seed at {where(-1)} "
-                     f"updates; above in every seed at {where(1)}.")
+            line += (f" Its {by[True]['curve_metric']} curve is below its plain seed's in every seed {where(-1)}; "
+                     f"above in every seed {where(1)}.")
         lines.append(line)
     return lines
 

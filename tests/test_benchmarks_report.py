@@ -125,7 +125,10 @@ def test_the_lens_effect_is_welchs_t_and_the_paired_test_only_over_the_same_seed
                       seed_curves=[[10, 30, 20, 25], [11, 31, 19, 26], [12, 32, 21, 27]])
     records[1].update(seed_curves=[[20, 20, 20, 20], [21, 21, 21, 21], [22, 22, 20, 27]])
     assert report.lens_effects(records) == [line + " Its fid2k curve is below its plain seed's in every seed at 500 "
-                                            "updates; above in every seed at 1,000."]
+                                            "updates; above in every seed at 1,000 updates."]
+    records[1]["seed_curves"][0][0] = 5  # seed 0's lens run no longer below at 500: no point below in every seed
+    assert report.lens_effects(records) == [line + " Its fid2k curve is below its plain seed's in every seed at no "
+                                            "point; above in every seed at 1,000 updates."]
     records[1]["seeds"] = [0, 1, 3]  # other seeds: no pairing
     assert report.lens_effects(records) == [line.replace("; paired by seed, p = 0.26", "")]
 
