@@ -528,6 +528,7 @@ def results(rs):
           cell(dict(evaluated[n]["curve"].get("fid10k_test", [])), step)]
          for n in curves for step, value in evaluated[n]["curve"]["nn1_acc_val"]
          if not (n in budgets.CONTINUES and step <= trained[n]["resumed_from"])])  # those are the other run's rows
+    tables["encoder_seeds"] = encoder_seeds(runs, trained, evaluated)
     tables["four_points"] = md_table(
         ["config", "steps (batch)", "train time (s)", "nelbo (AVB: nelbo_adversary_estimate)",
          "nll_mc (decoder's -log p(x), 100k prior draws)", "nll_iwae100", "nll_ais"],
@@ -535,6 +536,47 @@ def results(rs):
           *(cell(evaluated[n]["metrics"], k, "{:.3f}") for k in ("nll_mc", "nll_iwae100", "nll_ais"))]
          for n in runs if n in budgets.ENCODER_BUDGETS and n.endswith("_toy")])
     return tables
+
+
+OFFICIAL_BIGAN_NN1 = 0.9592  # the official BiGAN log's nn1_acc_val at epoch 200 (REFERENCES.md)
+
+
+def encoder_seeds(runs, trained, evaluated):
+    """The seeds of an encoder run: NAME is seed 0, NAME-sK the same budget with seed K
+    (benchmarks.budgets). Per seed its last checkpoint's nn1_acc_val and the band of its in-training
+    evaluations over the run's second half (epochs 100-200 of bigan_mnist-200ep), then the mean over
+    seeds; the machine is named because a run's time depends on it."""
+    from benchmarks import budgets
+
+    groups = {}
+    for n in runs:
+        base, _, seed = n.rpartition("-s")
+        if seed.isdigit() and base in runs and base in budgets.ENCODER_BUDGETS:
+            groups.setdefault(base, {0: base})[int(seed)] = n
+    rows = []
+    for base, names in groups.items():
+        finals, hidden, bands, seconds = [], [], [], []
+        for seed, n in sorted(names.items()):
+            m, t = evaluated[n]["metrics"], trained[n]
+            points = [v for step, v in evaluated[n].get("curve", {}).get("nn1_acc_val", []) if step >= t["steps"] // 2]
+            first = next((step for step, v in evaluated[n].get("curve", {}).get("nn1_acc_val", [])
+                          if v >= OFFICIAL_BIGAN_NN1), None)
+            finals.append(100 * m["nn1_acc_val"])
+            hidden.append(100 * m["nn1_acc_val_hidden"] if "nn1_acc_val_hidden" in m else None)
+            bands.append(100 * statistics.mean(points) if points else None)
+            seconds.append(t["seconds"])
+            cpu = (evaluated[n].get("cpu") or UNKNOWN_CPU).split(":")[0]
+            rows.append([base, seed, cpu, f"{t['seconds']:.0f}", f"{finals[-1]:.2f}",
+                         "" if hidden[-1] is None else f"{hidden[-1]:.2f}",
+                         spread([100 * v for v in points]) + (f" ({len(points)} points)" if points else ""),
+                         f"{100 * min(points):.2f} to {100 * max(points):.2f}" if points else "",
+                         sum(v >= OFFICIAL_BIGAN_NN1 for v in points) if points else "", first or "never"])
+        rows.append([f"*{base}, mean of {len(names)} seeds*", "", "", f"{statistics.mean(seconds):.0f}",
+                     spread(finals), spread(hidden), spread(bands), "", "", ""])
+    return md_table(["run", "seed", "machine", "train time (s)", "nn1_acc_val (%), last checkpoint",
+                     "nn1_acc_val_hidden (%)", "nn1_acc_val (%) over the second half's evaluations",
+                     "lowest to highest there", f"points >= {OFFICIAL_BIGAN_NN1:.2%} (official, epoch 200)",
+                     f"first step >= {OFFICIAL_BIGAN_NN1:.2%}"], rows)
 
 
 # bench -> (title, the fields that identify a measurement, the function of its records that makes the tables)

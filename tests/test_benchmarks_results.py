@@ -103,3 +103,24 @@ def test_a_continued_run_lists_only_its_own_curve_points():
     table = report.results(report.read("results"))["encoder_curves"]
     steps = [int(line.split("|")[2]) for line in table.splitlines() if line.startswith("| bigan_mnist-400ep |")]
     assert steps and min(steps) > 78_000 and max(steps) == 156_000
+
+
+def test_the_seeds_table_gives_each_seed_its_band_and_the_mean_over_seeds():
+    """NAME-sK is NAME's budget with seed K: one row per seed (the second half's evaluations: steps >=
+    half the budget), then the mean over seeds."""
+    def run(name, final, curve, cpu):
+        metrics = dict(nn1_acc_val=final, nn1_acc_val_hidden=0.97, nn1_acc_test=0.95, probe_acc_test=0.9,
+                       recon_mse_test=0.05, fid10k_test=11.0, parzen10k=200.0, parzen10k_se=2.0)
+        return [dict(kind="train", config=name, steps=78_000, batch_size=128, seconds=4000.0, cpu=cpu),
+                dict(kind="eval", config=name, step=78_000, seconds=20.0, metrics=metrics, cpu=cpu,
+                     curve=dict(nn1_acc_val=curve))]
+
+    records = (run("bigan_mnist-200ep", 0.956, [[4000, 0.96], [39000, 0.95], [78000, 0.956]], "AMD EPYC: AVX2")
+               + run("bigan_mnist-200ep-s1", 0.962, [[4000, 0.94], [35100, 0.99], [39000, 0.96], [78000, 0.962]],
+                     "Intel(R) Xeon(R) Processor: AMX"))
+    table = report.results(report.latest(report.read("results") + records, ("kind", "config")))["encoder_seeds"]
+    rows = [line for line in table.splitlines() if "bigan_mnist-200ep" in line]
+    assert rows == [
+        "| bigan_mnist-200ep | 0 | AMD EPYC | 4000 | 95.60 | 97.00 | 95.30 +- 0.42 (2 points) | 95.00 to 95.60 | 0 | 4000 |",
+        "| bigan_mnist-200ep | 1 | Intel(R) Xeon(R) Processor | 4000 | 96.20 | 97.00 | 96.10 +- 0.14 (2 points) | 96.00 to 96.20 | 2 | 35100 |",
+        "| *bigan_mnist-200ep, mean of 2 seeds* |  |  | 4000 | 95.90 +- 0.42 | 97.00 +- 0.00 | 95.70 +- 0.57 |  |  |  |"]
