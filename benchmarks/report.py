@@ -558,9 +558,9 @@ def encoder_seeds(runs, trained, evaluated):
         finals, hidden, bands, seconds = [], [], [], []
         for seed, n in sorted(names.items()):
             m, t = evaluated[n]["metrics"], trained[n]
-            points = [v for step, v in evaluated[n].get("curve", {}).get("nn1_acc_val", []) if step >= t["steps"] // 2]
-            first = next((step for step, v in evaluated[n].get("curve", {}).get("nn1_acc_val", [])
-                          if v >= OFFICIAL_BIGAN_NN1), None)
+            curve = evaluated[n].get("curve", {}).get("nn1_acc_val", [])
+            points = [v for step, v in curve if step >= t["steps"] // 2]
+            first = next((step for step, v in curve if v >= OFFICIAL_BIGAN_NN1), None)
             finals.append(100 * m["nn1_acc_val"])
             hidden.append(100 * m["nn1_acc_val_hidden"] if "nn1_acc_val_hidden" in m else None)
             bands.append(100 * statistics.mean(points) if points else None)
