@@ -37,7 +37,7 @@ def measure_here():
     from train import build
     from train import strategy as strategies
 
-    strategies.split_cpu(FLAGS.replicas)
+    runtime.split_cpu(FLAGS.replicas)
     strategy = strategies.make(FLAGS.strategy, FLAGS.replicas)
     # replicas force one step per call: compare like with like; float32, as the earlier rows
     config = configs.load(CONFIG, {"steps_per_execution": 1, "mixed_precision": None})

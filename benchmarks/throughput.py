@@ -179,11 +179,9 @@ def measure(config, bare=True):
 
 def main(argv):
     if FLAGS.row_json:  # one config, in this fresh process
-        from train import strategy as strategies
-
         (name,) = FLAGS.configs
         config = load_config(name)
-        strategies.set_intra_op_threads(config)  # before TensorFlow starts
+        runtime.set_intra_op_threads(config)  # before TensorFlow starts
         row = measure(config, FLAGS.bare)
         if FLAGS.child_peak:  # the matmul peak in the precision of the config's matmuls
             row["peak"] = matmul_peak(dtype="bfloat16" if row["precision"] == "mixed_bfloat16" else "float32")

@@ -115,13 +115,11 @@ def montage(runs, mixtures, folder):
 
 
 def main(argv):
-    from train import strategy
-
     for run in FLAGS.runs:  # every name checked before the first run trains
         parse_run(run)
     # the first run's threads per op (1 in PacGAN's recipes), set before TensorFlow starts: one process
     # runs every run, so mix recipes of different settings in separate invocations
-    strategy.set_intra_op_threads(config_for(FLAGS.runs[0], FLAGS.mixtures[0], 0, 1))
+    runtime.set_intra_op_threads(config_for(FLAGS.runs[0], FLAGS.mixtures[0], 0, 1))
 
     updates = sorted(int(n) for n in FLAGS.updates)
     pictures = report.path(FLAGS.bench, "")

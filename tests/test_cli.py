@@ -124,18 +124,18 @@ def test_intra_op_threads_reach_tensorflow_only_before_it_starts(root):
     """config.intra_op_threads is set before TensorFlow starts (as python -m train does), and a
     late setting is a clear error; the trainer warns when a config's setting is not in effect."""
     code = ("from ml_collections import ConfigDict\n"
-            "from train import strategy\n"
+            "from train import runtime\n"
             "from zoo.errors import UserError\n"
             "one, two = ConfigDict(dict(intra_op_threads=1)), ConfigDict(dict(intra_op_threads=2))\n"
-            "strategy.set_intra_op_threads(one)\n"
+            "runtime.set_intra_op_threads(one)\n"
             "import tensorflow as tf\n"
             "tf.constant(1.0) + 1.0\n"
-            "print(tf.config.threading.get_intra_op_parallelism_threads(), strategy.intra_op_threads_warning(one))\n"
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), runtime.intra_op_threads_warning(one))\n"
             "try:\n"
-            "    strategy.set_intra_op_threads(two)\n"
+            "    runtime.set_intra_op_threads(two)\n"
             "except UserError as e:\n"
             "    print(e)\n"
-            "print(strategy.intra_op_threads_warning(two))\n")
+            "print(runtime.intra_op_threads_warning(two))\n")
     result = run(["-c", code], cwd=root, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()

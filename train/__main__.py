@@ -43,12 +43,8 @@ def main(argv):
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         workdir = os.path.join("runs", f"{config.name}-{stamp}")
         print(f"Training {config.name} into {workdir}")
-    from train import strategy as strategies
-    strategies.set_intra_op_threads(config)
-    strategies.split_cpu(FLAGS.cpu_replicas)
-    if FLAGS.deterministic:
-        import tensorflow as tf
-        tf.config.experimental.enable_op_determinism()
+    from train import runtime, strategy as strategies
+    runtime.setup(config, FLAGS.cpu_replicas, FLAGS.deterministic)
     strategy = strategies.make(FLAGS.strategy, FLAGS.cpu_replicas)
 
     from train import trainer

@@ -19,7 +19,7 @@ either to train.build.
 import copy
 import dataclasses
 
-from train import precision, strategy as strategies
+from train import precision, runtime
 from zoo import data as datasets
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
@@ -130,7 +130,7 @@ def _read(config, replicas):
     batch_size = _positive("data.batch_size", data["batch_size"])
     if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
         raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
-    threads = strategies.intra_op_threads(config)
+    threads = runtime.intra_op_threads(config)
     if batch_size % replicas:
         raise UserError(f"config.data.batch_size ({batch_size}) must be divisible by the number of replicas "
                         f"({replicas})")

@@ -1,62 +1,11 @@
-"""tf.distribute strategies by name, splitting the CPU into logical devices, and what a worker of a
-multi-worker run writes where."""
+"""tf.distribute strategies by name, and what a worker of a multi-worker run writes where and reads
+(splitting the CPU into logical devices is process-wide set-up: train.runtime)."""
 import json
 import os
 
 from zoo.errors import UserError, choose
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
-
-
-def split_cpu(n):
-    """Makes the first CPU appear as n logical devices; must run before TensorFlow initialises."""
-    import tensorflow as tf
-
-    if n <= 1:
-        return
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    try:
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n)
-    except RuntimeError:
-        raise UserError("--cpu_replicas must be set before TensorFlow initialises") from None
-
-
-def intra_op_threads(config):
-    """config.intra_op_threads (0 when absent), or a UserError if it is not an integer >= 0."""
-    n = config.get("intra_op_threads", 0)
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise UserError(f"config.intra_op_threads must be an integer >= 0 (0: TensorFlow's default), not {n!r}")
-    return n
-
-
-def set_intra_op_threads(config):
-    """Lets one TensorFlow op use at most config.intra_op_threads CPU threads (0: TensorFlow's
-    default, one per core); must run before TensorFlow initialises. With 1, the independent small
-    ops of a step (the two gradients of a matmul, the critic on real and on fake data) run side by
-    side on the cores, where TensorFlow's default splits each small op across all cores and waits:
-    per-family measurements in benchmarks/results/settings.md."""
-    import tensorflow as tf
-
-    n = intra_op_threads(config)
-    if not n:
-        return
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(n)
-    except RuntimeError:
-        raise UserError("config.intra_op_threads must be set before TensorFlow initialises") from None
-
-
-def intra_op_threads_warning(config):
-    """A one-line warning if config.intra_op_threads is not what TensorFlow runs with (it started
-    before set_intra_op_threads was called), else None."""
-    import tensorflow as tf
-
-    n = intra_op_threads(config)
-    if tf.config.threading.get_intra_op_parallelism_threads() == n:
-        return None
-    return (f"warning: config.intra_op_threads={n} is not in effect (TensorFlow started before it was "
-            "set: python -m train sets it; from Python, call train.strategy.set_intra_op_threads(config) "
-            "before any TensorFlow op)")
 
 
 def worker():

@@ -62,7 +62,7 @@ def run(config, path, strategy, verbose=None):
     # "auto" decided once per run: a resumed run keeps what its config.json says
     config, chosen = precision.resolve(config, workdir.recorded(path, "mixed_precision", precision.AUTO))
     spec = specs.read(config, strategy.num_replicas_in_sync)  # the one check of the config
-    for warning in (strategies.intra_op_threads_warning(config), precision.warning(config)):
+    for warning in (runtime.intra_op_threads_warning(config), precision.warning(config)):
         if warning:
             print(warning, file=sys.stderr)
     own = strategies.worker_dir(path, strategy)
