@@ -203,6 +203,37 @@ def test_lost_or_damaged_state_falls_back_to_the_newest_that_verifies(tmp_path, 
     assert {p: open(p, "rb").read() for p in ckpts + [weights]} == before  # nothing touched
 
 
+def test_an_older_versions_backup_is_named_and_never_restarted_over(tmp_path, capsys):
+    """A workdir of a zoo version before 2026-11-25 (its backup in Keras BackupAndRestore's layout,
+    training_metadata.json) resumes from its newest checkpoint with a note naming the old backup; with
+    no usable checkpoint it is refused in one sentence, nothing on disk touched, where it would
+    otherwise restart from step 0 and replace the old backup."""
+    from tests.test_train import tiny
+
+    strategy = tf.distribute.get_strategy()
+    workdir = str(tmp_path / "w")
+    trainer.run(tiny("nsgan_toy", steps=4), workdir, strategy, verbose=0)
+    backup = os.path.join(workdir, "backup")
+    shutil.rmtree(backup)
+    os.makedirs(os.path.join(backup, "epoch-00000001"))  # the old layout: a pointer and epoch-N/ weights
+    with open(os.path.join(backup, "training_metadata.json"), "w") as f:
+        f.write('{"epoch": 1, "dir": "epoch-00000001"}')
+    with open(os.path.join(backup, "epoch-00000001", "model.weights.h5"), "wb") as f:
+        f.write(b"old weights")
+    legacy = f"{backup}/training_metadata.json is the backup of an older version of the zoo, which this version does not read"
+    assert workdirs.read_backup(backup) == legacy
+    capsys.readouterr()
+    assert workdirs.resume_state(workdir) == (4, workdirs.list_checkpoints(os.path.join(workdir, "checkpoints"))[-1])
+    assert f"note: skipping the backup: {legacy}" in capsys.readouterr().err
+
+    shutil.rmtree(os.path.join(workdir, "checkpoints"))
+    before = {os.path.join(d, n): open(os.path.join(d, n), "rb").read() for d, _, ns in os.walk(workdir) for n in ns}
+    with pytest.raises(UserError, match=r"holds a run but none of its checkpoints or backup can be used"):
+        trainer.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
+    after = {os.path.join(d, n): open(os.path.join(d, n), "rb").read() for d, _, ns in os.walk(workdir) for n in ns}
+    assert after == before
+
+
 def test_edited_run_records_are_one_sentence(tmp_path):
     from tests.test_train import tiny
 

@@ -378,6 +378,8 @@ FAULTS = [  # tests/test_faults.py and tests/test_train.py
                                                            "the rerun on a larger disk resumes there"),
     ("run", "a file size limit (RLIMIT_FSIZE) below a checkpoint", "exit 2, one sentence; nothing half-written"),
     ("run", "backup/ deleted", "resumes from the newest checkpoint with a note; bitwise equal to an uninterrupted run"),
+    ("run", "backup/ in an older zoo version's layout (`training_metadata.json`)",
+     "resumes from the newest checkpoint with a note naming it; with no checkpoint, refused in one sentence, nothing touched"),
     ("run", "newest checkpoint truncated; backup flipped by one byte", "skipped with a note naming each; older state used"),
     ("run", "a second trainer on the workdir", "refused in one sentence naming the live process; a dead one's lock is taken over"),
     ("run", "a loss becomes NaN", "exit 3, one sentence naming the step and the last good checkpoint (or that none was written)"),

@@ -36,6 +36,9 @@ CONFIG = "config.json"
 CHECKPOINTS = "checkpoints"
 BACKUP = "backup"
 POINTER = "state.json"
+# the backup's pointer in zoo versions before 2026-11-25 (Keras BackupAndRestore's layout: epoch-N/
+# with model.weights.h5, or latest.weights.h5): recognised, so such a backup is named, not ignored
+LEGACY_POINTER = "training_metadata.json"
 METRICS = "metrics.json"
 EXPORT = "export"
 KEEP = 3  # checkpoints kept
@@ -326,6 +329,9 @@ def read_backup(directory):
     string saying what is wrong with it when it does not verify."""
     path = os.path.join(directory, POINTER)
     if not os.path.exists(path):
+        legacy = os.path.join(directory, LEGACY_POINTER)
+        if os.path.exists(legacy):
+            return f"{legacy} is the backup of an older version of the zoo, which this version does not read"
         return None
     try:
         with open(path) as f:
