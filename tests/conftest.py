@@ -15,6 +15,10 @@ if "TFDS_DATA_DIR" not in os.environ and _SHARED.is_dir():
     os.environ["TFDS_DATA_DIR"] = str(_SHARED)
 
 import pytest  # noqa: E402
+
+from train import runtime  # noqa: E402
+
+runtime.quiet()  # no TensorFlow start-up lines from the test processes (pytest-xdist's workers print them)
 import tensorflow as tf  # noqa: E402
 
 _cpu = tf.config.list_physical_devices("CPU")[0]
