@@ -383,7 +383,8 @@ def _toy_run(run):
     return spec.partition(":")[0], int(pac or 1)
 
 
-def _toy_key(run):
+def toy_key(run):
+    """The toy tables' order of runs (benchmarks.toy_modes orders its pictures by it too)."""
     recipe, pac = _toy_run(run)
     return TOY_ORDER.index(recipe) if recipe in TOY_ORDER else len(TOY_ORDER), pac, "@" in run
 
@@ -392,7 +393,7 @@ def toy(rs):
     """Per mixture: each run at the last update all its seeds reached, PacGAN's Table 1 beside it, and
     the curve of modes (high quality %) against updates, mean over seeds ([n seeds]: fewer than the run's)."""
     updates = sorted({r["updates"] for r in rs})
-    runs = sorted(dict.fromkeys(r["run"] for r in rs), key=_toy_key)
+    runs = sorted(dict.fromkeys(r["run"] for r in rs), key=toy_key)
     parts = []
     for mixture in [m for m in PACGAN if any(r["mixture"] == m for r in rs)]:
         summary, curves = [], []

@@ -14,8 +14,8 @@ the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: 
 grid_unit, as the official toy code) keeps that scale; its row stands under the mixture's name.
 Records go to benchmarks/results/BENCH.jsonl as they come (a stopped sweep resumes where it stopped,
 skipping finished runs and redoing the stopped one), the samples of each run's seed 0 at its last
-update to benchmarks/results/BENCH/RUN_MIXTURE.png (':' written as '-'), and those of the --runs
-side by side to BENCH/MIXTURE.png.
+update to benchmarks/results/BENCH/RUN_MIXTURE.png (':' written as '-'), and every run's picture
+of a mixture, each under its name, to BENCH/MIXTURE.png.
 """
 import json
 import os
@@ -97,20 +97,27 @@ def _picture(run, mixture):
     return f"{run.replace(':', '-')}_{mixture}.png"
 
 
-def montage(runs, mixtures, folder):
-    """OUT/MIXTURE.png: the seed-0 pictures of `runs` side by side, one file per mixture."""
-    from PIL import Image
+def montage(bench, columns=5):
+    """BENCH/MIXTURE.png per mixture: the seed-0 picture of every run of BENCH.jsonl that has one
+    (BENCH/RUN_MIXTURE.png), in the tables' order, `columns` to a row, each under its run's name.
+    Made from all the pictures, so a sweep of some runs keeps the others' in it."""
+    from PIL import Image, ImageDraw, ImageFont
 
-    for mixture in mixtures:
-        paths = [os.path.join(folder, _picture(run, mixture)) for run in runs]
-        images = [Image.open(p).convert("RGB") for p in paths if os.path.exists(p)]
-        if len(images) < 2:
+    folder, font = report.path(bench, ""), ImageFont.load_default(size=22)
+    for mixture in report.MODES:
+        runs = sorted(dict.fromkeys(r["run"] for r in report.read(bench) if r["mixture"] == mixture), key=report.toy_key)
+        runs = [run for run in runs if os.path.exists(os.path.join(folder, _picture(run, mixture)))]
+        if not runs:
             continue
-        out = Image.new("RGB", (sum(i.width for i in images), max(i.height for i in images)), "white")
-        x = 0
-        for image in images:
-            out.paste(image, (x, 0))
-            x += image.width
+        images = [Image.open(os.path.join(folder, _picture(run, mixture))).convert("RGB") for run in runs]
+        width, height, label = max(i.width for i in images), max(i.height for i in images), 32
+        rows = -(-len(images) // columns)
+        out = Image.new("RGB", (width * min(columns, len(images)), (height + label) * rows), "white")
+        draw = ImageDraw.Draw(out)
+        for k, (run, image) in enumerate(zip(runs, images)):
+            x, y = width * (k % columns), (height + label) * (k // columns)
+            draw.text((x + width // 2, y + label // 2), run, fill="black", font=font, anchor="mm")
+            out.paste(image, (x, y + label))
         out.save(os.path.join(folder, f"{mixture}.png"))
 
 
@@ -132,7 +139,7 @@ def main(argv):
                         print(json.dumps(result), flush=True)
                         report.append(FLAGS.bench, [result])
     print(report.render(FLAGS.bench))
-    montage(FLAGS.runs, FLAGS.mixtures, pictures)
+    montage(FLAGS.bench)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+"""benchmarks.toy_modes's picture of a mixture: every run's seed-0 picture, in the tables' order, under
+its name, whatever subset of runs the last sweep trained."""
+from PIL import Image
+
+from benchmarks import report, toy_modes
+
+
+def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "DIR", str(tmp_path))
+    folder = tmp_path / "toys"
+    folder.mkdir()
+    runs = ["fgan:kl+pac4", "nsgan", "lsgan+pac4", "nsgan+pac4", "wgangp"]  # the order records came in
+    report.append("toys", [dict(run=run, mixture="grid", seed=0, updates=10) for run in runs]
+                  + [dict(run="nsgan", mixture="ring", seed=0, updates=10)])
+    colours = {}
+    for k, run in enumerate(runs[:-1]):  # wgangp has records but no picture: left out
+        colours[run] = (40 * k, 255 - 40 * k, 100)
+        Image.new("RGB", (30, 20), colours[run]).save(folder / toy_modes._picture(run, "grid"))
+    Image.new("RGB", (30, 20), "red").save(folder / toy_modes._picture("nsgan", "ring"))
+
+    toy_modes.montage("toys", columns=3)
+    grid = Image.open(folder / "grid.png").convert("RGB")
+    label = 32  # each panel's name above it
+    assert grid.size == (3 * 30, 2 * (20 + label))  # 4 pictures, 3 to a row
+    order = ["nsgan", "nsgan+pac4", "lsgan+pac4", "fgan:kl+pac4"]  # report.toy_key: recipe, then packing
+    assert order == sorted(runs[:-1], key=report.toy_key)
+    for k, run in enumerate(order):
+        x, y = 30 * (k % 3) + 15, (20 + label) * (k // 3) + label + 10
+        assert grid.getpixel((x, y)) == colours[run], run
+    assert Image.open(folder / "ring.png").size == (30, 20 + label)
