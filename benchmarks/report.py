@@ -389,6 +389,35 @@ def toy_key(run):
     return TOY_ORDER.index(recipe) if recipe in TOY_ORDER else len(TOY_ORDER), pac, "@" in run
 
 
+def toy_picture(run, mixture):
+    """The file name of a run's picture (no ':' in file names)."""
+    return f"{run.replace(':', '-')}_{mixture}.png"
+
+
+def toy_montage(bench, columns=5):
+    """BENCH/MIXTURE.png per mixture (benchmarks.toy_modes makes it after a sweep): the seed-0 picture of every run of BENCH.jsonl that has one
+    (BENCH/RUN_MIXTURE.png), in the tables' order, `columns` to a row, each under its run's name.
+    Made from all the pictures, so a sweep of some runs keeps the others' in it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    folder, font = path(bench, ""), ImageFont.load_default(size=22)
+    for mixture in MODES:
+        runs = sorted(dict.fromkeys(r["run"] for r in read(bench) if r["mixture"] == mixture), key=toy_key)
+        runs = [run for run in runs if os.path.exists(os.path.join(folder, toy_picture(run, mixture)))]
+        if not runs:
+            continue
+        images = [Image.open(os.path.join(folder, toy_picture(run, mixture))).convert("RGB") for run in runs]
+        width, height, label = max(i.width for i in images), max(i.height for i in images), 32
+        rows = -(-len(images) // columns)
+        out = Image.new("RGB", (width * min(columns, len(images)), (height + label) * rows), "white")
+        draw = ImageDraw.Draw(out)
+        for k, (run, image) in enumerate(zip(runs, images)):
+            x, y = width * (k % columns), (height + label) * (k // columns)
+            draw.text((x + width // 2, y + label // 2), run, fill="black", font=font, anchor="mm")
+            out.paste(image, (x, y + label))
+        out.save(os.path.join(folder, f"{mixture}.png"))
+
+
 def toy(rs):
     """Per mixture: each run at the last update all its seeds reached, PacGAN's Table 1 beside it, and
     the curve of modes (high quality %) against updates, mean over seeds ([n seeds]: fewer than the run's)."""

@@ -89,36 +89,7 @@ def one_run(run, mixture, seed, updates, pictures):
         if seed == 0:
             last = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.startswith("step_"))[-1]
             os.makedirs(pictures, exist_ok=True)
-            shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, _picture(run, mixture)))
-
-
-def _picture(run, mixture):
-    """The file name of a run's picture (no ':' in file names)."""
-    return f"{run.replace(':', '-')}_{mixture}.png"
-
-
-def montage(bench, columns=5):
-    """BENCH/MIXTURE.png per mixture: the seed-0 picture of every run of BENCH.jsonl that has one
-    (BENCH/RUN_MIXTURE.png), in the tables' order, `columns` to a row, each under its run's name.
-    Made from all the pictures, so a sweep of some runs keeps the others' in it."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    folder, font = report.path(bench, ""), ImageFont.load_default(size=22)
-    for mixture in report.MODES:
-        runs = sorted(dict.fromkeys(r["run"] for r in report.read(bench) if r["mixture"] == mixture), key=report.toy_key)
-        runs = [run for run in runs if os.path.exists(os.path.join(folder, _picture(run, mixture)))]
-        if not runs:
-            continue
-        images = [Image.open(os.path.join(folder, _picture(run, mixture))).convert("RGB") for run in runs]
-        width, height, label = max(i.width for i in images), max(i.height for i in images), 32
-        rows = -(-len(images) // columns)
-        out = Image.new("RGB", (width * min(columns, len(images)), (height + label) * rows), "white")
-        draw = ImageDraw.Draw(out)
-        for k, (run, image) in enumerate(zip(runs, images)):
-            x, y = width * (k % columns), (height + label) * (k // columns)
-            draw.text((x + width // 2, y + label // 2), run, fill="black", font=font, anchor="mm")
-            out.paste(image, (x, y + label))
-        out.save(os.path.join(folder, f"{mixture}.png"))
+            shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, report.toy_picture(run, mixture)))
 
 
 def main(argv):
@@ -139,7 +110,7 @@ def main(argv):
                         print(json.dumps(result), flush=True)
                         report.append(FLAGS.bench, [result])
     print(report.render(FLAGS.bench))
-    montage(FLAGS.bench)
+    report.toy_montage(FLAGS.bench)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""benchmarks.toy_modes's picture of a mixture: every run's seed-0 picture, in the tables' order, under
+"""benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0 picture, in the tables' order, under
 its name, whatever subset of runs the last sweep trained."""
 from PIL import Image
 
-from benchmarks import report, toy_modes
+from benchmarks import report
 
 
 def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monkeypatch):
@@ -15,10 +15,10 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
     colours = {}
     for k, run in enumerate(runs[:-1]):  # wgangp has records but no picture: left out
         colours[run] = (40 * k, 255 - 40 * k, 100)
-        Image.new("RGB", (30, 20), colours[run]).save(folder / toy_modes._picture(run, "grid"))
-    Image.new("RGB", (30, 20), "red").save(folder / toy_modes._picture("nsgan", "ring"))
+        Image.new("RGB", (30, 20), colours[run]).save(folder / report.toy_picture(run, "grid"))
+    Image.new("RGB", (30, 20), "red").save(folder / report.toy_picture("nsgan", "ring"))
 
-    toy_modes.montage("toys", columns=3)
+    report.toy_montage("toys", columns=3)
     grid = Image.open(folder / "grid.png").convert("RGB")
     label = 32  # each panel's name above it
     assert grid.size == (3 * 30, 2 * (20 + label))  # 4 pictures, 3 to a row
