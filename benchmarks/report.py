@@ -384,7 +384,7 @@ def _toy_run(run):
 
 
 def toy_key(run):
-    """The toy tables' order of runs (benchmarks.toy_modes orders its pictures by it too)."""
+    """The toy tables' order of runs (toy_montage orders its pictures by it too)."""
     recipe, pac = _toy_run(run)
     return TOY_ORDER.index(recipe) if recipe in TOY_ORDER else len(TOY_ORDER), pac, "@" in run
 
@@ -395,9 +395,10 @@ def toy_picture(run, mixture):
 
 
 def toy_montage(bench, columns=5):
-    """BENCH/MIXTURE.png per mixture (benchmarks.toy_modes makes it after a sweep): the seed-0 picture of every run of BENCH.jsonl that has one
-    (BENCH/RUN_MIXTURE.png), in the tables' order, `columns` to a row, each under its run's name.
-    Made from all the pictures, so a sweep of some runs keeps the others' in it."""
+    """BENCH/MIXTURE.png per mixture, made by benchmarks.toy_modes after a sweep: the seed-0 picture
+    (BENCH/RUN_MIXTURE.png) of every run of BENCH.jsonl that has one, in the tables' order, `columns`
+    to a row, each under its run's name. Made from all the pictures, so a sweep of some runs keeps
+    the others' in it."""
     from PIL import Image, ImageDraw, ImageFont
 
     folder, font = path(bench, ""), ImageFont.load_default(size=22)

@@ -1,4 +1,7 @@
 """Small builders shared by the tests."""
+import hashlib
+import os
+
 import keras
 import numpy as np
 
@@ -132,3 +135,15 @@ def image_bigan_export(directory, seed=2, latent_dim=4, width=16, prior="uniform
                 metrics={})
     export_lib.export(model, str(directory), info, formats=formats)
     return model
+
+
+def snapshot(folder):
+    """{relative path: SHA-256 (or 'dir')} of everything under `folder`."""
+    out = {}
+    for base, dirs, names in os.walk(folder):
+        for name in dirs:
+            out[os.path.relpath(os.path.join(base, name), folder)] = "dir"
+        for name in names:
+            with open(os.path.join(base, name), "rb") as f:
+                out[os.path.relpath(os.path.join(base, name), folder)] = hashlib.sha256(f.read()).hexdigest()
+    return out

@@ -1,5 +1,5 @@
-"""benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0 picture, in the tables' order, under
-its name, whatever subset of runs the last sweep trained."""
+"""benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0
+picture, in the tables' order, under its name, whatever subset of runs the last sweep trained."""
 from PIL import Image
 
 from benchmarks import report

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers import snapshot
 from train import trainer, workdir as workdirs
 from zoo.errors import UserError
 
@@ -227,11 +228,10 @@ def test_an_older_versions_backup_is_named_and_never_restarted_over(tmp_path, ca
     assert f"note: skipping the backup: {legacy}" in capsys.readouterr().err
 
     shutil.rmtree(os.path.join(workdir, "checkpoints"))
-    before = {os.path.join(d, n): open(os.path.join(d, n), "rb").read() for d, _, ns in os.walk(workdir) for n in ns}
+    before = snapshot(workdir)
     with pytest.raises(UserError, match=r"holds a run but none of its checkpoints or backup can be used"):
         trainer.run(tiny("nsgan_toy", steps=8), workdir, strategy, verbose=0)
-    after = {os.path.join(d, n): open(os.path.join(d, n), "rb").read() for d, _, ns in os.walk(workdir) for n in ns}
-    assert after == before
+    assert snapshot(workdir) == before
 
 
 def test_edited_run_records_are_one_sentence(tmp_path):

@@ -7,7 +7,6 @@ reliability section lists both. `python -m tests.test_hostile` prints the table 
 README holds the current one)."""
 import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -18,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+
+from tests.helpers import snapshot
 
 
 @dataclasses.dataclass
@@ -280,18 +281,6 @@ CASES = [
 
 def case_id(case):
     return re.sub(r"[^a-z0-9]+", "_", f"{case.area} {case.what}".lower()).strip("_")
-
-
-def snapshot(folder):
-    """{relative path: SHA-256 (or 'dir')} of everything under `folder`."""
-    out = {}
-    for base, dirs, names in os.walk(folder):
-        for name in dirs:
-            out[os.path.relpath(os.path.join(base, name), folder)] = "dir"
-        for name in names:
-            with open(os.path.join(base, name), "rb") as f:
-                out[os.path.relpath(os.path.join(base, name), folder)] = hashlib.sha256(f.read()).hexdigest()
-    return out
 
 
 class Context:

@@ -21,6 +21,8 @@ import re
 import sys
 import tempfile
 
+# TensorFlow and the zoo (zoo.errors too: `import zoo` loads TensorFlow) are imported inside the
+# functions, so that quiet() and setup() run before TensorFlow loads
 VERBOSE = os.environ.get("ZOO_VERBOSE", "") not in ("", "0")
 # a line of TensorFlow's C++ log (absl format: severity, date, time, thread, file:line]) or absl's
 # notice before its log is initialised
