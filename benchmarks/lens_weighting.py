@@ -35,7 +35,7 @@ def curve(model_class):
     import keras
 
     import configs
-    from train import build
+    from train import build, optimizers, spec
     from zoo import data
 
     config = configs.load("tempered_mnist", {"model.lens_k": FLAGS.k, "seed": FLAGS.seed})
@@ -45,7 +45,8 @@ def curve(model_class):
         built, model = model, model_class.from_config(model.get_config())
         for name in built.net_names:
             getattr(model, name).set_weights(getattr(built, name).get_weights())
-        model.compile(**{name: build.optimizer(config[name]) for name in model.optimizer_names})
+        parts = spec.read(config).optimizers
+        model.compile(**{name: optimizers.build(parts[name]) for name in model.optimizer_names})
     images = next(iter(data.load("mnist", 256, seed=9)))
     rows = []
 

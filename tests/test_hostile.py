@@ -160,6 +160,8 @@ CASES = [
          r"choose weight clipping \(clip_value\) or a gradient penalty \(gp_weight\), not both"),
     Case("config", "unknown mixed precision", train("--config.mixed_precision=float8"), r"unknown mixed_precision 'float8'"),
     Case("config", "unknown evaluation features", train("--config.eval.features=inceptoin"), r"unknown eval.features 'inceptoin'"),
+    Case("config", "unknown optimizer", train("--config.g_optimizer.name=adamm"),
+         r"unknown g_optimizer.name 'adamm'; choose one of: adam, rmsprop, sgd"),
     Case("config", "AIS with 0 steps", lambda c: ["train", "--config=configs/vae_toy.py", "--config.eval.ais.steps=0",
                                                f"--workdir={c.folder / 'w'}"], r"eval.ais.steps must be an integer >= 1, not 0"),
     Case("config", "unknown base recipe of the lens", lambda c: ["train", "--config=configs/tempered_toy.py:vae",

@@ -3,8 +3,9 @@ and the validation 1-NN protocol."""
 import keras
 import pytest
 
+import configs
 from configs import common
-from train import build
+from train import optimizers, spec
 from zoo import schedules
 from zoo.data import images
 from zoo.errors import UserError
@@ -21,12 +22,15 @@ def test_constant_then_linear_by_hand_and_through_serialisation():
         schedules.ConstantThenLinear(1e-3, 5, 5)
 
 
-def test_decay_from_is_a_fraction_of_the_run():
-    opt = build.optimizer(common.optimizer("adam", 2e-4, decay_from=0.5), steps=1000)
+def test_decay_from_is_a_fraction_of_the_run_checked_when_the_config_is_read():
+    part = spec.Part.of(common.optimizer("adam", 2e-4, decay_from=0.5), "g_optimizer")
+    opt = optimizers.build(part, steps=1000)
     assert opt.get_config()["learning_rate"]["config"] == dict(learning_rate=2e-4, start=500, end=1000)
     for bad in (1.0, -0.1, "half", True):
-        with pytest.raises(UserError, match="decay_from is a fraction of config.steps in \\[0, 1\\)"):
-            build.optimizer(common.optimizer("adam", 2e-4, decay_from=bad), steps=1000)
+        config = configs.load("nsgan_toy")
+        config.g_optimizer.decay_from = bad
+        with pytest.raises(UserError, match=r"config.g_optimizer.decay_from is a fraction of config.steps in \[0, 1\)"):
+            spec.read(config)
 
 
 def test_a_run_sees_only_its_split():

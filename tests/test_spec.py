@@ -44,6 +44,15 @@ def test_what_is_built_comes_from_the_spec_not_the_config():
     ("seed", -1, r"config.seed must be an integer in \[0, 2\^31\), not -1"),
     ("model.n_critic", 0, "config.model.n_critic must be a positive integer, not 0"),
     ("nets.generator", {"depth": 2}, r"config.nets.generator needs a name: \{name: ..., \*\*its options\}"),
+    ("nets.generator.name", "mlpp", r"config.nets.generator: unknown net 'mlpp'; choose one of: bigan_mlp, dcgan, lens, mlp"),
+    ("nets.discriminator.name", "lens", r"config.nets.discriminator: net 'lens' has no discriminator; the discriminator nets are: mlp, dcgan"),
+    ("nets.encoder", {"name": "mlp"}, r"the gan model has no net 'encoder' \(config.nets.encoder\); its nets are: "
+                                      r"generator, discriminator, lens"),
+    ("g_optimizer.name", "adamm", r"unknown g_optimizer.name 'adamm'; choose one of: adam, rmsprop, sgd"),
+    ("model.n_critc", 5, r"config.model.n_critc is not an option of the GAN model; its options are: objective, "
+                         r"n_critic, gp_weight"),
+    ("d_optimizer.decay_from", 0.5, None),  # a valid decay: read, no error
+    ("d_optimizer.decay_from", 1.5, r"config.d_optimizer.decay_from is a fraction of config.steps in \[0, 1\), not 1.5"),
 ])
 def test_a_bad_key_is_one_sentence_naming_it(key, value, message):
     config = configs.load("nsgan_toy")
@@ -53,7 +62,31 @@ def test_a_bad_key_is_one_sentence_naming_it(key, value, message):
         node = node[part]
     with node.ignore_type():
         node[last] = value
+    if message is None:
+        assert spec.read(config)
+        return
     with pytest.raises(UserError, match=message):
+        spec.read(config)
+
+
+def test_every_model_names_the_builder_role_of_each_of_its_nets():
+    from zoo import nets
+
+    for name, cls in MODELS.items():
+        assert set(spec.NET_ROLES[name]) == set(cls.NETS) | set(cls.OPTIONAL), name
+        assert set(spec.NET_ROLES[name].values()) <= set(nets.ROLES), name
+    config = configs.load("vae_toy")
+    del config.nets["decoder"]
+    with pytest.raises(UserError, match=r"the vae model needs config.nets.decoder"):
+        spec.read(config)
+    config = configs.load("vae_toy")
+    config.model.iwae = 5  # a config file's typo: every model checks its option names when read
+    with pytest.raises(UserError, match=r"config.model.iwae is not an option of the VAE model; its options are: "
+                                        r"likelihood, likelihood_std, iwae_k$"):
+        spec.read(config)
+    config = configs.load("vae_toy")
+    config.nets.lens = {"name": "lens"}
+    with pytest.raises(UserError, match=r"the vae model has no net 'lens' \(config.nets.lens\); its nets are: encoder, decoder"):
         spec.read(config)
 
 

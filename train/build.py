@@ -3,47 +3,11 @@ import math
 
 import keras
 
-from train import spec as specs
-from zoo import data, nets, schedules
-from zoo.errors import UserError, choose
+from train import optimizers, spec as specs
+from zoo import data, nets
+from zoo.errors import UserError
 from zoo.models import MODELS
 from zoo.models.packing import packed_shape
-
-OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
-              "sgd": keras.optimizers.SGD}
-
-
-def optimizer(entry, steps=None, constant=False):
-    """The optimizer of `entry` (a train.spec.Part, or a config entry {name: ..., **options}), at
-    learning_rate(entry, steps); `constant`: at the entry's constant rate whatever its decay_from (a run
-    resumed from a state saved before its decay was set: train.trainer sets the schedule once restored)."""
-    if not isinstance(entry, specs.Part):
-        entry = specs.Part.of(entry, "optimizer")
-    options = dict(entry.options)
-    cls = choose("optimizer", entry.name, OPTIMIZERS)
-    rate = learning_rate(entry, steps)
-    options.pop("decay_from", None)
-    if not constant:
-        options["learning_rate"] = rate
-    try:
-        return cls(**options)
-    except (TypeError, ValueError) as e:
-        raise UserError(f"bad optimizer options {options}: {e}") from None
-
-
-def learning_rate(entry, steps=None):
-    """The learning rate of optimizer `entry` (a train.spec.Part) in a run of `steps`: its
-    `learning_rate`, or with option `decay_from` (a fraction f in [0, 1) of `steps`, the run's
-    config.steps) a schedule: constant for f * steps of this optimizer's updates, then linearly down
-    to 0 at `steps` updates (zoo.schedules.ConstantThenLinear; the official BiGAN recipe: f = 0.5). It
-    counts the optimizer's own updates: exact for models that update each optimizer once per step."""
-    decay_from = entry.options.get("decay_from")
-    if decay_from is None:
-        return entry.options.get("learning_rate")
-    if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
-        raise UserError(f"the optimizer option decay_from is a fraction of config.steps in [0, 1), not {decay_from!r}")
-    return schedules.ConstantThenLinear(entry.options["learning_rate"], specs.decay_start(decay_from, steps), steps)
-
 
 def steps_per_execution(spec, start_step=0):
     """The block of steps Keras runs per call, from config.steps_per_execution (`spec`: a train.spec.Spec).
@@ -68,45 +32,46 @@ def jit_compile(spec):
     return spec.execution.jit_compile and spec.replicas == 1
 
 
-def _net(spec, role, entry_role, *args):
-    net = spec.nets[entry_role]
-    return nets.build(role, net.name, *args, **net.options)
+def _net(spec, name, *args):
+    """The model's net `name` (config.nets.NAME), built by the zoo.nets role train.spec.NET_ROLES gives it."""
+    net = spec.nets[name]
+    return nets.build(specs.NET_ROLES[spec.model.name][name], net.name, *args, **net.options)
 
 
 def _gan(spec, shape):
     options = spec.model.options
-    parts = dict(generator=_net(spec, "generator", "generator", spec.latent_dim, shape),
+    parts = dict(generator=_net(spec, "generator", spec.latent_dim, shape),
                  # PacGAN's packing: the critic takes pac samples at once
-                 discriminator=_net(spec, "discriminator", "discriminator", packed_shape(shape, options.get("pac", 1))),
+                 discriminator=_net(spec, "discriminator", packed_shape(shape, options.get("pac", 1))),
                  **options)
     if "lens" in spec.nets:  # the Tempered lens (configs.common.tempered)
-        parts["lens"] = _net(spec, "lens", "lens", shape)
+        parts["lens"] = _net(spec, "lens", shape)
     return parts
 
 
 def _bigan(spec, shape):
     options = spec.model.options
     code_dim = spec.latent_dim * (2 if options.get("stochastic") else 1)  # ALI: [mu, logvar]
-    return dict(generator=_net(spec, "generator", "generator", spec.latent_dim, shape),
-                encoder=_net(spec, "encoder", "encoder", shape, code_dim),
-                discriminator=_net(spec, "joint_discriminator", "discriminator", shape, spec.latent_dim),
+    return dict(generator=_net(spec, "generator", spec.latent_dim, shape),
+                encoder=_net(spec, "encoder", shape, code_dim),
+                discriminator=_net(spec, "discriminator", shape, spec.latent_dim),
                 **options)
 
 
 def _age(spec, shape):
-    return dict(generator=_net(spec, "generator", "generator", spec.latent_dim, shape),
-                encoder=_net(spec, "encoder", "encoder", shape, spec.latent_dim), **spec.model.options)
+    return dict(generator=_net(spec, "generator", spec.latent_dim, shape),
+                encoder=_net(spec, "encoder", shape, spec.latent_dim), **spec.model.options)
 
 
 def _avb(spec, shape):
-    return dict(encoder=_net(spec, "encoder", "encoder", shape, spec.latent_dim),
-                decoder=_net(spec, "generator", "decoder", spec.latent_dim, shape),
-                adversary=_net(spec, "joint_discriminator", "adversary", shape, spec.latent_dim), **spec.model.options)
+    return dict(encoder=_net(spec, "encoder", shape, spec.latent_dim),
+                decoder=_net(spec, "decoder", spec.latent_dim, shape),
+                adversary=_net(spec, "adversary", shape, spec.latent_dim), **spec.model.options)
 
 
 def _vae(spec, shape):
-    return dict(encoder=_net(spec, "encoder", "encoder", shape, 2 * spec.latent_dim),  # [mu, logvar]
-                decoder=_net(spec, "generator", "decoder", spec.latent_dim, shape), **spec.model.options)
+    return dict(encoder=_net(spec, "encoder", shape, 2 * spec.latent_dim),  # [mu, logvar]
+                decoder=_net(spec, "decoder", spec.latent_dim, shape), **spec.model.options)
 
 
 # model name -> spec -> the model's constructor arguments (networks built from spec.nets)
@@ -130,7 +95,7 @@ def model(spec, replicas=None, start_step=0, constant=()):
     """The compiled model of `spec` (a train.spec.Spec, or a config that train.spec.read checks for
     `replicas` replicas; call inside the strategy's scope); `start_step`: where training resumes (the
     block of steps per call divides the epochs from there, `steps_per_execution`); `constant`: the
-    optimizers built at their constant rate (`optimizer`).
+    optimizers built at their constant rate (train.optimizers.build).
 
     The run's precision (train.precision: "mixed_float16" for GPUs, "mixed_bfloat16" for TPUs and
     recent CPUs; GAN only) builds the networks under that Keras policy and, for float16, wraps every
@@ -149,9 +114,9 @@ def model(spec, replicas=None, start_step=0, constant=()):
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {spec.model.name} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if spec.execution.precision == "mixed_float16" else (lambda o: o)
-    optimizers = {name: wrap(optimizer(spec.optimizers[name], spec.steps, name in constant))
-                  for name in built.optimizer_names}
-    built.compile(**optimizers, steps_per_execution=steps_per_execution(spec, start_step),
+    made = {name: wrap(optimizers.build(spec.optimizers[name], spec.steps, name in constant))
+            for name in built.optimizer_names}
+    built.compile(**made, steps_per_execution=steps_per_execution(spec, start_step),
                   jit_compile=jit_compile(spec))
     return built
 

@@ -12,15 +12,18 @@
         .name, .seed, .latent_dim, .replicas
 
 Every plug-in has one form, {name: ..., **its options} (`Part`). `read` is the one place a config is
-checked (a UserError names the key); everything downstream (train.build, the trainer, the callbacks)
-takes the Spec and checks nothing again. `read` of a Spec returns it unchanged, so a script may hand
-either to train.build.
+checked (a UserError names the key): the model's name and its own option checks, its nets (the roles it
+has, each a builder of the role NET_ROLES gives it), its optimizers (train.optimizers.check), the data,
+the evaluation, the sizes. Everything downstream (train.build, the trainer, the callbacks) takes the
+Spec and checks nothing again; what only building can find (an option a Keras class or net builder
+does not take) is one sentence there, before anything is written. `read` of a Spec returns it
+unchanged, so a script may hand either to train.build.
 """
 import copy
 import dataclasses
 
-from train import precision, runtime
-from zoo import data as datasets
+from train import optimizers, precision, runtime
+from zoo import data as datasets, nets as networks
 from zoo.errors import UserError, choose
 from zoo.models import MODELS
 
@@ -28,11 +31,14 @@ from zoo.models import MODELS
 # what it trains: the only ones a run resumed on its workdir may change (train.workdir.check_config)
 RUN_KEYS = ("steps", "eval", "intra_op_threads")
 
-
-def decay_start(decay_from, steps):
-    """The update at which a learning rate with option `decay_from` (a fraction of the run's `steps`)
-    starts to decay: train.build schedules it, train.workdir checks a resumed run against it."""
-    return int(decay_from * steps)
+# model -> {its net (config.nets.ROLE, the model's constructor argument): the zoo.nets role that builds it}
+NET_ROLES = {
+    "gan": {"generator": "generator", "discriminator": "discriminator", "lens": "lens"},
+    "bigan": {"generator": "generator", "encoder": "encoder", "discriminator": "joint_discriminator"},
+    "age": {"generator": "generator", "encoder": "encoder"},
+    "avb": {"encoder": "encoder", "decoder": "generator", "adversary": "joint_discriminator"},
+    "vae": {"encoder": "encoder", "decoder": "generator"},
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,12 +120,27 @@ def _read(config, replicas):
     data = _plain(config.data)
     datasets.data_shape(data)  # an unknown dataset, or a folder's bad options
     options = model.options
-    if model.name == "gan":
-        cls.check_options(**options)  # the model's own checks, before anything is built
-    names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if net in config.nets)
+    cls.check_options(**options)  # the model's own checks (an option it does not take), before anything is built
+    nets = {role: Part.of(entry, f"nets.{role}") for role, entry in config.nets.items()}
+    roles = NET_ROLES[model.name]
+    for role, net in nets.items():
+        if role not in roles:
+            raise UserError(f"the {model.name} model has no net {role!r} (config.nets.{role}); its nets are: "
+                            f"{', '.join(roles)}")
+        try:
+            networks.builder(roles[role], net.name)
+        except UserError as e:
+            raise UserError(f"config.nets.{role}: {e}") from None
+    for role in cls.NETS:
+        if role not in nets:
+            raise UserError(f"the {model.name} model needs config.nets.{role}")
+    names = cls.OPTIMIZERS + tuple(opt for net, opt in cls.OPTIONAL.items() if net in nets)
     for name in names:
         if name not in config:
             raise UserError(f"the {model.name} model needs config.{name} (one per optimizer: {', '.join(names)})")
+    parts = {name: Part.of(config[name], name) for name in names}
+    for name, part in parts.items():
+        optimizers.check(part, name)
     from zoo.metrics import suite
 
     evaluation = _plain(config.eval)
@@ -139,12 +160,8 @@ def _read(config, replicas):
         raise UserError(f"config.data.batch_size ({batch_size}) must be a multiple of config.model.pac "
                         f"({pac}) on each of the {replicas} replica(s): the critic judges packs of {pac} samples")
     precision.validate(config)
-    if "lens" in config.nets and model.name != "gan":
-        raise UserError(f"the Tempered lens (config.nets.lens) is an option of the gan model, not {model.name!r}")
     return Spec(
-        name=config.get("name", model.name), model=model,
-        nets={role: Part.of(entry, f"nets.{role}") for role, entry in config.nets.items()},
-        optimizers={name: Part.of(config[name], name) for name in names},
+        name=config.get("name", model.name), model=model, nets=nets, optimizers=parts,
         data=data,
         execution=Execution(precision=precision.policy(config), steps_per_execution=config.steps_per_execution,
                             jit_compile=bool(config.jit_compile), log_every=config.log_every),

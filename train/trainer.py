@@ -7,7 +7,7 @@ import sys
 
 import keras
 
-from train import build, callbacks, precision, runtime, workdir
+from train import build, callbacks, optimizers, precision, runtime, workdir
 from train import spec as specs
 from zoo import data
 from zoo_core import files
@@ -88,7 +88,7 @@ def run(config, path, strategy, verbose=None):
             with strategy.scope():
                 workdir.restore(model, state)
                 for name in constant:  # its decay starts at or after this step
-                    getattr(model, name).learning_rate = build.learning_rate(spec.optimizers[name], spec.steps)
+                    getattr(model, name).learning_rate = optimizers.learning_rate(spec.optimizers[name], spec.steps)
         return _train(config, spec, path, strategy, model, ds, start, chief, verbose)
     finally:
         os.close(held)

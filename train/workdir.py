@@ -26,7 +26,7 @@ import warnings
 import zipfile
 
 import configs
-from train import spec as specs
+from train import optimizers, spec as specs
 from zoo.data import folder
 from zoo.errors import UserError
 from zoo_core import files
@@ -131,15 +131,15 @@ def check_config(config, workdir, write, updates=None):
     if os.path.exists(path):
         old = _with_added(configs.upgrade(_read_json(path, "the run's config")))
         old_leaves, new_leaves = _leaves(old), _leaves(new)
-        optimizers = sorted(k for k, v in (*old.items(), *new.items()) if isinstance(v, dict) and "decay_from" in v)
+        decaying = sorted(k for k, v in (*old.items(), *new.items()) if isinstance(v, dict) and "decay_from" in v)
         differ = sorted(k for k in set(old_leaves) | set(new_leaves)
                         if k.split(".")[0] not in specs.RUN_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...)
-                        and k not in {f"{o}.decay_from" for o in optimizers})
+                        and k not in {f"{o}.decay_from" for o in decaying})
         if differ:
             raise UserError(f"{workdir} holds a run with a different config (keys {', '.join(differ)} "
                             f"differ); use a new --workdir, or the same config to resume")
-        trained = resume_step(workdir) if optimizers else 0
-        for key in optimizers:
+        trained = resume_step(workdir) if decaying else 0
+        for key in decaying:
             before, after, done = _schedule(old, key), _schedule(new, key), (updates or {}).get(key, trained)
             if before != after and done and after[0] == float("inf"):
                 raise UserError(f"{workdir} holds a run whose learning rate decays ({key}.decay_from "
@@ -157,11 +157,11 @@ def check_config(config, workdir, write, updates=None):
 
 def _schedule(config, key):
     """(first decaying step, last step) of optimizer `key`'s learning rate in a config's JSON form, as
-    train.build.optimizer schedules it: (inf, inf) for a constant rate."""
+    train.optimizers schedules it: (inf, inf) for a constant rate."""
     fraction = (config.get(key) or {}).get("decay_from")
     if fraction is None:
         return (float("inf"),) * 2
-    return specs.decay_start(fraction, config["steps"]), config["steps"]
+    return optimizers.decay_start(fraction, config["steps"]), config["steps"]
 
 
 def recorded(workdir, key, no_run):

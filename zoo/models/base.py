@@ -5,9 +5,12 @@ its `iterations` is the step every callback reads) and `NETS` (and `OPTIONAL` ne
 optimizers), implements `optimized_variables(name)` and its own `train_step`, sets `self.seed` and
 calls `_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
 """
+import inspect
+
 import keras
 import tensorflow as tf
 
+from zoo.errors import UserError
 from zoo.models import noise
 from zoo_core import priors
 
@@ -181,6 +184,19 @@ class ZooModel(keras.Model):
     # --- serialisation -----------------------------------------------------------------------
     NETS = ()  # the networks every instance has (get_config serialises them)
     OPTIONAL = {}  # a network an instance may have (None when not) -> the optimizer it then needs
+
+    @classmethod
+    def check_options(cls, **options):
+        """The constructor's options (config.model, less its name) with their defaults filled in, or
+        a UserError naming the first one the model does not take: checked before any network is
+        built. A subclass adds checks of the values."""
+        known = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+                 if p.default is not inspect.Parameter.empty and name not in cls.NETS + tuple(cls.OPTIONAL) + ("seed",)}
+        for key in options:
+            if key not in known:
+                raise UserError(f"config.model.{key} is not an option of the {cls.__name__} model; its options are: "
+                                f"{', '.join(known)}")
+        return known | options
 
     def get_config(self):
         config = super().get_config()

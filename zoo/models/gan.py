@@ -1,6 +1,5 @@
 """GAN: a generator and a discriminator (critic) trained by any objective of zoo.objectives,
 optionally with the Tempered lens (Sajjadi et al. 2018) in front of the critic's real data."""
-import inspect
 import math
 
 import keras
@@ -120,8 +119,7 @@ class GAN(ZooModel):
         """Checks constructor options (any subset; the rest take the constructor's defaults) without
         building a network, as the trainer does before it touches anything, and returns the objective
         function they make (zoo.objectives.make). Raises UserError naming the config key."""
-        o = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
-             if p.default is not inspect.Parameter.empty} | options
+        o = super().check_options(**options)
         for key in ("n_critic", "pac"):
             if isinstance(o[key], bool) or not isinstance(o[key], int) or o[key] < 1:
                 raise UserError(f"config.model.{key} must be a positive integer, not {o[key]!r}")

@@ -15,14 +15,21 @@ NETS = {"mlp": mlp, "dcgan": dcgan, "lens": lens, "bigan_mlp": bigan_mlp}
 ROLES = ("generator", "discriminator", "encoder", "joint_discriminator", "lens")
 
 
-def build(role, name, *args, **options):
-    """The `role` network of family `name`; bad options are a UserError naming them."""
-    builder = getattr(choose("net", name, NETS), role, None)
-    if builder is None:
+def builder(role, name):
+    """The builder of the `role` network of family `name`, or a UserError (an unknown family, or a
+    family without that role) naming the families that have it."""
+    found = getattr(choose("net", name, NETS), role, None)
+    if found is None:
         roles = [n for n, module in NETS.items() if hasattr(module, role)]
         raise UserError(f"net {name!r} has no {role}; the {role} nets are: {', '.join(roles)}")
+    return found
+
+
+def build(role, name, *args, **options):
+    """The `role` network of family `name`; bad options are a UserError naming them."""
+    make = builder(role, name)
     try:
-        return builder(*args, **options)
+        return make(*args, **options)
     except TypeError as e:  # an option the builder does not take
         raise UserError(f"bad options for the {name!r} {role}: {e}") from None
     except ValueError as e:
