@@ -169,7 +169,7 @@ CASES = [
     Case("config", "negative lens annealing", lambda c: ["train", "--config=configs/tempered_toy.py", "--config.model.lens_k=-1",
                                                         f"--workdir={c.folder / 'w'}"], r"config.model.lens_k .* must be an integer >= 0"),
     Case("config", "a lens net that is no lens", lambda c: ["train", "--config=configs/tempered_toy.py", "--config.nets.lens.name=mlp",
-                                                           f"--workdir={c.folder / 'w'}"], r"net 'mlp' has no lens; the lens nets are: lens"),
+                                                           f"--workdir={c.folder / 'w'}"], r"config.nets.lens: net 'mlp' has no lens; the lens nets are: lens"),
     Case("config", "a config file that does not exist", lambda c: ["train", "--config=configs/nope.py", f"--workdir={c.folder / 'w'}"],
          r"cannot read the --config file"),
     Case("config", "a config file with a syntax error", lambda c: ["train", f"--config={c.folder / 'syntax.py'}", f"--workdir={c.folder / 'w'}"],

@@ -45,11 +45,11 @@ def test_what_is_built_comes_from_the_spec_not_the_config():
     ("model.n_critic", 0, "config.model.n_critic must be a positive integer, not 0"),
     ("nets.generator", {"depth": 2}, r"config.nets.generator needs a name: \{name: ..., \*\*its options\}"),
     ("nets.generator.name", "mlpp", r"config.nets.generator: unknown net 'mlpp'; choose one of: bigan_mlp, dcgan, lens, mlp"),
-    ("nets.discriminator.name", "lens", r"config.nets.discriminator: net 'lens' has no discriminator; the discriminator nets are: mlp, dcgan"),
+    ("nets.discriminator.name", "lens", r"config.nets.discriminator: net 'lens' has no discriminator; the discriminator nets are: dcgan, mlp"),
     ("nets.encoder", {"name": "mlp"}, r"the gan model has no net 'encoder' \(config.nets.encoder\); its nets are: "
                                       r"generator, discriminator, lens"),
     ("g_optimizer.name", "adamm", r"unknown g_optimizer.name 'adamm'; choose one of: adam, rmsprop, sgd"),
-    ("model.n_critc", 5, r"config.model.n_critc is not an option of the GAN model; its options are: objective, "
+    ("model.n_critc", 5, r"config.model.n_critc is not an option of the gan model; its options are: objective, "
                          r"n_critic, gp_weight"),
     ("d_optimizer.decay_from", 0.5, None),  # a valid decay: read, no error
     ("d_optimizer.decay_from", 1.5, r"config.d_optimizer.decay_from is a fraction of config.steps in \[0, 1\), not 1.5"),
@@ -79,9 +79,13 @@ def test_every_model_names_the_builder_role_of_each_of_its_nets():
     del config.nets["decoder"]
     with pytest.raises(UserError, match=r"the vae model needs config.nets.decoder"):
         spec.read(config)
+    config = configs.load("vae_toy", {"nets.decoder.name": "lens"})
+    with pytest.raises(UserError, match=r"config.nets.decoder \(the vae model's decoder is a generator net\): net 'lens' "
+                                        r"has no generator; the generator nets are: bigan_mlp, dcgan, mlp$"):
+        spec.read(config)
     config = configs.load("vae_toy")
     config.model.iwae = 5  # a config file's typo: every model checks its option names when read
-    with pytest.raises(UserError, match=r"config.model.iwae is not an option of the VAE model; its options are: "
+    with pytest.raises(UserError, match=r"config.model.iwae is not an option of the vae model; its options are: "
                                         r"likelihood, likelihood_std, iwae_k$"):
         spec.read(config)
     config = configs.load("vae_toy")
@@ -147,3 +151,14 @@ def test_a_spec_is_read_for_its_replicas_and_a_missing_key_is_one_sentence():
     widths = list(config.nets.generator.widths)
     config.nets.generator.widths.append(7)  # the Spec shares no list with the config
     assert s.nets["generator"].options["widths"] == widths
+
+
+def test_what_only_building_finds_is_one_sentence_naming_the_key():
+    config = configs.load("nsgan_toy")
+    config.g_optimizer.beta_3 = 0.1
+    with pytest.raises(UserError, match=r"^config.g_optimizer has an option Keras's adam optimizer does not take: "):
+        build.model(config)
+    config = configs.load("vae_toy")
+    config.nets.decoder.depthh = 2
+    with pytest.raises(UserError, match=r"^config.nets.decoder: bad options for the 'mlp' generator: "):
+        build.model(config)

@@ -35,7 +35,10 @@ def jit_compile(spec):
 def _net(spec, name, *args):
     """The model's net `name` (config.nets.NAME), built by the zoo.nets role train.spec.NET_ROLES gives it."""
     net = spec.nets[name]
-    return nets.build(specs.NET_ROLES[spec.model.name][name], net.name, *args, **net.options)
+    try:
+        return nets.build(specs.NET_ROLES[spec.model.name][name], net.name, *args, **net.options)
+    except UserError as e:  # an option its builder does not take
+        raise UserError(f"config.nets.{name}: {e}") from None
 
 
 def _gan(spec, shape):
@@ -114,7 +117,7 @@ def model(spec, replicas=None, start_step=0, constant=()):
     except (TypeError, ValueError) as e:  # an option the model does not take, or a bad value
         raise UserError(f"bad {spec.model.name} options: {e}") from None
     wrap = keras.optimizers.LossScaleOptimizer if spec.execution.precision == "mixed_float16" else (lambda o: o)
-    made = {name: wrap(optimizers.build(spec.optimizers[name], spec.steps, name in constant))
+    made = {name: wrap(optimizers.build(spec.optimizers[name], spec.steps, name in constant, key=name))
             for name in built.optimizer_names}
     built.compile(**made, steps_per_execution=steps_per_execution(spec, start_step),
                   jit_compile=jit_compile(spec))

@@ -28,9 +28,10 @@ def check(part, key):
         return
     if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
         raise UserError(f"config.{key}.decay_from is a fraction of config.steps in [0, 1), not {decay_from!r}")
-    if not isinstance(part.options.get("learning_rate"), (int, float)):
+    rate = part.options.get("learning_rate")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)):
         raise UserError(f"config.{key}.decay_from decays config.{key}.learning_rate, which must be a number, "
-                        f"not {part.options.get('learning_rate')!r}")
+                        f"not {rate!r}")
 
 
 def learning_rate(part, steps=None):
@@ -45,15 +46,15 @@ def learning_rate(part, steps=None):
     return schedules.ConstantThenLinear(part.options["learning_rate"], decay_start(decay_from, steps), steps)
 
 
-def build(part, steps=None, constant=False):
-    """The Keras optimizer of `part` (checked by `check`), at learning_rate(part, steps); `constant`: at
-    the entry's constant rate whatever its decay_from (a run resumed from a state saved before its decay
-    was set: train.trainer sets the schedule once restored)."""
+def build(part, steps=None, constant=False, key="optimizer"):
+    """The Keras optimizer of `part` (checked by `check`; config.`key`), at learning_rate(part, steps);
+    `constant`: at the entry's constant rate whatever its decay_from (a run resumed from a state saved
+    before its decay was set: train.trainer sets the schedule once restored)."""
     options = dict(part.options)
     options.pop("decay_from", None)
     if not constant:
         options["learning_rate"] = learning_rate(part, steps)
     try:
         return OPTIMIZERS[part.name](**options)
-    except (TypeError, ValueError) as e:
-        raise UserError(f"bad {part.name} optimizer options {options}: {e}") from None
+    except (TypeError, ValueError) as e:  # an option Keras's optimizer does not take, or a bad value
+        raise UserError(f"config.{key} has an option Keras's {part.name} optimizer does not take: {e}") from None

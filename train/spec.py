@@ -130,7 +130,8 @@ def _read(config, replicas):
         try:
             networks.builder(roles[role], net.name)
         except UserError as e:
-            raise UserError(f"config.nets.{role}: {e}") from None
+            built_as = "" if roles[role] == role else f" (the {model.name} model's {role} is a {roles[role]} net)"
+            raise UserError(f"config.nets.{role}{built_as}: {e}") from None
     for role in cls.NETS:
         if role not in nets:
             raise UserError(f"the {model.name} model needs config.nets.{role}")

@@ -194,7 +194,7 @@ class ZooModel(keras.Model):
                  if p.default is not inspect.Parameter.empty and name not in cls.NETS + tuple(cls.OPTIONAL) + ("seed",)}
         for key in options:
             if key not in known:
-                raise UserError(f"config.model.{key} is not an option of the {cls.__name__} model; its options are: "
+                raise UserError(f"config.model.{key} is not an option of the {cls.__name__.lower()} model; its options are: "
                                 f"{', '.join(known)}")
         return known | options
 

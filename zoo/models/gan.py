@@ -92,7 +92,7 @@ class GAN(ZooModel):
         self.generator = generator
         self.discriminator = discriminator
         self.objective = objective
-        self._objective_fn = self.check_options(
+        self._objective_fn = GAN.check_options(
             objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value, divergence=divergence,
             divergence_param=divergence_param, g_update=g_update, output_bound=output_bound, lens_k=lens_k, pac=pac)
         self.divergence = divergence
