@@ -228,3 +228,25 @@ def test_gan_divergence_with_the_alternative_update_is_the_non_saturating_gan():
         want = OBJECTIVES[reference](real, fake)
         for a, b in zip(got, want):  # float64, two forms of softplus terms <= 12: a few ulps
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("g_update", ["alternative", "saddle"])
+def test_jensen_shannon_and_gan_rows_train_identically(g_update):
+    """The f-GAN 'jensen_shannon' losses are the 'gan' row's shifted by constants (d_loss by -log 4,
+    g_loss by -log 2 or +log 2), so their gradients are equal bit for bit and the two runs of one seed
+    are the same run (measured on the packed grid: equal records to the last digit)."""
+    real = tf.constant(np.linspace(-10, 10, 41), tf.float32)
+    fake = tf.constant(np.linspace(8, -12, 41), tf.float32)
+    losses = {}
+    for name in ("jensen_shannon", "gan"):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([real, fake])
+            d, g = fdiv.fgan_objective(fdiv.make(name), g_update)(real, fake)
+        losses[name] = d, g, tape.gradient(d, [real, fake]), tape.gradient(g, fake)
+    (d_js, g_js, dd_js, dg_js), (d_gan, g_gan, dd_gan, dg_gan) = losses["jensen_shannon"], losses["gan"]
+    # float32 terms <= 12: a few ulps (1e-6) of the constant shift
+    np.testing.assert_allclose(d_js - d_gan, np.full(41, -math.log(4)), atol=1e-5)
+    np.testing.assert_allclose(g_js - g_gan, np.full(41, math.log(2) * (-1 if g_update == "alternative" else 1)),
+                               atol=1e-5)
+    for a, b in zip(dd_js + [dg_js], dd_gan + [dg_gan]):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
