@@ -194,8 +194,8 @@ class ZooModel(keras.Model):
                  if p.default is not inspect.Parameter.empty and name not in cls.NETS + tuple(cls.OPTIONAL) + ("seed",)}
         for key in options:
             if key not in known:
-                raise UserError(f"config.model.{key} is not an option of the {cls.__name__.lower()} model; its options are: "
-                                f"{', '.join(known)}")
+                raise UserError(f"config.model.{key} is not an option of the {cls.__name__.lower()} model; "
+                                f"its options are: {', '.join(known)}")
         return known | options
 
     def get_config(self):

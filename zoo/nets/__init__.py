@@ -20,8 +20,8 @@ def builder(role, name):
     family without that role) naming the families that have it."""
     found = getattr(choose("net", name, NETS), role, None)
     if found is None:
-        roles = sorted(n for n, module in NETS.items() if hasattr(module, role))
-        raise UserError(f"net {name!r} has no {role}; the {role} nets are: {', '.join(roles)}")
+        families = sorted(n for n, module in NETS.items() if hasattr(module, role))
+        raise UserError(f"net {name!r} has no {role}; the {role} nets are: {', '.join(families)}")
     return found
 
 
