@@ -383,10 +383,13 @@ def _toy_run(run):
     return spec.partition(":")[0], int(pac or 1)
 
 
-def toy_key(run):
-    """The toy tables' order of runs (toy_montage orders its pictures by it too)."""
-    recipe, pac = _toy_run(run)
-    return TOY_ORDER.index(recipe) if recipe in TOY_ORDER else len(TOY_ORDER), pac, "@" in run
+def toy_runs(records):
+    """The runs of `records` in the toy tables' order (toy_montage orders its pictures by it too)."""
+    def key(run):
+        recipe, pac = _toy_run(run)
+        return TOY_ORDER.index(recipe) if recipe in TOY_ORDER else len(TOY_ORDER), pac, "@" in run
+
+    return sorted(dict.fromkeys(r["run"] for r in records), key=key)
 
 
 def toy_picture(run, mixture):
@@ -401,10 +404,10 @@ def toy_montage(bench, columns=5):
     the others' in it."""
     from PIL import Image, ImageDraw, ImageFont
 
-    folder, font = path(bench, ""), ImageFont.load_default(size=22)
+    folder, font, records = path(bench, ""), ImageFont.load_default(size=22), read(bench)
     for mixture in MODES:
-        runs = sorted(dict.fromkeys(r["run"] for r in read(bench) if r["mixture"] == mixture), key=toy_key)
-        runs = [run for run in runs if os.path.exists(os.path.join(folder, toy_picture(run, mixture)))]
+        runs = [run for run in toy_runs(r for r in records if r["mixture"] == mixture)
+                if os.path.exists(os.path.join(folder, toy_picture(run, mixture)))]
         if not runs:
             continue
         images = [Image.open(os.path.join(folder, toy_picture(run, mixture))).convert("RGB") for run in runs]
@@ -423,7 +426,7 @@ def toy(rs):
     """Per mixture: each run at the last update all its seeds reached, PacGAN's Table 1 beside it, and
     the curve of modes (high quality %) against updates, mean over seeds ([n seeds]: fewer than the run's)."""
     updates = sorted({r["updates"] for r in rs})
-    runs = sorted(dict.fromkeys(r["run"] for r in rs), key=toy_key)
+    runs = toy_runs(rs)
     parts = []
     for mixture in [m for m in PACGAN if any(r["mixture"] == m for r in rs)]:
         summary, curves = [], []

@@ -22,8 +22,8 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
     grid = Image.open(folder / "grid.png").convert("RGB")
     label = 32  # each panel's name above it
     assert grid.size == (3 * 30, 2 * (20 + label))  # 4 pictures, 3 to a row
-    order = ["nsgan", "nsgan+pac4", "lsgan+pac4", "fgan:kl+pac4"]  # report.toy_key: recipe, then packing
-    assert order == sorted(runs[:-1], key=report.toy_key)
+    order = ["nsgan", "nsgan+pac4", "lsgan+pac4", "fgan:kl+pac4"]  # report.toy_runs: recipe, then packing
+    assert order == report.toy_runs(dict(run=run) for run in runs[:-1])
     for k, run in enumerate(order):
         x, y = 30 * (k % 3) + 15, (20 + label) * (k // 3) + label + 10
         assert grid.getpixel((x, y)) == colours[run], run
