@@ -28,7 +28,6 @@ from absl import app, flags
 from benchmarks import report
 from benchmarks.budgets import DIVERGENCE_PARAMS
 from train import runtime
-from zoo.errors import UserError, choose, exit_on_user_error
 
 runtime.quiet()
 
@@ -44,6 +43,8 @@ PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_pr
 
 def parse_run(run):
     """'fgan:kl+pac4' -> ('fgan', 'kl', 4, None); 'nsgan@bf16' -> ('nsgan', None, 1, 'mixed_bfloat16')."""
+    from zoo.errors import UserError, choose  # here: TensorFlow loads with zoo, after runtime.quiet()
+
     name, _, precision = run.partition("@")
     spec, _, pac = name.partition("+pac")
     recipe, _, divergence = spec.partition(":")
@@ -114,4 +115,6 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    from zoo.errors import exit_on_user_error
+
     app.run(exit_on_user_error(main))

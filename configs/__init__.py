@@ -12,6 +12,17 @@ MOVED_KEYS = {**{key: f"model.{key}" for key in GAN_OPTIONS}, "lens.k": "model.l
 MOVED_PREFIXES = {"model_options.": "model."}
 
 
+def leaves(tree, prefix=""):
+    """{dotted key: value} of a config's leaves (a dict, e.g. from config.json; an empty section is a leaf)."""
+    out = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and value:
+            out.update(leaves(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def moved(key):
     """Where the dotted config key `key` of an older schema lives now, or None if it did not move."""
     if key in MOVED_KEYS:

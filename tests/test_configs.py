@@ -128,3 +128,9 @@ def test_a_config_json_of_an_old_schema_upgrades_to_todays(name, schema, tmp_pat
     config.model.n_critic += 1
     with pytest.raises(workdir.UserError, match=r"keys model.n_critic differ"):
         workdir.check_config(config, str(tmp_path), write=False)
+
+
+def test_leaves_name_every_leaf_by_its_dotted_key():
+    tree = {"model": {"name": "gan", "pac": 4}, "nets": {"generator": {"widths": [400, 400]}}, "eval": {}, "seed": 0}
+    assert configs.leaves(tree) == {"model.name": "gan", "model.pac": 4, "nets.generator.widths": [400, 400],
+                                    "eval": {}, "seed": 0}  # an empty section is a leaf: a config can differ by it

@@ -5,6 +5,7 @@ import functools
 import os
 import sys
 
+import configs
 from train import runtime
 
 runtime.quiet()
@@ -99,9 +100,7 @@ def upgrade_overrides(config, argv):
     """argv with every --config.KEY=VALUE (or --config.KEY VALUE) whose KEY moved (configs.moved)
     and exists in `config` only under its new name renamed to it, so that command lines written before
     a key moved keep working; one note on stderr per renamed key."""
-    import configs
-
-    keys = {key for key, _ in _flat(config.to_dict())}
+    keys = set(configs.leaves(config.to_dict()))
     out = []
     for arg in argv:
         key, sep, value = arg[len("--config."):].partition("=") if arg.startswith("--config.") else (None, "", "")
@@ -173,13 +172,5 @@ def print_help():
     print(flags.FLAGS.main_module_help() or "")
     if "config" in flags.FLAGS and flags.FLAGS.is_parsed():
         print(f"\nConfig keys of {flags.FLAGS['config'].config_filename} (override any with --config.KEY=VALUE):")
-        for key, value in _flat(flags.FLAGS.config.to_dict()):
+        for key, value in configs.leaves(flags.FLAGS.config.to_dict()).items():
             print(f"  {key} = {value!r}")
-
-
-def _flat(tree, prefix=""):
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            yield from _flat(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value

@@ -94,17 +94,6 @@ def _with_added(old):
     return old
 
 
-def _leaves(tree, prefix=""):
-    """{dotted key: value} of a JSON config's leaves (an empty section is a leaf)."""
-    out = {}
-    for key, value in tree.items():
-        if isinstance(value, dict) and value:
-            out.update(_leaves(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def check_config(config, workdir, write, updates=None):
     """Refuses a workdir that holds a run of a different config; writes DIR/config.json if `write`.
     `updates`: {optimizer name: its update count} in the state being resumed (train.trainer passes
@@ -130,7 +119,7 @@ def check_config(config, workdir, write, updates=None):
     new = json.loads(config.to_json())
     if os.path.exists(path):
         old = _with_added(configs.upgrade(_read_json(path, "the run's config")))
-        old_leaves, new_leaves = _leaves(old), _leaves(new)
+        old_leaves, new_leaves = configs.leaves(old), configs.leaves(new)
         decaying = sorted(k for k, v in (*old.items(), *new.items()) if isinstance(v, dict) and "decay_from" in v)
         differ = sorted(k for k in set(old_leaves) | set(new_leaves)
                         if k.split(".")[0] not in specs.RUN_KEYS and old_leaves.get(k, ...) != new_leaves.get(k, ...)
