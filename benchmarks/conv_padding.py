@@ -11,9 +11,9 @@ itself; and tf.pad then "valid" (what a ZeroPadding2D layer before the convoluti
 two compute the twin's convolution. Records go to benchmarks/results/conv_padding.jsonl.
 """
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from benchmarks.timing import best_of
 from train import runtime
 
@@ -60,6 +60,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

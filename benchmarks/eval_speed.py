@@ -13,9 +13,7 @@ import os
 import tempfile
 import time
 
-from absl import app
-
-from benchmarks import report
+from benchmarks import cli, report
 from train import runtime
 
 runtime.quiet()
@@ -70,6 +68,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -10,9 +10,9 @@ L_L^R = ||X - L(X)||^2 without saying how an image's pixels are weighted against
 Records go to benchmarks/results/lens_weighting.jsonl.
 """
 import tensorflow as tf
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from zoo.models import GAN
 
 flags.DEFINE_integer("steps", 300, "Generator updates per variant (a multiple of 25).")
@@ -69,6 +69,4 @@ def main(_):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

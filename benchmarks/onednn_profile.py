@@ -19,9 +19,9 @@ import subprocess
 import sys
 import time
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 
 FLAGS = flags.FLAGS
 WARM = 5
@@ -123,6 +123,4 @@ if __name__ == "__main__":
     flags.DEFINE_integer("steps", 20, "Steps counted (after the warm-up).")
     flags.DEFINE_integer("top", 25, "Rows per engine.")
     flags.DEFINE_enum("child", "", ["", "zoo", "torch"], "Internal: run one engine's steps in this process.")
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -18,9 +18,9 @@ import shutil
 import sys
 
 import numpy as np
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from train import runtime
 
 runtime.quiet()
@@ -151,6 +151,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -16,7 +16,7 @@ import time
 
 from absl import app, flags
 
-from benchmarks import budgets, report
+from benchmarks import budgets, cli, report
 from train import runtime
 
 runtime.quiet()
@@ -121,6 +121,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -16,9 +16,9 @@ import subprocess
 import sys
 import time
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 
 flags.DEFINE_integer("steps", 60, "Timed generator updates per setting.")
 flags.DEFINE_integer("warmup", 10, "Untimed updates first (tracing, pipeline start).")
@@ -87,6 +87,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

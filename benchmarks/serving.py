@@ -16,9 +16,9 @@ import statistics
 import tempfile
 import time
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from benchmarks.fresh import exported
 from train import runtime
 
@@ -92,6 +92,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

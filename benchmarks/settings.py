@@ -19,9 +19,9 @@ one-step-per-call baselines. Each measurement is appended to benchmarks/results/
 it comes; `python -m benchmarks.report settings` redraws the table (after a config's defaults
 change, say) without measuring.
 """
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from benchmarks.throughput import FAMILIES, run_child
 
 flags.DEFINE_list("configs", FAMILIES, "Configs to measure.")
@@ -47,6 +47,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -10,9 +10,9 @@ update) go to benchmarks/results/step_profile.jsonl.
 """
 import os
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from benchmarks.timing import best_of
 from train import runtime
 
@@ -78,6 +78,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -21,9 +21,9 @@ resumes, so a sweep of many hours can run across sessions (keep --runs outside a
 import os
 import statistics
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report, results
+from benchmarks import cli, report, results
 
 CURVE_SAMPLES = 2_000
 RECIPES = ("nsgan", "lsgan", "wgangp")
@@ -196,6 +196,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -23,9 +23,9 @@ import os
 import statistics
 import time
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report, timing
+from benchmarks import cli, report, timing
 from train import runtime
 
 runtime.quiet()
@@ -221,6 +221,4 @@ def define_flags():
 
 if __name__ == "__main__":
     define_flags()
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -23,9 +23,9 @@ import shutil
 import tempfile
 import time
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report
+from benchmarks import cli, report
 from benchmarks.budgets import DIVERGENCE_PARAMS
 from train import runtime
 
@@ -115,6 +115,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from zoo.errors import exit_on_user_error
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

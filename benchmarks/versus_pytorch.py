@@ -15,9 +15,9 @@ zoo's networks. Each measurement is appended to benchmarks/results/BENCH.jsonl a
 """
 import sys
 
-from absl import app, flags
+from absl import flags
 
-from benchmarks import report, timing
+from benchmarks import cli, report, timing
 from benchmarks.throughput import run_child
 
 FLAGS = flags.FLAGS
@@ -86,6 +86,4 @@ if __name__ == "__main__":
     flags.DEFINE_bool("compile", False, "Also time the twin under torch.compile.")
     flags.DEFINE_string("bench", "versus_pytorch", "Records to benchmarks/results/BENCH.jsonl (versus_pytorch_amx: "
                         "the AMX Xeon's).")
-    from zoo.errors import exit_on_user_error  # here: TensorFlow loads with zoo, after runtime.quiet()
-
-    app.run(exit_on_user_error(main))
+    cli.run(main)

@@ -1,5 +1,10 @@
 """benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0
-picture, in the tables' order, under its name, whatever subset of runs the last sweep trained."""
+picture, in the tables' order, under its name, whatever subset of runs the last sweep trained; and
+a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record."""
+import os
+import subprocess
+import sys
+
 from PIL import Image
 
 from benchmarks import report
@@ -28,3 +33,13 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
         x, y = 30 * (k % 3) + 15, (20 + label) * (k // 3) + label + 10
         assert grid.getpixel((x, y)) == colours[run], run
     assert Image.open(folder / "ring.png").size == (30, 20 + label)
+
+
+def test_a_bad_run_name_is_one_line_and_exit_status_2():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # a user's: conftest's lets E lines by
+    done = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", "--runs=nsgan+pacx", "--bench=bad"],
+                          capture_output=True, text=True, cwd=root, env=env, timeout=300)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.strip() == "error: run 'nsgan+pacx': +pacM needs a positive integer M, not 'x'"
+    assert not os.path.exists(os.path.join(root, "benchmarks", "results", "bad.jsonl"))
