@@ -66,8 +66,8 @@ for _config in PRECISION_CONFIGS:
 # f-GAN: every divergence on MNIST (the MNIST budget), named CONFIG-DIVERGENCE; the parameterised ones
 # at DIVERGENCE_PARAMS.
 for _div in FGAN_DIVERGENCES:
-    BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "model.divergence": _div,
-                                     "model.divergence_param": DIVERGENCE_PARAMS.get(_div)}
+    BUDGETS[f"fgan_mnist-{_div}"] = {"steps": MNIST_STEPS, "model.objective.divergence": _div,
+                                     "model.objective.divergence_param": DIVERGENCE_PARAMS.get(_div)}
 
 # run name -> the run whose workdir it starts from (a copy), where its first steps are that run's
 CONTINUES = {"bigan_mnist-400ep": "bigan_mnist-200ep"}

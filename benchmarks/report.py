@@ -511,7 +511,7 @@ def results(rs):
     tables = {"mnist": md_table(
         ["config", "objective", "steps (batch)", "train / eval time (s)", "fid10k_test", "kid10k_test", "cs10k",
          "parzen10k (nats)", "Parzen, Goodfellow 2014", "FID, Lucic 2018 (Inception; not comparable)"],
-        [[n, configs.load(base(n)).model.objective, *run_cells(n), *mnist_cells(evaluated[n]["metrics"], True),
+        [[n, configs.load(base(n)).model.objective.name, *run_cells(n), *mnist_cells(evaluated[n]["metrics"], True),
           PUBLISHED_PARZEN.get(base(n), ""), LUCIC_FID.get(base(n), "")] for n in mnist])}
     tables["stacked"] = md_table(
         ["config", "steps (batch)", "train time (s)", "modes26k", "kl26k", "published"],
@@ -531,7 +531,7 @@ def results(rs):
     tables["precision"] = md_table(["config", "precision", "n", "fid10k_test", "... by seed", "kid10k_test", "cs10k",
                                     "train time per run (s)"], rows)
     fgan = [n for n in runs if n.startswith("fgan_mnist-")]
-    params = {n: budgets.BUDGETS[n].get("model.divergence_param") for n in fgan}
+    params = {n: budgets.BUDGETS[n].get("model.objective.divergence_param") for n in fgan}
     tables["fgan"] = md_table(
         ["divergence", "steps (batch)", "train / eval time (s)", "fid10k_test", "kid10k_test", "cs10k", "parzen10k (nats)"],
         [[n.split("-", 1)[1] + (f" ({params[n]:g})" if params[n] else ""), *run_cells(n),

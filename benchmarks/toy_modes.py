@@ -63,8 +63,8 @@ def config_for(run, mixture, seed, updates):
     overrides = {"data.name": mixture, "seed": seed, "steps": updates, "model.pac": pac,
                  "data.batch_size": base.data.batch_size * pac}
     if divergence:  # pi for js_weighted and alpha for alpha at benchmarks.budgets.DIVERGENCE_PARAMS
-        overrides.update({"model.divergence": divergence,
-                          "model.divergence_param": DIVERGENCE_PARAMS.get(divergence)})
+        overrides.update({"model.objective.divergence": divergence,
+                          "model.objective.divergence_param": DIVERGENCE_PARAMS.get(divergence)})
     if precision:
         overrides["mixed_precision"] = precision
     return configs.load(f"{recipe}_toy", overrides)

@@ -4,11 +4,16 @@ import os
 DIR = os.path.dirname(os.path.abspath(__file__))
 DEFAULT = os.path.join(DIR, "nsgan_toy.py")
 # keys that moved (old dotted key -> new one). The GAN's options were top-level keys, then every
-# model's options went under model_options; now the model is one entry {name, **its options} like
-# every other plug-in (data, nets, optimizers): config.model.name and config.model.OPTION.
+# model's options went under model_options; then the model became one entry {name, **its options} like
+# every other plug-in (data, nets, optimizers): config.model.name and config.model.OPTION; now the
+# GAN's objective is one too: config.model.objective = {name, **its options} (the f-GAN's divergence,
+# divergence_param, g_update and output_bound). `moved` follows a key through every move.
 GAN_OPTIONS = ("objective", "n_critic", "gp_weight", "clip_value", "pac", "divergence", "divergence_param",
                "g_update", "output_bound")
-MOVED_KEYS = {**{key: f"model.{key}" for key in GAN_OPTIONS}, "lens.k": "model.lens_k", "model": "model.name"}
+OBJECTIVE_OPTIONS = ("divergence", "divergence_param", "g_update", "output_bound")
+MOVED_KEYS = {**{key: f"model.{key}" for key in GAN_OPTIONS}, "lens.k": "model.lens_k", "model": "model.name",
+              "model.objective": "model.objective.name",
+              **{f"model.{key}": f"model.objective.{key}" for key in OBJECTIVE_OPTIONS}}
 MOVED_PREFIXES = {"model_options.": "model."}
 
 
@@ -25,12 +30,15 @@ def leaves(tree, prefix=""):
 
 def moved(key):
     """Where the dotted config key `key` of an older schema lives now, or None if it did not move."""
-    if key in MOVED_KEYS:
-        return MOVED_KEYS[key]
-    for old, new in MOVED_PREFIXES.items():
-        if key.startswith(old):
-            return new + key[len(old):]
-    return None
+    new = None
+    while True:
+        step = MOVED_KEYS.get(key)
+        for old, prefix in MOVED_PREFIXES.items():
+            if step is None and key.startswith(old):
+                step = prefix + key[len(old):]
+        if step is None:
+            return new
+        key = new = step
 
 
 def load(name, overrides=None):
@@ -53,19 +61,26 @@ def load(name, overrides=None):
 def upgrade(config):
     """A run's config.json (a dict) in today's schema, so that a workdir written before a key moved
     resumes, evaluates and re-exports as it was: the GAN's top-level options and lens.k (the first
-    schema) and model_options (the second) go into config.model = {name, **options}."""
+    schema) and model_options (the second) go into config.model = {name, **options} (the third), and
+    the GAN's objective and the f-GAN's options into config.model.objective = {name, **options}."""
     import json
 
     config = json.loads(json.dumps(config))  # a deep copy
-    if not isinstance(config.get("model"), str):
-        return config  # today's schema
-    options = config.pop("model_options", None) or {}
-    for key in GAN_OPTIONS:
-        if key in config:
-            options[key] = config.pop(key)
-    if isinstance(config.get("lens"), dict) and "k" in config["lens"]:
-        options["lens_k"] = config["lens"].pop("k")
-        if not config["lens"]:
-            del config["lens"]
-    config["model"] = {"name": config["model"], **options}
+    if isinstance(config.get("model"), str):
+        options = config.pop("model_options", None) or {}
+        for key in GAN_OPTIONS:
+            if key in config:
+                options[key] = config.pop(key)
+        if isinstance(config.get("lens"), dict) and "k" in config["lens"]:
+            options["lens_k"] = config["lens"].pop("k")
+            if not config["lens"]:
+                del config["lens"]
+        config["model"] = {"name": config["model"], **options}
+    model = config["model"]
+    if isinstance(model.get("objective"), str):
+        objective = {"name": model.pop("objective")}
+        for key in OBJECTIVE_OPTIONS:
+            if key in model:
+                objective[key] = model.pop(key)
+        model["objective"] = objective
     return config

@@ -7,7 +7,8 @@ and one optimizer config per optimizer of the model.
 Every plug-in takes one form, {name: ..., **its options}: data (the dataset's name and options), each
 net (a builder of zoo.nets and its options), each optimizer (a Keras optimizer and its keyword
 arguments) and the model: model.name (a name of zoo.models.MODELS) and the keyword arguments of its
-class (zoo/models/MODEL.py), the GAN's objective, n_critic, gp_weight, clip_value and pac among them."""
+class (zoo/models/MODEL.py), the GAN's objective, n_critic, gp_weight, clip_value and pac among them;
+the GAN's objective is a plug-in of its own, model.objective = {name, **its options}."""
 from ml_collections import ConfigDict, config_dict
 
 # config.data's keys for a folder of one's own images (zoo.data.folder.DEFAULTS, tested equal)
@@ -60,13 +61,14 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
 def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size, latent_dim,
         n_critic=1, gp_weight=0.0, clip_value=0.0, pac=1, **kwargs):
     """A GAN config: the objective and its critic's options are the gan model's options
-    (config.model, zoo.models.GAN's keyword arguments), as every other model's are."""
+    (config.model, zoo.models.GAN's keyword arguments), as every other model's are; the objective is
+    {name: OBJECTIVE} (--config.model.objective.name=NAME; f_gan adds its options, see f_gan)."""
     c = base(name, "gan", data, nets, steps, batch_size, latent_dim, **kwargs)
     # n_critic: critic updates per generator update; gp_weight > 0: WGAN-GP's penalty; clip_value > 0:
     # WGAN's weight clipping; pac: PacGAN's packing (Lin et al. 2018), the critic judges `pac` samples at
     # once (1: one, the plain GAN); data.batch_size stays the number of samples per step, so the critic
     # sees batch_size / pac packs
-    c.model.update(dict(objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value,
+    c.model.update(dict(objective=ConfigDict(dict(name=objective)), n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value,
                         pac=pac))
     c.g_optimizer = g_optimizer
     c.d_optimizer = d_optimizer
@@ -146,21 +148,17 @@ def mnist_gan(name, objective):
 
 
 def f_gan(config, divergence="kl"):
-    """Turns a GAN config into an f-GAN one (Nowozin et al. 2016): objective "f_gan" with
-    `divergence` (--config.model.divergence=NAME), `divergence_param` (pi for js_weighted,
-    alpha for alpha; --config.model.divergence_param=X) and the generator update `g_update`
-    ("alternative", the paper's, maximises E_Q[g_f(V)]; "saddle" minimises -E_Q[f*(g_f(V))])."""
-    from ml_collections import config_dict
-
-    options = config.model
-    options.objective = "f_gan"
-    options.divergence = divergence
-    options.divergence_param = config_dict.placeholder(float)
-    options.g_update = "alternative"
-    # the critic output V enters as B tanh(V / B): finite losses where D_f is infinite (see
-    # zoo.objectives.fdiv.fgan_objective); 20 keeps exp(V) terms below 5e8 and moves |V| = 1 by 0.08%;
-    # 0 = the raw V
-    options.output_bound = 20.0
+    """Turns a GAN config into an f-GAN one (Nowozin et al. 2016): config.model.objective is
+    {name: "f_gan", **its options}: `divergence` (--config.model.objective.divergence=NAME),
+    `divergence_param` (pi for js_weighted, alpha for alpha; --config.model.objective.divergence_param=X)
+    and the generator update `g_update` ("alternative", the paper's, maximises E_Q[g_f(V)]; "saddle"
+    minimises -E_Q[f*(g_f(V))])."""
+    # output_bound: the critic output V enters as B tanh(V / B): finite losses where D_f is infinite
+    # (see zoo.objectives.fdiv.fgan_objective); 20 keeps exp(V) terms below 5e8 and moves |V| = 1 by
+    # 0.08%; 0 = the raw V
+    config.model.objective = ConfigDict(dict(
+        name="f_gan", divergence=divergence, divergence_param=config_dict.placeholder(float),
+        g_update="alternative", output_bound=20.0))
     return config
 
 

@@ -17,7 +17,7 @@ OPTIMIZERS = {
 
 
 def toy_gan(strategy, objective="non_saturating", n_critic=1, gp_weight=0.0, clip_value=0.0,
-            optimizer="sgd", seed=3, width=32, lens_k=None, pac=1, **objective_options):
+            optimizer="sgd", seed=3, width=32, lens_k=None, pac=1):
     """A small BN-free MLP GAN on the ring, built and compiled inside `strategy`'s scope; with a
     Tempered lens (16 units, 1 block) annealed over `lens_k` steps unless that is None, and a critic
     of packs of `pac` points."""
@@ -28,7 +28,7 @@ def toy_gan(strategy, objective="non_saturating", n_critic=1, gp_weight=0.0, cli
         lens = {} if lens_k is None else dict(lens=nets.build("lens", "lens", (2,), width=16, depth=1),
                                               lens_k=lens_k)
         model = GAN(g, d, objective=objective, n_critic=n_critic, gp_weight=gp_weight,
-                    clip_value=clip_value, seed=seed, pac=pac, **objective_options, **lens)
+                    clip_value=clip_value, seed=seed, pac=pac, **lens)
         model.compile(**{name: OPTIMIZERS[optimizer]() for name in model.optimizer_names})
     return model
 
@@ -95,7 +95,7 @@ PARITY = {
     "non_saturating": dict(objective="non_saturating"),
     "least_squares": dict(objective="least_squares"),
     "wgan_gp": dict(objective="wasserstein", n_critic=5, gp_weight=10.0),
-    "f_gan_kl": dict(objective="f_gan", divergence="kl"),
+    "f_gan_kl": dict(objective=dict(name="f_gan", divergence="kl")),
     "lens": dict(objective="non_saturating", lens_k=10),
 }
 ENCODER_KINDS = ("bigan", "ali", "age", "avb", "avb_ac", "vae")

@@ -174,10 +174,17 @@ def test_mirrored_on_two_cpu_replicas_writes_the_contract(tmp_path, root):
     (["--config=configs/tempered_toy.py", "--config.lens.k=-1"], "lens.k", "config.model.lens_k"),
     (["--config=configs/tempered_toy.py", "--config.model_options.lens_k=-1"], "model_options.lens_k",
      "config.model.lens_k"),
-    (["--config.model=nope"], "model", "unknown model 'nope'")])
+    (["--config.model=nope"], "model", "unknown model 'nope'"),
+    (["--config.model.objective=hinge"], "model.objective", "unknown objective 'hinge'"),
+    (["--config=configs/fgan_toy.py", "--config.model.divergence=kl2"], "model.divergence", "unknown divergence 'kl2'"),
+    (["--config=configs/fgan_toy.py", "--config.model_options.g_update=both"], "model_options.g_update",
+     "unknown f-GAN generator update 'both'"),
+    (["--config=configs/fgan_toy.py", "--config.divergence", "alpha"], "divergence",
+     "'alpha' needs --config.model.objective.divergence_param")])
 def test_a_command_line_of_an_old_schema_still_works(tmp_path, root, argv, key, refusal):
-    """A key that moved (configs.moved: the GAN's top-level options, then model_options.X, now
-    model.X; the model's name, now model.name) is renamed with a note, and its value reaches the
+    """A key that moved (configs.moved: the GAN's top-level options, then model_options.X, then
+    model.X; the model's name, now model.name; the objective and the f-GAN's options, now
+    model.objective.name and model.objective.X) is renamed with a note, and its value reaches the
     config: each of these values is refused by the check of the key's new place."""
     result = run(["-m", "train", *argv, f"--workdir={tmp_path / 'w'}"], cwd=root)
     new = configs.moved(key)

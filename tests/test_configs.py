@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 import configs
-from zoo import data
+from zoo import data, objectives
 from zoo.models import MODELS
 from zoo.objectives import NAMES as OBJECTIVES
 
@@ -32,10 +32,10 @@ def test_config_contract(name):
     assert {k: c.data[k] for k in data.folder.DEFAULTS} == data.folder.DEFAULTS  # any config trains on a folder
     # one schema for every family: the model is {name, **options}, each option a keyword of its class
     assert set(model) <= set(inspect.signature(MODELS[c.model.name].__init__).parameters)
-    assert not set(c) & ({key.split(".")[0] for key in configs.MOVED_KEYS if key != "model"}
-                         | {prefix.split(".")[0] for prefix in configs.MOVED_PREFIXES})
-    if c.model.name == "gan":
-        assert c.model.objective in OBJECTIVES and c.model.n_critic >= 1
+    assert not [key for key in configs.leaves(c.to_dict()) if configs.moved(key)]  # no key of an old schema
+    if c.model.name == "gan":  # the objective is {name, **its options}, as every plug-in
+        assert c.model.objective.name in OBJECTIVES and c.model.n_critic >= 1
+        assert callable(objectives.make(c.model.objective.to_dict()))
     for key in ("seed", "steps", "data.batch_size", "eval.num_samples",
                 *(f"{opt}.learning_rate" for opt in MODELS[c.model.name].OPTIMIZERS)):
         node = c
@@ -80,21 +80,32 @@ def test_tempered_recipes_add_the_paper_lens_to_any_base_recipe():
     import configs
 
     ns = configs.load("tempered_mnist")
-    assert (ns.model.objective, ns.nets.lens.width, ns.nets.lens.depth, ns.model.lens_k) == (
+    assert (ns.model.objective.name, ns.nets.lens.width, ns.nets.lens.depth, ns.model.lens_k) == (
         "non_saturating", 32, 8, 1000)
     assert ns.lens_optimizer == ns.d_optimizer and ns.nets.generator == configs.load("nsgan_mnist").nets.generator
     gp = configs.load("tempered_mnist:wgangp")  # the base recipe's critic settings come along
     options = gp.model
-    assert (options.objective, options.gp_weight, options.n_critic, gp.nets.discriminator.norm) == (
+    assert (options.objective.name, options.gp_weight, options.n_critic, gp.nets.discriminator.norm) == (
         "wasserstein", 10.0, 5, "layer")
-    assert configs.load("tempered_toy:fgan").model.objective == "f_gan"
+    assert configs.load("tempered_toy:fgan").model.objective.name == "f_gan"
     with pytest.raises(ValueError, match="unknown base recipe 'vae'.*nsgan"):
         configs.load("tempered_mnist:vae")
 
 
+def _flat_objective(config):
+    """config.json as written while a GAN's objective was a name beside the f-GAN's options in
+    config.model (the third schema)."""
+    old = json.loads(config.to_json())
+    objective = old["model"].pop("objective", None)
+    if objective is not None:
+        old["model"]["objective"] = objective.pop("name")
+        old["model"].update(objective)
+    return old
+
+
 def _model_options(config):
     """config.json as written while the model's options were under model_options (the second schema)."""
-    old = json.loads(config.to_json())
+    old = _flat_objective(config)
     options = old.pop("model")
     old["model"] = options.pop("name")
     old["model_options"] = options
@@ -112,15 +123,19 @@ def _top_level(config):
     return old
 
 
-@pytest.mark.parametrize("schema", [_top_level, _model_options])
+@pytest.mark.parametrize("schema", [_top_level, _model_options, _flat_objective])
 @pytest.mark.parametrize("name", ["fgan_toy", "tempered_mnist:wgangp", "wgan_mnist"])
 def test_a_config_json_of_an_old_schema_upgrades_to_todays(name, schema, tmp_path):
     from train import workdir
 
     config = configs.load(name)
     old = schema(config)
-    assert isinstance(old["model"], str) and old != json.loads(config.to_json())
+    assert old != json.loads(config.to_json())
+    assert isinstance(old["model"], str) == (schema is not _flat_objective)
     assert ("objective" in old) == (schema is _top_level) and ("model_options" in old) == (schema is _model_options)
+    if name == "fgan_toy":  # the objective was a name beside the f-GAN's options
+        options = {_top_level: old, _model_options: old.get("model_options"), _flat_objective: old["model"]}[schema]
+        assert (options["objective"], options["divergence"], options["output_bound"]) == ("f_gan", "kl", 20.0)
     assert configs.upgrade(old) == json.loads(config.to_json())
     (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
     workdir.check_config(config, str(tmp_path), write=False)  # the old run resumes under today's config

@@ -119,7 +119,7 @@ def test_a_diverging_config_stops_with_the_step_and_keeps_the_last_good_checkpoi
     # step 20 (at the recipe's 1e-4, and at 1e-3, it trains 1,000 steps without overflowing)
     workdir = tmp_path / "run"
     result = subprocess.run([sys.executable, "-m", "train", f"--workdir={workdir}", "--config=configs/fgan_toy.py",
-                             "--config.model.divergence=kl", "--config.model.output_bound=0", "--config.data.name=grid",
+                             "--config.model.objective.divergence=kl", "--config.model.objective.output_bound=0", "--config.data.name=grid",
                              "--config.steps=1000", "--config.log_every=20", "--config.steps_per_execution=20",
                              "--config.d_optimizer.learning_rate=1e-2", "--config.g_optimizer.learning_rate=1e-2",
                              "--deterministic"], cwd=root, capture_output=True, text=True, timeout=600)

@@ -165,7 +165,7 @@ def test_jeffrey_conjugate_gradient_is_the_maximiser():
 def test_bad_names_and_parameters_are_one_sentence():
     with pytest.raises(UserError, match="unknown divergence 'kl2'; choose one of: total_variation"):
         fdiv.make("kl2")
-    with pytest.raises(UserError, match="needs --config.model.divergence_param"):
+    with pytest.raises(UserError, match="needs --config.model.objective.divergence_param"):
         fdiv.make("alpha")
     with pytest.raises(UserError, match="alpha not 0 or 1"):
         fdiv.make("alpha", 1.0)

@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers import fit, max_weight_difference, toy_gan
-from zoo import nets
+from zoo import nets, objectives
 from zoo.errors import UserError
 from zoo.models import GAN
 
@@ -41,6 +41,18 @@ def test_unknown_objective_names_the_choices():
         GAN(g, d, objective="hinge")
 
 
+@pytest.mark.parametrize("objective, message", [
+    (dict(name="least_squares", divergence="kl"), r"the least_squares objective takes no options \(config.model.objective.divergence\)"),
+    (dict(name="f_gan", divergence="kl", pac=2), r"config.model.objective.pac is not an option of the f_gan objective"),
+    (dict(name="f_gan"), r"objective 'f_gan' needs a divergence \(--config.model.objective.divergence=NAME"),
+    (dict(divergence="kl"), r"config.model.objective needs a name"),
+    (3, r"config.model.objective is a name or \{name: ..., \*\*its options\}, not 3")])
+def test_an_objective_is_a_name_or_a_name_with_its_options(objective, message):
+    with pytest.raises(UserError, match=message):
+        objectives.make(objective)
+    assert objectives.make("minimax") is objectives.make({"name": "minimax"}) is objectives.OBJECTIVES["minimax"]
+
+
 def test_keras_round_trip_in_safe_mode(tmp_path):
     model = toy_gan(tf.distribute.get_strategy(), objective="wasserstein", n_critic=2, gp_weight=10.0,
                     optimizer="adam")
@@ -54,6 +66,36 @@ def test_keras_round_trip_in_safe_mode(tmp_path):
     for a, b in zip(model.d_optimizer.variables, loaded.d_optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())  # optimizer slots survive
     assert int(loaded.g_optimizer.iterations) == 2
+
+
+def test_a_checkpoint_with_the_f_gans_options_beside_its_objective_still_loads(tmp_path):
+    """Checkpoints saved while the f-GAN's options were GAN's own keyword arguments (objective="f_gan",
+    divergence=..., beside n_critic) load as {name: "f_gan", **those options}, with the same losses."""
+    import json
+    import zipfile
+
+    objective = dict(name="f_gan", divergence="alpha", divergence_param=3.0, g_update="saddle", output_bound=20.0)
+    model = toy_gan(tf.distribute.get_strategy(), objective=objective, optimizer="adam")
+    fit(model, 2)
+    model.save(tmp_path / "new.keras")
+    with zipfile.ZipFile(tmp_path / "new.keras") as new, zipfile.ZipFile(tmp_path / "old.keras", "w") as old:
+        for item in new.infolist():
+            data = new.read(item.filename)
+            if item.filename == "config.json":  # the old form: the objective's options are the model's
+                saved = json.loads(data)
+                options = saved["config"]
+                options.update(options.pop("objective"))
+                options["objective"] = options.pop("name")
+                assert options["divergence"] == "alpha" and options["objective"] == "f_gan"
+                data = json.dumps(saved).encode()
+            old.writestr(item, data)
+    loaded = keras.saving.load_model(tmp_path / "old.keras", safe_mode=True)
+    assert loaded.objective == objective and int(loaded.g_optimizer.iterations) == 2
+    v = tf.linspace(-3.0, 3.0, 7)
+    for a, b in zip(loaded._objective_fn(v, -v), model._objective_fn(v, -v)):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert not np.array_equal(*(GAN(model.generator, model.discriminator, objective=dict(objective, g_update=u))
+                                ._objective_fn(v, -v)[1].numpy() for u in ("saddle", "alternative")))
 
 
 def _fresh_process(code):

@@ -40,9 +40,9 @@ RECIPES = {
     "least_squares": dict(objective="least_squares"),
     "wgan": dict(objective="wasserstein", n_critic=5, clip_value=0.01),
     "wgan_gp": dict(objective="wasserstein", n_critic=5, gp_weight=10.0),
-    "f_gan_kl": dict(objective="f_gan", divergence="kl"),
-    "f_gan_jeffrey_saddle": dict(objective="f_gan", divergence="jeffrey", g_update="saddle"),
-    "f_gan_alpha": dict(objective="f_gan", divergence="alpha", divergence_param=0.5),
+    "f_gan_kl": dict(objective=dict(name="f_gan", divergence="kl")),
+    "f_gan_jeffrey_saddle": dict(objective=dict(name="f_gan", divergence="jeffrey", g_update="saddle")),
+    "f_gan_alpha": dict(objective=dict(name="f_gan", divergence="alpha", divergence_param=0.5)),
     # PacGAN's packing: each replica packs its own 32 of the 64 examples, the packs of one device
     "non_saturating_pac4": dict(objective="non_saturating", pac=4),
     "wgan_gp_pac2": dict(objective="wasserstein", n_critic=5, gp_weight=10.0, pac=2),

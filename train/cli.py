@@ -106,8 +106,8 @@ def upgrade_overrides(config, argv):
         key, sep, value = arg[len("--config."):].partition("=") if arg.startswith("--config.") else (None, "", "")
         new = configs.moved(key) if key else None
         if new and key not in keys and new in keys:
-            print(f"note: --config.{key} is now --config.{new} (a model's name and options are under config.model)",
-                  file=sys.stderr)
+            print(f"note: --config.{key} is now --config.{new} (a model's name and options are under config.model, "
+                  "a GAN objective's name and options under config.model.objective)", file=sys.stderr)
             arg = f"--config.{new}{sep}{value}"
         out.append(arg)
     return out

@@ -42,10 +42,11 @@ def export_run(model, spec, path, metrics, formats=None):
 
     spec = specs.read(spec)
     options = spec.model.options
-    info = dict(data=export_lib.data_info(spec.data), model=spec.model.name, objective=options.get("objective"),
+    objective = options.get("objective") or {}  # {name, **its options}: a GAN's
+    info = dict(data=export_lib.data_info(spec.data), model=spec.model.name, objective=objective.get("name"),
                 config=spec.name, steps=workdir.step_of(model), metrics=metrics)
-    if options.get("objective") == "f_gan":
-        info.update(divergence=options.get("divergence"), divergence_param=options.get("divergence_param"))
+    if objective.get("name") == "f_gan":
+        info.update(divergence=objective.get("divergence"), divergence_param=objective.get("divergence_param"))
     return export_lib.export(model, os.path.join(path, workdir.EXPORT), info, formats or export_lib.FORMATS)
 
 

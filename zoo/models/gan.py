@@ -50,9 +50,10 @@ class GAN(ZooModel):
     Lipschitz control for the Wasserstein objective: `gp_weight` > 0 adds WGAN-GP's penalty,
     `clip_value` > 0 clips every critic weight to [-c, c] after every critic update (WGAN).
 
-    f-GAN: objective="f_gan" with `divergence` (a name of zoo.objectives.fdiv.DIVERGENCES), its
-    `divergence_param` (pi or alpha), `g_update` ("alternative" or "saddle") and `output_bound`
-    (the critic output V becomes B tanh(V / B); None or 0 for the raw V).
+    `objective` is a name of zoo.objectives.NAMES or {name: ..., **its options} (a config's
+    model.objective). f-GAN: {name: "f_gan", divergence: a name of zoo.objectives.fdiv.DIVERGENCES,
+    divergence_param: pi or alpha, g_update: "alternative" or "saddle", output_bound: B (the critic
+    output V becomes B tanh(V / B); None or 0 for the raw V)}.
 
     Mixed precision (a config option for GPUs, train.build): the networks may compute in float16 or
     bfloat16 with float32 variables; scores, samples and losses are cast to float32 here, and a
@@ -86,19 +87,14 @@ class GAN(ZooModel):
     OPTIONAL = {"lens": "lens_optimizer"}
 
     def __init__(self, generator, discriminator, objective="non_saturating", n_critic=1,
-                 gp_weight=0.0, clip_value=0.0, seed=0, divergence=None, divergence_param=None,
-                 g_update="alternative", output_bound=None, lens=None, lens_k=0, pac=1, **kwargs):
+                 gp_weight=0.0, clip_value=0.0, seed=0, lens=None, lens_k=0, pac=1, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.objective = objective
         self._objective_fn = GAN.check_options(
-            objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value, divergence=divergence,
-            divergence_param=divergence_param, g_update=g_update, output_bound=output_bound, lens_k=lens_k, pac=pac)
-        self.divergence = divergence
-        self.divergence_param = None if divergence_param is None else float(divergence_param)
-        self.g_update = g_update
-        self.output_bound = float(output_bound) if output_bound else None  # 0 or None: the raw critic output
+            objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value, lens_k=lens_k, pac=pac)
+        # {name: ..., **its options}, as a config has it
+        self.objective = {"name": objective} if isinstance(objective, str) else dict(objective)
         self.n_critic = int(n_critic)
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)
@@ -128,9 +124,7 @@ class GAN(ZooModel):
                             f"not {o['lens_k']!r}")
         if o["clip_value"] > 0 and o["gp_weight"] > 0:
             raise UserError("choose weight clipping (clip_value) or a gradient penalty (gp_weight), not both")
-        # output_bound 0 or None: the raw critic output
-        return objectives.make(o["objective"], o["divergence"], o["divergence_param"], o["g_update"],
-                               float(o["output_bound"]) if o["output_bound"] else None)
+        return objectives.make(o["objective"])
 
     def lens_active(self, step):
         """Whether the lens still changes what the critic sees: t <= K (its weight lens_lambda > 0 before K)."""
@@ -228,8 +222,16 @@ class GAN(ZooModel):
     def get_config(self):
         config = super().get_config()
         config.update(
-            objective=self.objective, n_critic=self.n_critic, gp_weight=self.gp_weight,
-            clip_value=self.clip_value, seed=self.seed, divergence=self.divergence,
-            divergence_param=self.divergence_param, g_update=self.g_update,
-            output_bound=self.output_bound, lens_k=self.lens_k, pac=self.pac)
+            objective=dict(self.objective), n_critic=self.n_critic, gp_weight=self.gp_weight,
+            clip_value=self.clip_value, seed=self.seed, lens_k=self.lens_k, pac=self.pac)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Also reads a checkpoint saved while the f-GAN's options were the model's own (divergence,
+        divergence_param, g_update, output_bound next to objective="f_gan"): they become the objective's."""
+        config = dict(config)
+        options = {key: config.pop(key) for key in objectives.F_GAN_OPTIONS if key in config}
+        if isinstance(config.get("objective"), str) and config["objective"] == objectives.F_GAN:
+            config["objective"] = {"name": objectives.F_GAN, **options}
+        return super().from_config(config)

@@ -114,7 +114,7 @@ def make(name, param=None):
             raise UserError(f"divergence {name!r} takes no parameter; leave divergence_param unset")
         return builder()
     if param is None:
-        raise UserError(f"divergence {name!r} needs --config.model.divergence_param ({needs})")
+        raise UserError(f"divergence {name!r} needs --config.model.objective.divergence_param ({needs})")
     param = float(param)
     if name == "js_weighted" and not 0.0 < param < 1.0:
         raise UserError(f"js_weighted needs 0 < pi < 1, not {param}")
