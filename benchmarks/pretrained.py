@@ -86,6 +86,7 @@ def _toy_metrics(folder, packed, metadata):
 
 def pack(name, workdir, out):
     """Writes OUT/NAME from the finished run WORKDIR; returns a row of the table."""
+    import configs
     from export.artifacts import load_metadata, verify
     from export.compact import compact
     from zoo_core import files
@@ -93,7 +94,7 @@ def pack(name, workdir, out):
     folder = os.path.join(workdir, "export")
     metadata = load_metadata(folder)
     os.makedirs(out, exist_ok=True)
-    config = json.load(open(os.path.join(workdir, "config.json")))
+    config = configs.upgrade(json.load(open(os.path.join(workdir, "config.json"))))  # in today's keys
     metrics = json.load(open(os.path.join(workdir, "metrics.json")))["metrics"]
     with files.atomic_path(os.path.join(out, name)) as tmp:
         os.makedirs(tmp)

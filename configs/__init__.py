@@ -76,8 +76,8 @@ def upgrade(config):
             if not config["lens"]:
                 del config["lens"]
         config["model"] = {"name": config["model"], **options}
-    model = config["model"]
-    if isinstance(model.get("objective"), str):
+    model = config.get("model")
+    if isinstance(model, dict) and isinstance(model.get("objective"), str):
         objective = {"name": model.pop("objective")}
         for key in OBJECTIVE_OPTIONS:
             if key in model:

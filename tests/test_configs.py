@@ -137,6 +137,7 @@ def test_a_config_json_of_an_old_schema_upgrades_to_todays(name, schema, tmp_pat
         options = {_top_level: old, _model_options: old.get("model_options"), _flat_objective: old["model"]}[schema]
         assert (options["objective"], options["divergence"], options["output_bound"]) == ("f_gan", "kl", 20.0)
     assert configs.upgrade(old) == json.loads(config.to_json())
+    assert configs.upgrade({"steps": 3}) == {"steps": 3}  # not a run's config: check_config refuses it in one sentence
     (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
     workdir.check_config(config, str(tmp_path), write=False)  # the old run resumes under today's config
     assert json.loads(workdir.read_config(str(tmp_path)).to_json()) == json.loads(config.to_json())

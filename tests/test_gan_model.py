@@ -51,6 +51,9 @@ def test_an_objective_is_a_name_or_a_name_with_its_options(objective, message):
     with pytest.raises(UserError, match=message):
         objectives.make(objective)
     assert objectives.make("minimax") is objectives.make({"name": "minimax"}) is objectives.OBJECTIVES["minimax"]
+    given = dict(name="f_gan", divergence="kl")
+    assert objectives.spec("minimax") == {"name": "minimax"} and objectives.spec(given) == given
+    assert objectives.spec(given) is not given  # a copy: the caller's dict is never changed
 
 
 def test_keras_round_trip_in_safe_mode(tmp_path):

@@ -9,7 +9,7 @@ import keras
 
 from train import build, callbacks, optimizers, precision, runtime, workdir
 from train import spec as specs
-from zoo import data
+from zoo import data, objectives
 from zoo_core import files
 
 
@@ -42,7 +42,7 @@ def export_run(model, spec, path, metrics, formats=None):
 
     spec = specs.read(spec)
     options = spec.model.options
-    objective = options.get("objective") or {}  # {name, **its options}: a GAN's
+    objective = objectives.spec(options["objective"]) if "objective" in options else {}  # a GAN's
     info = dict(data=export_lib.data_info(spec.data), model=spec.model.name, objective=objective.get("name"),
                 config=spec.name, steps=workdir.step_of(model), metrics=metrics)
     if objective.get("name") == "f_gan":

@@ -94,7 +94,7 @@ class GAN(ZooModel):
         self._objective_fn = GAN.check_options(
             objective=objective, n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value, lens_k=lens_k, pac=pac)
         # {name: ..., **its options}, as a config has it
-        self.objective = {"name": objective} if isinstance(objective, str) else dict(objective)
+        self.objective = objectives.spec(objective)
         self.n_critic = int(n_critic)
         self.gp_weight = float(gp_weight)
         self.clip_value = float(clip_value)

@@ -21,15 +21,20 @@ NAMES = tuple(OBJECTIVES) + (F_GAN,)
 F_GAN_OPTIONS = dict(divergence=None, divergence_param=None, g_update="alternative", output_bound=None)
 
 
+def spec(objective):
+    """`objective` (a name of NAMES, or {name: ..., **its options}) in the second form, as a new dict."""
+    if not isinstance(objective, str) and not hasattr(objective, "keys"):
+        raise UserError(f"config.model.objective is a name or {{name: ..., **its options}}, not {objective!r}")
+    return {"name": objective} if isinstance(objective, str) else dict(objective)
+
+
 def make(objective):
     """The objective function of `objective`: a name of NAMES, or {name: ..., **its options} (a
     config's model.objective). "f_gan" takes `divergence` (a name of fdiv.DIVERGENCES), its
     `divergence_param` (pi or alpha), the generator update `g_update` ("alternative", the paper's
     default, or "saddle") and the critic's `output_bound` (see zoo.objectives.fdiv.fgan_objective);
     the others take no options."""
-    if not isinstance(objective, str) and not hasattr(objective, "keys"):
-        raise UserError(f"config.model.objective is a name or {{name: ..., **its options}}, not {objective!r}")
-    options = {"name": objective} if isinstance(objective, str) else dict(objective)
+    options = spec(objective)
     name = options.pop("name", None)
     if name is None:
         raise UserError(f"config.model.objective needs a name: {{name: ..., **its options}}, not {objective!r}")
@@ -52,4 +57,4 @@ def make(objective):
     return fn
 
 
-__all__ = ["OBJECTIVES", "NAMES", "F_GAN", "F_GAN_OPTIONS", "make", "clip_weights", "gradient_penalty", "fdiv"]
+__all__ = ["OBJECTIVES", "NAMES", "F_GAN", "F_GAN_OPTIONS", "spec", "make", "clip_weights", "gradient_penalty", "fdiv"]
