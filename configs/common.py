@@ -68,8 +68,8 @@ def gan(name, objective, data, nets, g_optimizer, d_optimizer, steps, batch_size
     # WGAN's weight clipping; pac: PacGAN's packing (Lin et al. 2018), the critic judges `pac` samples at
     # once (1: one, the plain GAN); data.batch_size stays the number of samples per step, so the critic
     # sees batch_size / pac packs
-    c.model.update(dict(objective=ConfigDict(dict(name=objective)), n_critic=n_critic, gp_weight=gp_weight, clip_value=clip_value,
-                        pac=pac))
+    c.model.update(dict(objective=ConfigDict(dict(name=objective)), n_critic=n_critic, gp_weight=gp_weight,
+                        clip_value=clip_value, pac=pac))
     c.g_optimizer = g_optimizer
     c.d_optimizer = d_optimizer
     return c

@@ -22,7 +22,7 @@ F_GAN_OPTIONS = dict(divergence=None, divergence_param=None, g_update="alternati
 
 
 def spec(objective):
-    """`objective` (a name of NAMES, or {name: ..., **its options}) in the second form, as a new dict."""
+    """`objective` (a name of NAMES, or {name: ..., **its options}) as {name: ..., **its options}, a new dict."""
     if not isinstance(objective, str) and not hasattr(objective, "keys"):
         raise UserError(f"config.model.objective is a name or {{name: ..., **its options}}, not {objective!r}")
     return {"name": objective} if isinstance(objective, str) else dict(objective)
