@@ -28,17 +28,23 @@ def leaves(tree, prefix=""):
     return out
 
 
+def _moved_once(key):
+    """Where `key` went in the one move that moved it (None if none did)."""
+    if key in MOVED_KEYS:
+        return MOVED_KEYS[key]
+    for old, new in MOVED_PREFIXES.items():
+        if key.startswith(old):
+            return new + key[len(old):]
+    return None
+
+
 def moved(key):
-    """Where the dotted config key `key` of an older schema lives now, or None if it did not move."""
+    """Where the dotted config key `key` of an older schema lives now (followed through every move),
+    or None if it did not move."""
     new = None
-    while True:
-        step = MOVED_KEYS.get(key)
-        for old, prefix in MOVED_PREFIXES.items():
-            if step is None and key.startswith(old):
-                step = prefix + key[len(old):]
-        if step is None:
-            return new
+    while (step := _moved_once(key)) is not None:
         key = new = step
+    return new
 
 
 def load(name, overrides=None):
