@@ -23,6 +23,7 @@ Run by benchmarks/versus_pytorch.py, in its own process:
 
     python -m benchmarks.torch_twin --precision=float32|bfloat16 [--compile] [--seconds=10] [--repeats=3]
 """
+import importlib.util
 import json
 import statistics
 import sys
@@ -141,12 +142,15 @@ def measure(precision, compile_nets, seconds, repeats):
             "threads": torch.get_num_threads(), "torch": torch.__version__}
 
 
-def main(argv):
-    try:
-        import torch  # noqa: F401
-    except ImportError:
+def require_torch():
+    """Ends the process with one sentence if PyTorch is not installed."""
+    if importlib.util.find_spec("torch") is None:
         sys.exit("PyTorch is not installed: `pip install -e '.[bench]'` installs the version this "
                  "benchmark was run with (it is never a dependency of the zoo itself).")
+
+
+def main(argv):
+    require_torch()
     row = measure(FLAGS.precision, FLAGS.compile, FLAGS.seconds, FLAGS.repeats)
     text = json.dumps(row)
     if FLAGS.row_json:

@@ -17,7 +17,7 @@ import sys
 
 from absl import flags
 
-from benchmarks import cli, report, timing
+from benchmarks import cli, report, timing, torch_twin
 from benchmarks.throughput import run_child
 
 FLAGS = flags.FLAGS
@@ -41,7 +41,6 @@ def check_twin():
     """Stops the run if the twin's trainable parameter counts differ from the zoo's networks'."""
     import numpy as np
 
-    from benchmarks import torch_twin
     from zoo.nets import dcgan
 
     ours = [dcgan.generator(torch_twin.LATENT, (28, 28, 1)), dcgan.discriminator((28, 28, 1))]
@@ -57,11 +56,7 @@ def main(argv):
     from train import cpu, runtime
 
     runtime.quiet()
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        sys.exit("PyTorch is not installed: `pip install -e '.[bench]'` installs the version this "
-                 "benchmark was run with (it is never a dependency of the zoo itself).")
+    torch_twin.require_torch()
     check_twin()
     engines = ["zoo", "torch"] + (["torch.compile"] if FLAGS.compile else [])
     for r in range(FLAGS.rounds):
