@@ -119,8 +119,8 @@ def toy_gan(name, objective, pac=1, steps=10_000):
     z ~ N(0, I_2)), shared by the minimax, non-saturating, least-squares and f-GAN configs.
 
     The budget is 2.5% of PacGAN's 400,000 updates, about 2 minutes on 2 cores (11 ms per update);
-    on the ring the non-saturating GAN's seed 0 covered 8 / 8 modes within it on the CPUs of earlier
-    sessions, 6 / 8 on an AVX2-only EPYC (README; benchmarks/toy_modes.py shows modes against
+    on the ring the non-saturating GAN's seed 0 covered 8 / 8 modes within it where earlier sessions
+    measured it, 6 / 8 on an AVX2-only EPYC (README; benchmarks/toy_modes.py shows modes against
     updates, to 80,000). The learning rate is the paper's: with batch norm in G, 1e-4
     covers the modes (an earlier 1e-3 was chosen for a G without batch norm, which at 1e-4 never
     left its first collapse). XLA ran this step 1.2x faster at the default threading (2 cores,
