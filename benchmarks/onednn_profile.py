@@ -21,7 +21,7 @@ import time
 
 from absl import flags
 
-from benchmarks import cli, report
+from benchmarks import cli, report, torch_twin
 
 FLAGS = flags.FLAGS
 WARM = 5
@@ -51,8 +51,6 @@ def zoo_steps(precision, n):
 
 
 def torch_steps(precision, n):
-    from benchmarks import torch_twin
-
     step = torch_twin.trainer(precision)
     for _ in range(WARM):
         step()
@@ -111,6 +109,7 @@ def main(argv):
         fn = zoo_steps if FLAGS.child == "zoo" else torch_steps
         print(f"WALL {fn(FLAGS.precision, FLAGS.steps)}", flush=True)
         return
+    torch_twin.require_torch()  # before minutes of profiling the zoo, not after
     for engine in ["zoo", "torch"]:
         rows, wall = profile(engine, FLAGS.precision, FLAGS.steps)
         report.append("onednn_profile", [dict(engine=engine, precision=FLAGS.precision, steps=FLAGS.steps, warm=WARM,
