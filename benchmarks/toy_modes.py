@@ -5,8 +5,9 @@ seeds each, and the curve of modes against generator updates.
         [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4] [--updates=2500,5000,10000,20000] [--bench=toy_modes]
 
 A run is RECIPE[:DIVERGENCE][+pacM][@bf16]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
-fgan, PacGAN's packing of M samples per critic input (the critic keeps its number of inputs
-per step, as in PacGAN: data.batch_size is multiplied by M), and bfloat16 compute
+fgan, PacGAN's packing of M samples per critic input (the recipe's own without +pacM; the critic
+keeps its number of inputs per step, as in PacGAN: data.batch_size is the recipe's packs per step
+times M), and bfloat16 compute
 (config.mixed_precision=mixed_bfloat16; float32 without it). Each run trains through the real
 trainer (`train.trainer.run`) in one temporary workdir, resuming it at every entry of --updates, so each
 entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
@@ -42,7 +43,8 @@ PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_pr
 
 
 def parse_run(run):
-    """'fgan:kl+pac4' -> ('fgan', 'kl', 4, None); 'nsgan@bf16' -> ('nsgan', None, 1, 'mixed_bfloat16')."""
+    """'fgan:kl+pac4' -> ('fgan', 'kl', 4, None); 'nsgan@bf16' -> ('nsgan', None, None, 'mixed_bfloat16')
+    (None: the recipe's own packing)."""
     from zoo.errors import UserError, choose  # here: TensorFlow loads with zoo, after runtime.quiet()
 
     name, _, precision = run.partition("@")
@@ -50,7 +52,8 @@ def parse_run(run):
     recipe, _, divergence = spec.partition(":")
     if not (pac or "1").isdigit() or int(pac or 1) < 1:
         raise UserError(f"run {run!r}: +pacM needs a positive integer M, not {pac!r}")
-    return recipe, divergence or None, int(pac or 1), choose("precision", precision, PRECISIONS) if precision else None
+    return (recipe, divergence or None, int(pac) if pac else None,
+            choose("precision", precision, PRECISIONS) if precision else None)
 
 
 def config_for(run, mixture, seed, updates):
@@ -60,8 +63,9 @@ def config_for(run, mixture, seed, updates):
     base = configs.load(f"{recipe}_toy")
     if base.data.name.endswith("_unit"):  # a recipe on unit-scaled data (WGAN-GP's toy code) keeps it
         mixture += "_unit"
+    pac = pac or base.model.pac
     overrides = {"data.name": mixture, "seed": seed, "steps": updates, "model.pac": pac,
-                 "data.batch_size": base.data.batch_size * pac}
+                 "data.batch_size": base.data.batch_size // base.model.pac * pac}
     if divergence:  # pi for js_weighted and alpha for alpha at benchmarks.budgets.DIVERGENCE_PARAMS
         overrides.update({"model.objective.divergence": divergence,
                           "model.objective.divergence_param": DIVERGENCE_PARAMS.get(divergence)})

@@ -2,7 +2,7 @@
 import os
 
 DIR = os.path.dirname(os.path.abspath(__file__))
-DEFAULT = os.path.join(DIR, "nsgan_toy.py")
+DEFAULT = os.path.join(DIR, "pacgan_toy.py")  # what `python -m train` trains with no flags
 # keys that moved (old dotted key -> new one). The GAN's options were top-level keys, then every
 # model's options went under model_options; then the model became one entry {name, **its options} like
 # every other plug-in (data, nets, optimizers): config.model.name and config.model.OPTION; now the

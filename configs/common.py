@@ -116,17 +116,18 @@ def toy_mlp(g_widths=(400, 400, 400, 400), d_widths=(200, 200, 200)):
 
 def toy_gan(name, objective, pac=1, steps=10_000):
     """PacGAN's toy recipe (networks, Adam 1e-4 beta1 0.8, 100 packs of `pac` samples per step,
-    z ~ N(0, I_2)), shared by the minimax, non-saturating, least-squares and f-GAN configs.
+    z ~ N(0, I_2)), shared by the minimax, non-saturating, least-squares, PacGAN2 and f-GAN configs.
 
-    The budget is 2.5% of PacGAN's 400,000 updates, about 2 minutes on 2 cores (11 ms per update);
-    on the ring the non-saturating GAN's seed 0 covered 8 / 8 modes within it where earlier sessions
-    measured it, 6 / 8 on an AVX2-only EPYC (README; benchmarks/toy_modes.py shows modes against
-    updates, to 80,000). The learning rate is the paper's: with batch norm in G, 1e-4
-    covers the modes (an earlier 1e-3 was chosen for a G without batch norm, which at 1e-4 never
-    left its first collapse). XLA ran this step 1.2x faster at the default threading (2 cores,
-    benchmarks/results/settings.md) but is not the default: its rounding changed the default run's
-    outcome (7 / 8 ring modes at 10,000 updates against 8 / 8; over seeds 0-2 XLA gave 7, 8, 8 modes
-    and this path 8, 6, 8, so neither is worse, but the default command is seed 0's);
+    The budget is 2.5% of PacGAN's 400,000 updates, about 2 minutes on 2 cores unpacked (11 ms per
+    update). Unpacked (nsgan_toy) it covers the ring's 8 modes in most seeds, not all, and which ones
+    depends on the CPU's rounding: seeds 0-2 gave 8, 6, 8 modes on earlier sessions' CPUs and seed 0
+    gave 6 on an AVX2-only EPYC. Packed in pairs (pacgan_toy, the default run) seeds 0-2 covered
+    8 / 8 on both (README; benchmarks/toy_modes.py shows modes against updates, to 80,000). The
+    learning rate is the paper's: with batch norm in G, 1e-4 covers the modes (an earlier 1e-3 was
+    chosen for a G without batch norm, which at 1e-4 never left its first collapse). XLA ran the
+    unpacked step 1.2x faster at the default threading (2 cores, benchmarks/results/settings.md) but
+    is not the default: its rounding changes the runs' outcomes (unpacked, seeds 0-2 at 10,000
+    updates: 7, 8, 8 modes with XLA, 8, 6, 8 without, neither worse);
     --config.jit_compile=True --config.intra_op_threads=0 turns it on.
     """
     adam = optimizer("adam", 1e-4, beta_1=0.8)

@@ -1,6 +1,7 @@
 """benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0
 picture, in the tables' order, under its name, whatever subset of runs the last sweep trained; and
-a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record."""
+a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
+packing and batch."""
 import os
 import subprocess
 import sys
@@ -43,3 +44,17 @@ def test_a_bad_run_name_is_one_line_and_exit_status_2():
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.strip() == "error: run 'nsgan+pacx': +pacM needs a positive integer M, not 'x'"
     assert not os.path.exists(os.path.join(root, "benchmarks", "results", "bad.jsonl"))
+
+
+def test_a_run_packs_the_recipes_packs_per_step_and_keeps_the_recipes_own_packing():
+    """RECIPE+pacM: M samples per critic input, the recipe's packs per step (batch = packs x M);
+    without +pacM the recipe's own packing (pacgan_toy: 2, the default run's)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("from benchmarks import toy_modes\n"
+            "for run in ['nsgan', 'nsgan+pac4', 'pacgan', 'pacgan+pac4', 'pacgan+pac1', 'fgan:kl+pac2']:\n"
+            "    c = toy_modes.config_for(run, 'grid', 0, 10)\n"
+            "    print(run, c.model.pac, c.data.batch_size, c.data.name)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["nsgan 1 100 grid", "nsgan+pac4 4 400 grid", "pacgan 2 200 grid",
+                                        "pacgan+pac4 4 400 grid", "pacgan+pac1 1 100 grid", "fgan:kl+pac2 2 200 grid"]

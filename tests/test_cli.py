@@ -10,7 +10,7 @@ import pytest
 
 import configs
 
-DEFAULT = configs.load("nsgan_toy")  # what `python -m train` trains with no flags
+DEFAULT = configs.load("pacgan_toy")  # what `python -m train` trains with no flags (configs.DEFAULT)
 STEPS, EVERY = DEFAULT.steps, DEFAULT.log_every
 
 
@@ -37,7 +37,7 @@ def default_run(tmp_path_factory):
     result = run(["-m", "train"], cwd=cwd, env={"TF_CPP_MIN_LOG_LEVEL": None})  # as a user's shell has it
     assert result.returncode == 0, result.stderr[-3000:]
     runs = os.listdir(cwd / "runs")
-    assert len(runs) == 1 and runs[0].startswith("nsgan_toy-")
+    assert len(runs) == 1 and runs[0].startswith("pacgan_toy-")
     return cwd, cwd / "runs" / runs[0], result
 
 

@@ -18,7 +18,7 @@ NAMES = sorted(p.stem for p in CONFIG_DIR.glob("*_*.py") if not p.stem.startswit
 
 def test_the_recipes_exist():
     assert NAMES == sorted([f"{m}_{d}" for m in ("mmgan", "nsgan", "lsgan", "wgan", "wgangp")
-                            for d in ("toy", "mnist")] + ["nsgan_stacked_mnist", "fgan_toy", "fgan_mnist"]
+                            for d in ("toy", "mnist")] + ["nsgan_stacked_mnist", "pacgan_toy", "fgan_toy", "fgan_mnist"]
                            + ["bigan_mnist", "ali_mnist", "age_mnist", "avb_mnist", "vae_mnist", "avb_toy", "vae_toy"]
                            + ["tempered_mnist", "tempered_toy"])
 

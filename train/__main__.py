@@ -1,8 +1,9 @@
 """python -m train --config=configs/NAME.py --workdir=DIR [--config.KEY=VALUE ...]
                    [--strategy=default|mirrored|multi_worker] [--cpu_replicas=N] [--deterministic]
 
-With no flags it trains the embedded default (configs/nsgan_toy.py: a non-saturating GAN on the
-8-gaussian ring, no download) into a fresh directory under ./runs and says where.
+With no flags it trains the embedded default (configs/pacgan_toy.py: PacGAN2, a non-saturating GAN
+whose discriminator judges pairs of samples, on the 8-gaussian ring, no download) into a fresh
+directory under ./runs and says where.
 Running again on the same --workdir resumes.
 """
 import datetime
