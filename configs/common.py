@@ -118,8 +118,9 @@ def toy_gan(name, objective, pac=1, steps=10_000):
     """PacGAN's toy recipe (networks, Adam 1e-4 beta1 0.8, 100 packs of `pac` samples per step,
     z ~ N(0, I_2)), shared by the minimax, non-saturating, least-squares, PacGAN2 and f-GAN configs.
 
-    The budget is 2.5% of PacGAN's 400,000 updates, about 2 minutes on 2 cores unpacked (11 ms per
-    update). Unpacked (nsgan_toy) it covers the ring's 8 modes in most seeds, not all, and which ones
+    The budget is 2.5% of PacGAN's 400,000 updates: on 2 cores, unpacked, about 2 minutes on earlier
+    sessions' CPUs (11 ms per update) and 277 s on an AVX2-only EPYC (25 ms; packed in pairs 292 s,
+    28 ms). Unpacked (nsgan_toy) it covers the ring's 8 modes in most seeds, not all, and which ones
     depends on the CPU's rounding: seeds 0-2 gave 8, 6, 8 modes on earlier sessions' CPUs and seed 0
     gave 6 on an AVX2-only EPYC. Packed in pairs (pacgan_toy, the default run) seeds 0-2 covered
     8 / 8 on both (README; benchmarks/toy_modes.py shows modes against updates, to 80,000). The

@@ -36,8 +36,7 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
     assert Image.open(folder / "ring.png").size == (30, 20 + label)
 
 
-def test_a_bad_run_name_is_one_line_and_exit_status_2():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+def test_a_bad_run_name_is_one_line_and_exit_status_2(root):
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # a user's: conftest's lets E lines by
     done = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", "--runs=nsgan+pacx", "--bench=bad"],
                           capture_output=True, text=True, cwd=root, env=env, timeout=300)
@@ -46,10 +45,9 @@ def test_a_bad_run_name_is_one_line_and_exit_status_2():
     assert not os.path.exists(os.path.join(root, "benchmarks", "results", "bad.jsonl"))
 
 
-def test_a_run_packs_the_recipes_packs_per_step_and_keeps_the_recipes_own_packing():
+def test_a_run_packs_the_recipes_packs_per_step_and_keeps_the_recipes_own_packing(root):
     """RECIPE+pacM: M samples per critic input, the recipe's packs per step (batch = packs x M);
     without +pacM the recipe's own packing (pacgan_toy: 2, the default run's)."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     code = ("from benchmarks import toy_modes\n"
             "for run in ['nsgan', 'nsgan+pac4', 'pacgan', 'pacgan+pac4', 'pacgan+pac1', 'fgan:kl+pac2']:\n"
             "    c = toy_modes.config_for(run, 'grid', 0, 10)\n"
