@@ -36,8 +36,10 @@ def base(name, model, data, nets, steps, batch_size, latent_dim, log_every=500, 
     # evaluation (zoo.metrics.suite): samples drawn for the metrics, features for FID/KID on RGB data
     # ("classifier": the zoo's MNIST network; "inception": Keras' Inception-v3, needs a download),
     # and every how many steps the metrics also go to TensorBoard during training (0: only at the end),
-    # on every_samples samples (0: num_samples; fewer make a cheap curve, the final metrics keep num_samples)
-    c.eval = ConfigDict(dict(num_samples=num_samples, features="classifier", every=eval_every, every_samples=0))
+    # on every_samples samples (0: num_samples; fewer make a cheap curve, the final metrics keep num_samples);
+    # encoder_examples: the encoder metrics on the first N images of each split (0: all, the protocol)
+    c.eval = ConfigDict(dict(num_samples=num_samples, features="classifier", every=eval_every, every_samples=0,
+                             encoder_examples=0))
     # the VAE's and AVB's likelihood by annealed importance sampling (zoo.metrics.ais) on the first
     # `examples` test images (0: none), with `chains` chains per image, `steps` intermediate
     # distributions and `leapfrog` steps per HMC transition (zoo.metrics.suite.AIS, the same defaults)

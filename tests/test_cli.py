@@ -113,7 +113,7 @@ def test_an_xla_config_trains_on_one_device_and_mirrored(tmp_path, root, replica
     result = subprocess.run(
         [sys.executable, "-m", "train", "--config=configs/bigan_mnist.py", f"--workdir={workdir}",
          "--strategy=mirrored", f"--cpu_replicas={replicas}", "--config.steps=4", "--config.log_every=2",
-         "--config.data.batch_size=16", "--config.eval.num_samples=200"],
+         "--config.data.batch_size=16", "--config.eval.num_samples=200", "--config.eval.encoder_examples=1000"],
         cwd=root, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "support `jit_compile=True`" not in result.stderr

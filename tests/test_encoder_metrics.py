@@ -4,7 +4,7 @@ import pytest
 
 from tests.tolerances import rounding
 from zoo.data import images
-from zoo.metrics import encoder
+from zoo.metrics import encoder, suite
 
 
 def _clusters(rng, n, k=10, d=8, spread=0.1):
@@ -69,3 +69,21 @@ def test_encoder_metrics_on_mnist_pixels():
     assert metrics["recon_mse_test"] == pytest.approx(want_mse, rel=rounding("float32", 30, 1.0))
     assert 0.9 < metrics["nn1_acc_test"] < 0.99  # pixel 1-NN on MNIST: about 0.95 with 10k references
     assert 0.8 < metrics["probe_acc_test"] < 0.95  # linear on pixels: about 0.9
+
+
+def test_encoder_examples_take_the_first_images_of_each_split_and_say_so_in_the_names():
+    """eval.encoder_examples = n: the encoder metrics of the first n images of each split (train, test,
+    and the BiGAN protocol's train[:50000] and train[50000:]), under names that carry n."""
+    metrics = suite.encoder_suite(_PixelCodes(), "mnist", examples=1000)
+    assert set(metrics) == {"recon_mse_first1k_test", "nn1_acc_first1k_test", "probe_acc_first1k_test",
+                            "nn1_acc_first1k_val"}
+    train, train_labels = images.arrays("mnist", "train[:1000]")
+    test, test_labels = images.arrays("mnist", "test[:1000]")
+    want = encoder.encoder_metrics(_PixelCodes(), train, train_labels, test, test_labels)
+    for key, value in want.items():  # the same computation on the same images: equal
+        assert metrics[key.replace("_test", "_first1k_test")] == value, key
+    validation, validation_labels = images.arrays("mnist", "train[50000:51000]")
+    pixels = _PixelCodes().features
+    assert metrics["nn1_acc_first1k_val"] == encoder.nearest_neighbour_accuracy(
+        pixels(train), train_labels, pixels(validation), validation_labels)
+    assert 0.8 < metrics["nn1_acc_first1k_val"] < 0.95  # pixel 1-NN with 1k references: about 0.88

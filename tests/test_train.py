@@ -22,7 +22,8 @@ TEMPERED_CONFIGS = ["tempered_mnist", "tempered_toy:lsgan", "tempered_toy:wgangp
 CONFIGS += TEMPERED_CONFIGS
 MNIST_SAMPLE_METRICS = {"fid200_test", "kid200_test", "kid200_test_std", "cs200", "cs200_std",
                         "parzen200", "parzen200_se", "parzen200_sigma"}
-ENCODER_METRICS = {"recon_mse_test", "nn1_acc_test", "probe_acc_test"}
+# the encoder metrics on the first 1,000 images of each split (tiny's eval.encoder_examples), named so
+ENCODER_METRICS = {"recon_mse_first1k_test", "nn1_acc_first1k_test", "probe_acc_first1k_test"}
 PRIORS = {"bigan_mnist": dict(name="uniform", low=-1.0, high=1.0), "age_mnist": dict(name="sphere", radius=1.0)}
 # Keras vs SavedModel vs onnxruntime: float32 sums in other orders through <= 6 chained layers (reconstruct:
 # E, then G; batch norm in inference mode is elementwise), sqrt(n) sum|w h| <= 32 x 15 in each (BiGAN's and
@@ -39,6 +40,9 @@ def tiny(name, **overrides):
     # suite's tolerances are float32's; tests/test_precision.py tests "auto"
     config.mixed_precision = None
     config.eval.ais.update(dict(examples=4, chains=2, steps=3, leapfrog=2))  # the AIS code path, cheaply
+    # the encoder metrics' code path on 1,000 images of each split, not 60,000 + 10,000 (the protocol's
+    # whole splits, zoo.metrics.suite.encoder_suite, tested on pixels in tests/test_encoder_metrics.py)
+    config.eval.encoder_examples = 1000
     for key, value in overrides.items():
         config[key] = value
     return config
@@ -85,7 +89,7 @@ def test_every_config_trains_and_writes_the_workdir_contract(runs, name):
         if name in ENCODER_CONFIGS:
             want |= ENCODER_METRICS
         if name in ("bigan_mnist", "ali_mnist", "age_mnist"):  # MNIST itself: the official BiGAN protocol too
-            want |= {"nn1_acc_val"} | ({"nn1_acc_val_hidden"} if name != "age_mnist" else set())
+            want |= {"nn1_acc_first1k_val"} | ({"nn1_acc_first1k_val_hidden"} if name != "age_mnist" else set())
         if name in ("avb_mnist", "vae_mnist"):
             want |= {"nelbo_test", "nll_iwae100_test"} if name == "vae_mnist" else {"nelbo_adversary_estimate_test"}
             want |= {"nll_ais4_test"} | ({"nll_iwae100_first4_test"} if name == "vae_mnist" else set())
@@ -313,6 +317,11 @@ def test_validation_errors():
         config.eval.ais[key] = value  # refused before training, not at the final evaluation
         with pytest.raises(UserError, match=message):
             trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
+    config = tiny("bigan_mnist")
+    config.eval.encoder_examples = -1
+    message = r"eval.encoder_examples must be an integer >= 0 \(0: the whole splits\), not -1"
+    with pytest.raises(UserError, match=message):
+        trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
     config = tiny("nsgan_toy")
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):

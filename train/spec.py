@@ -147,6 +147,7 @@ def _read(config, replicas):
     evaluation = _plain(config.eval)
     suite.check_features(evaluation.get("features", "classifier"))  # before training, not after it
     suite.check_ais(dict(evaluation.get("ais", {})))
+    suite.check_encoder_examples(evaluation.get("encoder_examples", 0))
     for key in ("steps", "log_every", "steps_per_execution", "latent_dim"):
         _positive(key, config[key])
     batch_size = _positive("data.batch_size", data["batch_size"])

@@ -23,7 +23,7 @@ def evaluate(model, spec, num_samples=None):
     ev = spec.eval
     return suite.evaluate(model, spec.data, num_samples or ev["num_samples"], seed=spec.seed + 1,
                           features=ev.get("features", "classifier"), download=spec.data.get("download", True),
-                          ais=dict(ev.get("ais", {})))
+                          ais=dict(ev.get("ais", {})), encoder_examples=ev.get("encoder_examples", 0))
 
 
 def write_metrics(model, spec, path, losses=None):

@@ -14,6 +14,7 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
 | (on mnist, fashion_mnist) | nn1_acc_val: the official BiGAN protocol, 1-NN of train[50000:] against train[:50000] |
 | BiGAN, ALI (there) | nn1_acc_val_hidden: the same on the encoder's last hidden layer (the official NNC_e-) |
+| (eval.encoder_examples=n) | the same on the first n images of each split: nn1_acc_first{n}_test, ..._first{n}_val |
 | VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test, nll_ais{n}_test, nll_iwae{k}_first{n}_test |
 | AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound), |
 | | nll_ais{n}_test |
@@ -259,35 +260,59 @@ def check_ais(ais):
             raise UserError(f"eval.ais.{key} must be an integer >= {least}, not {value!r}")
 
 
-def evaluate(model, data, num_samples, seed, features="classifier", download=False, ais=None):
+def check_encoder_examples(examples):
+    """Raises a UserError unless `examples` (eval.encoder_examples) is an integer >= 0."""
+    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 0:
+        raise UserError(f"eval.encoder_examples must be an integer >= 0 (0: the whole splits), not {examples!r}")
+
+
+def evaluate(model, data, num_samples, seed, features="classifier", download=False, ais=None,
+             encoder_examples=0):
     """The metrics of `model` trained on dataset `data` (a name or config.data): its samples' metrics,
     its likelihoods (`ais`: overrides of AIS), and the encoder's metrics when the model has an encoder
-    and the data has labels."""
+    and the data has labels (on the first `encoder_examples` images of each split; 0: all)."""
     check_features(features)
+    check_encoder_examples(encoder_examples)
     out = sample_metrics(generated(model, num_samples, seed), data, features, download)
     name = datasets.name_of(data)
     if hasattr(model, "elbo") and (name == image_data.BINARIZED or name in points.POINTS):
         out.update(likelihood_metrics(model, name, download, ais=ais))
     if model.has_encoder and name in ENCODER_SETS:
-        from zoo.metrics import encoder
-
-        train, train_labels = reference(name, "train", download)
-        test, test_labels = reference(name, "test", download)
-        out.update(encoder.encoder_metrics(model, train, train_labels, test, test_labels))
-        if name in MNIST_NET:
-            out["nn1_acc_val"] = validation_nn1(model.features, name, download)
-            if hasattr(model, "hidden_encoder"):
-                out["nn1_acc_val_hidden"] = validation_nn1(model.hidden_encoder(), name, download)
+        out.update(encoder_suite(model, name, download, encoder_examples))
     return out
 
 
-def validation_nn1(encode, name, download=False):
-    """The official BiGAN code's 1-NN accuracy (jeffdonahue/bigan, NNC_e): the codes of the 10,000
-    validation images train[50000:] against those of train[:50000] (Euclidean, on
-    model.features: the encoder's linear output). `encode` = lambda x: x gives the raw-pixel baseline."""
+def encoder_suite(model, name, download=False, examples=0):
+    """The encoder's metrics on the labelled set `name`: zoo.metrics.encoder's on its train and test
+    splits, and on MNIST's the validation 1-NN of the official BiGAN code. `examples` > 0 takes the
+    first `examples` images of each split, a quick look whose names say so (nn1_acc_first2k_test,
+    never comparable with the protocol's nn1_acc_test); 0 takes the whole splits, the protocol."""
     from zoo.metrics import encoder
 
-    reference_set, reference_labels = reference(name, "train[:50000]", download)
-    validation, validation_labels = reference(name, "train[50000:]", download)
+    first = f"_first{tag(examples)}" if examples else ""
+    train, train_labels = _first(reference(name, "train", download), examples)
+    test, test_labels = _first(reference(name, "test", download), examples)
+    out = {key.replace("_test", first + "_test"): value for key, value in
+           encoder.encoder_metrics(model, train, train_labels, test, test_labels).items()}
+    if name in MNIST_NET:
+        out[f"nn1_acc{first}_val"] = validation_nn1(model.features, name, download, examples)
+        if hasattr(model, "hidden_encoder"):
+            out[f"nn1_acc{first}_val_hidden"] = validation_nn1(model.hidden_encoder(), name, download, examples)
+    return out
+
+
+def _first(images_and_labels, examples):
+    return tuple(a[:examples] for a in images_and_labels) if examples else images_and_labels
+
+
+def validation_nn1(encode, name, download=False, examples=0):
+    """The official BiGAN code's 1-NN accuracy (jeffdonahue/bigan, NNC_e): the codes of the 10,000
+    validation images train[50000:] against those of train[:50000] (Euclidean, on
+    model.features: the encoder's linear output; `examples` > 0: the first `examples` of each).
+    `encode` = lambda x: x gives the raw-pixel baseline."""
+    from zoo.metrics import encoder
+
+    reference_set, reference_labels = _first(reference(name, "train[:50000]", download), examples)
+    validation, validation_labels = _first(reference(name, "train[50000:]", download), examples)
     return encoder.nearest_neighbour_accuracy(encoder.codes(encode, reference_set), reference_labels,
                                               encoder.codes(encode, validation), validation_labels)
