@@ -317,11 +317,12 @@ def test_validation_errors():
         config.eval.ais[key] = value  # refused before training, not at the final evaluation
         with pytest.raises(UserError, match=message):
             trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
-    config = tiny("bigan_mnist")
-    config.eval.encoder_examples = -1
-    message = r"eval.encoder_examples must be an integer >= 0 \(0: the whole splits\), not -1"
-    with pytest.raises(UserError, match=message):
-        trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
+    for value in (-1, 20_000):  # 20,000: more than the 10,000 test images, no first 20,000 of them
+        config = tiny("bigan_mnist")
+        config.eval.encoder_examples = value
+        message = rf"eval.encoder_examples must be an integer from 0 \(the whole splits\) to 10000, not {value}"
+        with pytest.raises(UserError, match=message):
+            trainer.run(config, "/nonexistent/never", tf.distribute.get_strategy())
     config = tiny("nsgan_toy")
     config.data.batch_size = 7
     with pytest.raises(UserError, match="divisible by the number of replicas"):

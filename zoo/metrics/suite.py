@@ -14,7 +14,7 @@ A metric's name says what was measured and on how many samples (`tag(n)`: 10000 
 | models with an encoder | recon_mse_test, nn1_acc_test, probe_acc_test (see zoo.metrics.encoder) |
 | (on mnist, fashion_mnist) | nn1_acc_val: the official BiGAN protocol, 1-NN of train[50000:] against train[:50000] |
 | BiGAN, ALI (there) | nn1_acc_val_hidden: the same on the encoder's last hidden layer (the official NNC_e-) |
-| (eval.encoder_examples=n) | the same on the first n images of each split: nn1_acc_first{n}_test, ..._first{n}_val |
+| (eval.encoder_examples=n) | the same on the first n of each split: nn1_acc_first{n}_test, ..._val, ..._val_hidden |
 | VAE on binarized_mnist | nelbo_test (nats), nll_iwae{k}_test, nll_ais{n}_test, nll_iwae{k}_first{n}_test |
 | AVB on binarized_mnist | nelbo_adversary_estimate_test (the ELBO with the adversary's KL estimate: NOT a bound), |
 | | nll_ais{n}_test |
@@ -42,6 +42,7 @@ from zoo.metrics import distances, modes, parzen
 
 MNIST_NET = ("mnist", "fashion_mnist")
 ENCODER_SETS = MNIST_NET + (image_data.BINARIZED,)  # labelled sets for the encoder metrics
+ENCODER_SPLIT = 10_000  # their smallest splits: test, and the BiGAN protocol's validation train[50000:]
 MC_SAMPLES = 100_000
 FEATURES = ("classifier", "inception")
 
@@ -261,9 +262,11 @@ def check_ais(ais):
 
 
 def check_encoder_examples(examples):
-    """Raises a UserError unless `examples` (eval.encoder_examples) is an integer >= 0."""
-    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 0:
-        raise UserError(f"eval.encoder_examples must be an integer >= 0 (0: the whole splits), not {examples!r}")
+    """Raises a UserError unless `examples` (eval.encoder_examples) is an integer in [0, 10,000]: more
+    than the 10,000 test (and validation) images of ENCODER_SETS would be no first N of them."""
+    if isinstance(examples, bool) or not isinstance(examples, int) or not 0 <= examples <= ENCODER_SPLIT:
+        raise UserError(f"eval.encoder_examples must be an integer from 0 (the whole splits) to {ENCODER_SPLIT}, "
+                        f"not {examples!r}")
 
 
 def evaluate(model, data, num_samples, seed, features="classifier", download=False, ais=None,
