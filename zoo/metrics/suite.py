@@ -287,9 +287,10 @@ def evaluate(model, data, num_samples, seed, features="classifier", download=Fal
 
 def encoder_suite(model, name, download=False, examples=0):
     """The encoder's metrics on the labelled set `name`: zoo.metrics.encoder's on its train and test
-    splits, and on MNIST's the validation 1-NN of the official BiGAN code. `examples` > 0 takes the
-    first `examples` images of each split, a quick look whose names say so (nn1_acc_first2k_test,
-    never comparable with the protocol's nn1_acc_test); 0 takes the whole splits, the protocol."""
+    splits, and on mnist and fashion_mnist the official BiGAN code's validation 1-NN. `examples` > 0
+    takes the first `examples` images of each split, a quick look whose names say so
+    (nn1_acc_first2k_test, never comparable with the protocol's nn1_acc_test); 0 takes the whole
+    splits, the protocol."""
     from zoo.metrics import encoder
 
     first = f"_first{tag(examples)}" if examples else ""
