@@ -5,7 +5,7 @@ import pytest
 
 import configs
 from train import build, spec, workdir
-from zoo.errors import UserError
+from zoo.errors import UserError, is_integer
 from zoo.models import MODELS
 
 NAMES = sorted(p.stem for p in pathlib.Path(configs.DIR).glob("*_*.py") if not p.stem.startswith("_"))
@@ -42,6 +42,9 @@ def test_what_is_built_comes_from_the_spec_not_the_config():
     ("steps", 0, "config.steps must be a positive integer, not 0"),
     ("data.batch_size", 2.5, "config.data.batch_size must be a positive integer, not 2.5"),
     ("seed", -1, r"config.seed must be an integer in \[0, 2\^31\), not -1"),
+    ("seed", 2 ** 31, r"config.seed must be an integer in \[0, 2\^31\), not 2147483648"),
+    ("seed", 2 ** 31 - 1, None),  # the largest seed: read, no error
+    ("seed", True, r"config.seed must be an integer in \[0, 2\^31\), not True"),
     ("model.n_critic", 0, "config.model.n_critic must be a positive integer, not 0"),
     ("nets.generator", {"depth": 2}, r"config.nets.generator needs a name: \{name: ..., \*\*its options\}"),
     ("nets.generator.name", "mlpp", r"config.nets.generator: unknown net 'mlpp'; choose one of: bigan_mlp, dcgan, lens, mlp"),
@@ -67,6 +70,12 @@ def test_a_bad_key_is_one_sentence_naming_it(key, value, message):
         return
     with pytest.raises(UserError, match=message):
         spec.read(config)
+
+
+def test_is_integer_takes_ints_within_both_bounds_and_nothing_else():
+    assert is_integer(0, 0) and is_integer(10_000, 0, 10_000) and is_integer(2 ** 40, 1)
+    assert not is_integer(-1, 0) and not is_integer(10_001, 0, 10_000) and not is_integer(0, 1)
+    assert not any(is_integer(v, 0) for v in (True, False, 1.0, "1", None))
 
 
 def test_every_model_names_the_builder_role_of_each_of_its_nets():

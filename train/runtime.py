@@ -96,10 +96,10 @@ def split_cpu(n):
 
 def intra_op_threads(config):
     """config.intra_op_threads (0 when absent), or a UserError if it is not an integer >= 0."""
-    from zoo.errors import UserError
+    from zoo.errors import UserError, is_integer
 
     n = config.get("intra_op_threads", 0)
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+    if not is_integer(n, 0):
         raise UserError(f"config.intra_op_threads must be an integer >= 0 (0: TensorFlow's default), not {n!r}")
     return n
 

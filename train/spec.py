@@ -24,7 +24,7 @@ import dataclasses
 
 from train import optimizers, precision, runtime
 from zoo import data as datasets, nets as networks
-from zoo.errors import UserError, choose
+from zoo.errors import UserError, choose, is_integer
 from zoo.models import MODELS
 
 # the top-level keys that say how long a run trains, what it measures and how fast it computes, not
@@ -95,7 +95,7 @@ def _plain(node):
 
 
 def _positive(key, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not is_integer(value, 1):
         raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     return value
 
@@ -151,7 +151,7 @@ def _read(config, replicas):
     for key in ("steps", "log_every", "steps_per_execution", "latent_dim"):
         _positive(key, config[key])
     batch_size = _positive("data.batch_size", data["batch_size"])
-    if isinstance(config.seed, bool) or not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 31:
+    if not is_integer(config.seed, 0, 2 ** 31 - 1):
         raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
     threads = runtime.intra_op_threads(config)
     if batch_size % replicas:

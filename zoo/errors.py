@@ -12,6 +12,14 @@ def choose(kind, name, choices):
     return choices[name]
 
 
+def is_integer(value, least, most=None):
+    """True when `value` is an int (a bool is not one) from `least` to `most` (no upper bound when None):
+    the one test behind every integer config key's check; each caller words its own message."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    return least <= value and (most is None or value <= most)
+
+
 def exit_on_user_error(main):
     """Wraps an absl main: a UserError prints `error: MESSAGE` on stderr and exits with status 2."""
     import functools

@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 
-from zoo.errors import UserError, choose
+from zoo.errors import UserError, choose, is_integer
 
 NAME = "folder"
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
@@ -49,7 +49,7 @@ def options(data):
         what = "is not a folder" if os.path.exists(o["path"]) else "does not exist"
         raise UserError(f"data.path {o['path']} {what}")
     size = o["image_size"]
-    if isinstance(size, bool) or not isinstance(size, int) or not MIN_SIDE <= size <= MAX_SIDE:
+    if not is_integer(size, MIN_SIDE, MAX_SIDE):
         raise UserError(f"data.image_size must be an integer in [{MIN_SIDE}, {MAX_SIDE}] (the side of the "
                         f"square images), not {size!r}")
     if o["channels"] not in (1, 3) or isinstance(o["channels"], bool):

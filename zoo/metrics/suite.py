@@ -37,7 +37,7 @@ import numpy as np
 from zoo import data as datasets
 from zoo.data import images as image_data
 from zoo.data import points, toy
-from zoo.errors import UserError
+from zoo.errors import UserError, is_integer
 from zoo.metrics import distances, modes, parzen
 
 MNIST_NET = ("mnist", "fashion_mnist")
@@ -257,14 +257,14 @@ def check_ais(ais):
         raise UserError(f"unknown eval.ais key {unknown[0]!r}; the keys are: {', '.join(AIS)}")
     for key, value in ais.items():
         least = 0 if key == "examples" else 1
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        if not is_integer(value, least):
             raise UserError(f"eval.ais.{key} must be an integer >= {least}, not {value!r}")
 
 
 def check_encoder_examples(examples):
     """Raises a UserError unless `examples` (eval.encoder_examples) is an integer in [0, 10,000]: more
     than the 10,000 test (and validation) images of ENCODER_SETS would be no first N of them."""
-    if isinstance(examples, bool) or not isinstance(examples, int) or not 0 <= examples <= ENCODER_SPLIT:
+    if not is_integer(examples, 0, ENCODER_SPLIT):
         raise UserError(f"eval.encoder_examples must be an integer from 0 (the whole splits) to {ENCODER_SPLIT}, "
                         f"not {examples!r}")
 
