@@ -77,10 +77,12 @@ def linear_probe_accuracy(train_codes, train_labels, test_codes, test_labels, ep
     return float((predictions == np.asarray(test_labels)).mean())
 
 
-def encoder_metrics(model, train, train_labels, test, test_labels):
+def encoder_metrics(model, train, train_labels, test, test_labels, train_codes=None):
     """The three encoder metrics of a model with `features(x)` and `reconstruct(x)` (images in [-1, 1]):
-    1-NN and the linear probe compare features(x) (for most models encode(x))."""
-    train_codes = codes(model.features, train)
+    1-NN and the linear probe compare features(x) (for most models encode(x); `train_codes`: those of
+    `train`, when the caller has them)."""
+    if train_codes is None:
+        train_codes = codes(model.features, train)
     test_codes = codes(model.features, test)
     return dict(
         recon_mse_test=reconstruction_mse(test, _batched(model.reconstruct, test)),

@@ -43,6 +43,7 @@ from zoo.metrics import distances, modes, parzen
 MNIST_NET = ("mnist", "fashion_mnist")
 ENCODER_SETS = MNIST_NET + (image_data.BINARIZED,)  # labelled sets for the encoder metrics
 ENCODER_SPLIT = 10_000  # their smallest splits: test, and the BiGAN protocol's validation train[50000:]
+BIGAN_VALIDATION = 50_000  # the official BiGAN code: 1-NN of train[50000:] against train[:50000]
 MC_SAMPLES = 100_000
 FEATURES = ("classifier", "inception")
 
@@ -296,10 +297,12 @@ def encoder_suite(model, name, download=False, examples=0):
     first = f"_first{tag(examples)}" if examples else ""
     train, train_labels = _first(reference(name, "train", download), examples)
     test, test_labels = _first(reference(name, "test", download), examples)
+    train_codes = encoder.codes(model.features, train)
     out = {key.replace("_test", first + "_test"): value for key, value in
-           encoder.encoder_metrics(model, train, train_labels, test, test_labels).items()}
-    if name in MNIST_NET:
-        out[f"nn1_acc{first}_val"] = validation_nn1(model.features, name, download, examples)
+           encoder.encoder_metrics(model, train, train_labels, test, test_labels, train_codes).items()}
+    if name in MNIST_NET:  # the whole train split's codes hold the validation 1-NN's both sides
+        out[f"nn1_acc{first}_val"] = validation_nn1(model.features, name, download, examples,
+                                                    None if examples else train_codes)
         if hasattr(model, "hidden_encoder"):
             out[f"nn1_acc{first}_val_hidden"] = validation_nn1(model.hidden_encoder(), name, download, examples)
     return out
@@ -309,14 +312,19 @@ def _first(images_and_labels, examples):
     return tuple(a[:examples] for a in images_and_labels) if examples else images_and_labels
 
 
-def validation_nn1(encode, name, download=False, examples=0):
+def validation_nn1(encode, name, download=False, examples=0, train_codes=None):
     """The official BiGAN code's 1-NN accuracy (jeffdonahue/bigan, NNC_e): the codes of the 10,000
     validation images train[50000:] against those of train[:50000] (Euclidean, on
     model.features: the encoder's linear output; `examples` > 0: the first `examples` of each).
-    `encode` = lambda x: x gives the raw-pixel baseline."""
+    `encode` = lambda x: x gives the raw-pixel baseline; `train_codes`, encode(x) of the whole train
+    split, saves encoding it again."""
     from zoo.metrics import encoder
 
-    reference_set, reference_labels = _first(reference(name, "train[:50000]", download), examples)
-    validation, validation_labels = _first(reference(name, "train[50000:]", download), examples)
-    return encoder.nearest_neighbour_accuracy(encoder.codes(encode, reference_set), reference_labels,
-                                              encoder.codes(encode, validation), validation_labels)
+    images, labels = reference(name, "train", download)
+
+    def side(rows):
+        return (encoder.codes(encode, images[rows]) if train_codes is None else train_codes[rows]), labels[rows]
+
+    start = BIGAN_VALIDATION
+    return encoder.nearest_neighbour_accuracy(*side(slice(0, examples or start)),
+                                              *side(slice(start, start + examples if examples else None)))
