@@ -3,7 +3,13 @@ the renderer shows them."""
 import pytest
 import tensorflow as tf
 
-from benchmarks import report, results
+from benchmarks import budgets, report, results
+
+
+def test_no_budget_shortens_the_encoder_protocol():
+    """The results tables name the protocol's encoder metrics (nn1_acc_test, nn1_acc_val, ...): a budget
+    with eval.encoder_examples would give them only the first n images' (..._first{n}_test)."""
+    assert [name for name, budget in budgets.BUDGETS.items() if "eval.encoder_examples" in budget] == []
 
 
 def _write(log_dir, points):
