@@ -35,7 +35,7 @@ BUDGETS = dict({
 # learning rate; the official run is 400 epochs); ALI: 4,000 steps (8.5 epochs of the whole train split); AGE:
 # 2,500 steps at batch 64 (each step 1 encoder + 2 generator updates); VAE and AVB: 10,000 steps at
 # batch 100 (16.7 epochs); the 4-point toy: 10,000 steps at batch 512.
-# None sets eval.encoder_examples: the tables report the protocol, the whole splits.
+# No budget sets eval.encoder_examples: the tables report the protocol, the whole splits.
 # BiGAN also evaluates every 2,500 steps (10,000 samples; the encoder metrics on every test image),
 # the curve of nn1_acc_val in its logs/eval.
 # bigan_mnist-200ep: the official run's first half, 200 epochs of train[:50000] (78,000 steps) at its

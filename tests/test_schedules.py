@@ -51,6 +51,8 @@ def test_validation_nn1_of_raw_pixels_is_the_official_baseline():
     sixteen = lambda x: x.reshape(len(x), -1)[:, ::49]  # noqa: E731
     codes = encoder.codes(sixteen, suite.reference("mnist", "train")[0])
     assert suite.validation_nn1(None, "mnist", train_codes=codes) == suite.validation_nn1(sixteen, "mnist")
+    with pytest.raises(ValueError, match="train_codes holds 1000 codes; the mnist train split has 60000 images"):
+        suite.validation_nn1(None, "mnist", train_codes=codes[:1000])
 
 
 def test_the_hidden_encoder_is_the_layer_the_linear_code_is_read_from():

@@ -321,6 +321,8 @@ def validation_nn1(encode, name, download=False, examples=0, train_codes=None):
     from zoo.metrics import encoder
 
     images, labels = reference(name, "train", download)
+    if train_codes is not None and len(train_codes) != len(images):
+        raise ValueError(f"train_codes holds {len(train_codes)} codes; the {name} train split has {len(images)} images")
 
     def side(rows):
         return (encoder.codes(encode, images[rows]) if train_codes is None else train_codes[rows]), labels[rows]

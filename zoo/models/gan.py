@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from zoo import objectives
-from zoo.errors import UserError
+from zoo.errors import UserError, is_integer
 from zoo.models import noise
 from zoo.models.base import ZooModel
 from zoo.models.packing import pack
@@ -117,9 +117,9 @@ class GAN(ZooModel):
         function they make (zoo.objectives.make). Raises UserError naming the config key."""
         o = super().check_options(**options)
         for key in ("n_critic", "pac"):
-            if isinstance(o[key], bool) or not isinstance(o[key], int) or o[key] < 1:
+            if not is_integer(o[key], 1):
                 raise UserError(f"config.model.{key} must be a positive integer, not {o[key]!r}")
-        if isinstance(o["lens_k"], bool) or not isinstance(o["lens_k"], int) or o["lens_k"] < 0:
+        if not is_integer(o["lens_k"], 0):
             raise UserError(f"config.model.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
                             f"not {o['lens_k']!r}")
         if o["clip_value"] > 0 and o["gp_weight"] > 0:
