@@ -5,7 +5,7 @@ import pytest
 
 import configs
 from train import build, spec, workdir
-from zoo.errors import UserError, is_integer
+from zoo.errors import UserError, is_integer, positive
 from zoo.models import MODELS
 
 NAMES = sorted(p.stem for p in pathlib.Path(configs.DIR).glob("*_*.py") if not p.stem.startswith("_"))
@@ -76,6 +76,12 @@ def test_is_integer_takes_ints_within_both_bounds_and_nothing_else():
     assert is_integer(0, 0) and is_integer(10_000, 0, 10_000) and is_integer(2 ** 40, 1)
     assert not is_integer(-1, 0) and not is_integer(10_001, 0, 10_000) and not is_integer(0, 1)
     assert not any(is_integer(v, 0) for v in (True, False, 1.0, "1", None))
+
+
+def test_positive_returns_a_positive_integer_and_names_the_key_of_anything_else():
+    assert positive("steps", 7) == 7
+    with pytest.raises(UserError, match=r"^config.model.pac must be a positive integer, not True$"):
+        positive("model.pac", True)
 
 
 def test_every_model_names_the_builder_role_of_each_of_its_nets():

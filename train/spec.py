@@ -24,7 +24,7 @@ import dataclasses
 
 from train import optimizers, precision, runtime
 from zoo import data as datasets, nets as networks
-from zoo.errors import UserError, choose, is_integer
+from zoo.errors import UserError, choose, is_integer, positive
 from zoo.models import MODELS
 
 # the top-level keys that say how long a run trains, what it measures and how fast it computes, not
@@ -94,12 +94,6 @@ def _plain(node):
     return copy.deepcopy(node.to_dict() if hasattr(node, "to_dict") else node)
 
 
-def _positive(key, value):
-    if not is_integer(value, 1):
-        raise UserError(f"config.{key} must be a positive integer, not {value!r}")
-    return value
-
-
 def read(config, replicas=None):
     """The Spec of `config` for a run on `replicas` replicas (default 1), or a UserError naming the
     first bad key. A Spec is returned as it is (it was read for its own replicas: asking for others is
@@ -149,8 +143,8 @@ def _read(config, replicas):
     suite.check_ais(dict(evaluation.get("ais", {})))
     suite.check_encoder_examples(evaluation.get("encoder_examples", 0))
     for key in ("steps", "log_every", "steps_per_execution", "latent_dim"):
-        _positive(key, config[key])
-    batch_size = _positive("data.batch_size", data["batch_size"])
+        positive(key, config[key])
+    batch_size = positive("data.batch_size", data["batch_size"])
     if not is_integer(config.seed, 0, 2 ** 31 - 1):
         raise UserError(f"config.seed must be an integer in [0, 2^31), not {config.seed!r}")
     threads = runtime.intra_op_threads(config)

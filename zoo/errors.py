@@ -20,6 +20,13 @@ def is_integer(value, least, most=None):
     return least <= value and (most is None or value <= most)
 
 
+def positive(key, value):
+    """Returns `value`, or raises a UserError when it is not a positive integer: config.KEY's one message."""
+    if not is_integer(value, 1):
+        raise UserError(f"config.{key} must be a positive integer, not {value!r}")
+    return value
+
+
 def exit_on_user_error(main):
     """Wraps an absl main: a UserError prints `error: MESSAGE` on stderr and exits with status 2."""
     import functools

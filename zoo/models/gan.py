@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from zoo import objectives
-from zoo.errors import UserError, is_integer
+from zoo.errors import UserError, is_integer, positive
 from zoo.models import noise
 from zoo.models.base import ZooModel
 from zoo.models.packing import pack
@@ -117,8 +117,7 @@ class GAN(ZooModel):
         function they make (zoo.objectives.make). Raises UserError naming the config key."""
         o = super().check_options(**options)
         for key in ("n_critic", "pac"):
-            if not is_integer(o[key], 1):
-                raise UserError(f"config.model.{key} must be a positive integer, not {o[key]!r}")
+            positive(f"model.{key}", o[key])
         if not is_integer(o["lens_k"], 0):
             raise UserError(f"config.model.lens_k (K, the lens's annealing steps) must be an integer >= 0, "
                             f"not {o['lens_k']!r}")
