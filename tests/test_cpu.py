@@ -34,6 +34,28 @@ def test_bfloat16_path_of_each_kind_of_cpu(flags, env, path):
 
 
 SPR_XEON = AMX_XEON | {"avx512_fp16"}
+AVX2_PASS = {"TF_ENABLE_ONEDNN_OPTS": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}  # .ci/run's second pass
+BF16_PASS = {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}  # .ci/run's third pass
+
+
+@pytest.mark.parametrize("flags, env, same", [
+    (AVX2_EPYC, {}, True),
+    (AVX2_EPYC, AVX2_PASS, True),  # its own kernels already: the pass is skipped
+    (AVX2_EPYC, BF16_PASS, True),  # a cap above what it reaches
+    (AVX2_EPYC, {"TF_ENABLE_ONEDNN_OPTS": "1"}, False),
+    (AVX2_EPYC, {"ONEDNN_MAX_CPU_ISA": "SSE41"}, False),
+    (AVX2_EPYC, {"ONEDNN_MAX_CPU_ISA": "AVX3"}, False),  # a name it does not know counts as a change
+    (AVX2_EPYC | {"avx_vnni"}, AVX2_PASS, False),  # oneDNN ops on by default (AVX-VNNI), off in the pass
+    (AVX512_SKYLAKE, AVX2_PASS, False),  # the cap takes AVX-512 from oneDNN's sgemm
+    (AVX512_SKYLAKE, BF16_PASS, True),
+    (AVX512_CASCADE, AVX2_PASS, False),
+    (BF16_EPYC, AVX2_PASS, False),
+    (BF16_EPYC, {"ONEDNN_MAX_CPU_ISA": "avx512_core_bf16"}, True),
+    (AMX_XEON, BF16_PASS, False),  # the cap takes AMX away
+    (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_AMX"}, True),
+])
+def test_same_kernels_tells_which_ci_passes_repeat_the_first(flags, env, same):
+    assert cpu.same_kernels(env, flags) is same
 
 
 @pytest.mark.parametrize("flags, env, aborts", [

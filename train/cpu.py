@@ -38,6 +38,11 @@ EMULATED_BFLOAT16_ISAS = NO_BFLOAT16_ISAS + ("AVX512_CORE", "AVX512_CORE_VNNI")
 # CPUs whose float16 ops TensorFlow sends to oneDNN, and the caps below oneDNN's float16 kernels
 FLOAT16_FLAGS = ("avx512_fp16",)
 NO_FLOAT16_ISAS = EMULATED_BFLOAT16_ISAS + ("AVX512_CORE_BF16",)
+# oneDNN's ISA levels (ONEDNN_MAX_CPU_ISA values), lowest first, each with the /proc/cpuinfo flag of
+# a CPU that reaches it
+ISA_LEVELS = (("SSE41", "sse4_1"), ("AVX", "avx"), ("AVX2", "avx2"), ("AVX2_VNNI", "avx_vnni"),
+              ("AVX512_CORE", "avx512f"), ("AVX512_CORE_VNNI", "avx512_vnni"), ("AVX512_CORE_BF16", "avx512_bf16"),
+              ("AVX512_CORE_FP16", "avx512_fp16"), ("AVX512_CORE_AMX", "amx_bf16"))
 
 
 def _cpuinfo(path="/proc/cpuinfo"):
@@ -95,6 +100,24 @@ def float16_aborts(flags=None, env=os.environ):
     return onednn_ops(flags, env) and any(flag in flags for flag in FLOAT16_FLAGS) and isa in NO_FLOAT16_ISAS
 
 
+def same_kernels(env, flags=None):
+    """Whether TensorFlow picks this CPU's own kernels under the settings `env` (TF_ENABLE_ONEDNN_OPTS,
+    ONEDNN_MAX_CPU_ISA): the custom ops as by default, and a cap at or above the highest ISA level the
+    CPU reaches. `.ci/run` skips a test pass on another kind of CPU's kernels when this CPU is of that
+    kind already (the pass would repeat the one before it); an ISA name it does not know counts as a
+    change."""
+    flags = cpu_flags() if flags is None else flags
+    if onednn_ops(flags, env) != onednn_ops(flags, {}):
+        return False
+    isa = env.get("ONEDNN_MAX_CPU_ISA", "").strip().upper()
+    levels = [name for name, _ in ISA_LEVELS]
+    if not isa:
+        return True
+    if isa not in levels:
+        return False
+    return max((i for i, (_, flag) in enumerate(ISA_LEVELS) if flag in flags), default=-1) <= levels.index(isa)
+
+
 def units(flags):
     """The vector units of UNITS among `flags`, in UNITS' order."""
     return [name for flag, name in UNITS.items() if flag in flags]
@@ -116,4 +139,9 @@ def describe(path="/proc/cpuinfo", env=os.environ):
 
 
 if __name__ == "__main__":
-    print(f"CPU: {describe()}; bfloat16: {bfloat16_path()}")
+    import sys
+
+    if sys.argv[1:] == ["--same_kernels"]:  # for .ci/run: "yes" or "no" (same_kernels of this environment)
+        print("yes" if same_kernels(os.environ) else "no")
+    else:
+        print(f"CPU: {describe()}; bfloat16: {bfloat16_path()}")
