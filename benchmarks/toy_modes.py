@@ -17,7 +17,14 @@ Records go to benchmarks/results/BENCH.jsonl as they come (a stopped sweep resum
 skipping finished runs and redoing the stopped one), the samples of each run's seed 0 at its last
 update to benchmarks/results/BENCH/RUN_MIXTURE.png (':' written as '-'), and every run's picture
 of a mixture, each under its name, to BENCH/MIXTURE.png.
+
+With --workdirs=DIR each run keeps its workdir, DIR/RUN_MIXTURE_sSEED: a later sweep with more
+--updates continues it from its last recorded entry (resuming is bit-identical to training on, as
+the default run showed) instead of training again from 0, its wall time the recorded one plus the
+new. A workdir that trained past its last record (a stopped sweep) starts again from 0, since the
+time of its unrecorded updates is unknown, and so does one whose records are another CPU's.
 """
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +44,8 @@ flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
 flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
 flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")
 flags.DEFINE_string("bench", "toy_modes", "Records to benchmarks/results/BENCH.jsonl, pictures to its folder BENCH/.")
+flags.DEFINE_string("workdirs", "", "Keep each run's workdir in this folder, to continue it with more --updates "
+                    "(default: a temporary one per run).")
 FLAGS = flags.FLAGS
 
 PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_precision
@@ -74,16 +83,20 @@ def config_for(run, mixture, seed, updates):
     return configs.load(f"{recipe}_toy", overrides)
 
 
-def one_run(run, mixture, seed, updates, pictures):
-    """Trains run on mixture with seed to each of `updates` in turn; yields one record per entry."""
+def one_run(run, mixture, seed, updates, pictures, keep="", bench="toy_modes"):
+    """Trains run on mixture with seed to each of `updates` in turn; yields one record per entry
+    trained. `keep`: the folder of the kept workdirs (see the module's doc), or "" for a temporary
+    one; `bench`: the records that say what a kept workdir has measured."""
     import keras
     import tensorflow as tf
 
     from train import trainer
 
-    with tempfile.TemporaryDirectory() as workdir:
-        seconds = 0.0
+    with _workdir(run, mixture, seed, updates, keep, bench) as (workdir, recorded):
+        seconds = recorded[max(recorded)]["seconds"] if recorded else 0.0  # the wall time to the step it holds
         for n in updates:
+            if n in recorded:  # measured by an earlier sweep on this workdir
+                continue
             keras.backend.clear_session()
             config = config_for(run, mixture, seed, n)
             start = time.perf_counter()
@@ -95,6 +108,36 @@ def one_run(run, mixture, seed, updates, pictures):
             last = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.startswith("step_"))[-1]
             os.makedirs(pictures, exist_ok=True)
             shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, report.toy_picture(run, mixture)))
+
+
+@contextlib.contextmanager
+def _workdir(run, mixture, seed, updates, keep, bench):
+    """(workdir, {updates: record} of the entries it has trained to and measured): a temporary
+    workdir and {}, or the kept DIR/RUN_MIXTURE_sSEED and its records up to the step it holds. It
+    starts again from 0 when it trained past its last record on this CPU (a stopped sweep, or
+    another CPU's run: its time and rounding are that CPU's); a UserError when an entry of `updates`
+    lies before the step it holds and has no record (it can no longer be measured)."""
+    if not keep:
+        with tempfile.TemporaryDirectory() as workdir:
+            yield workdir, {}
+        return
+    from train import cpu, workdir as workdirs
+    from zoo.errors import UserError
+
+    workdir = os.path.join(keep, f"{report.toy_picture(run, mixture)[:-4]}_s{seed}")
+    step = workdirs.resume_step(workdir)
+    recorded = {r["updates"]: r for r in report.read(bench)
+                if (r["run"], r["mixture"], r["seed"]) == (run, mixture, seed) and r["updates"] <= step}
+    if os.path.exists(workdir) and (step not in recorded or recorded[step].get("cpu") != cpu.describe()):
+        print(f"{workdir} holds {step:,} updates, not an entry recorded on this CPU: training again from 0",
+              flush=True)
+        shutil.rmtree(workdir)
+        step, recorded = 0, {}
+    missing = [n for n in updates if n < step and n not in recorded]
+    if missing:
+        raise UserError(f"{workdir} has trained to {step:,} updates, past --updates {', '.join(map(str, missing))} "
+                        f"that have no record: remove it to train again from 0")
+    yield workdir, recorded
 
 
 def main(argv):
@@ -111,7 +154,7 @@ def main(argv):
         for mixture in FLAGS.mixtures:
             for run in FLAGS.runs:
                 if (run, mixture, seed) not in finished:
-                    for result in one_run(run, mixture, seed, updates, pictures):
+                    for result in one_run(run, mixture, seed, updates, pictures, FLAGS.workdirs, FLAGS.bench):
                         print(json.dumps(result), flush=True)
                         report.append(FLAGS.bench, [result])
     print(report.render(FLAGS.bench))

@@ -5,7 +5,9 @@ packing and batch."""
 import os
 import subprocess
 import sys
+import types
 
+import pytest
 from PIL import Image
 
 from benchmarks import report
@@ -56,3 +58,53 @@ def test_a_run_packs_the_recipes_packs_per_step_and_keeps_the_recipes_own_packin
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == ["nsgan 1 100 grid", "nsgan+pac4 4 400 grid", "pacgan 2 200 grid",
                                         "pacgan+pac4 4 400 grid", "pacgan+pac1 1 100 grid", "fgan:kl+pac2 2 200 grid"]
+
+
+def test_a_kept_workdir_continues_from_its_last_record_and_starts_again_otherwise(tmp_path, monkeypatch):
+    """--workdirs: a sweep with more --updates trains only the new entries, its wall time going on
+    from the recorded one; a workdir past its last record, or another CPU's, trains again from 0;
+    an entry before the workdir's step without a record is refused; without --workdirs every entry
+    trains. The trainer is a stand-in that writes the step it trained to (`step` in the workdir) and
+    takes one second per update on a stand-in clock."""
+    from benchmarks import toy_modes
+    from train import cpu, trainer, workdir as workdirs
+    from zoo.errors import UserError
+
+    monkeypatch.setattr(report, "DIR", str(tmp_path / "results"))
+    calls, clock = [], [0.0]
+    monkeypatch.setattr(toy_modes, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+
+    def fake_run(config, workdir, strategy, verbose):
+        clock[0] += config.steps - fake_step(workdir)
+        os.makedirs(workdir, exist_ok=True)
+        with open(os.path.join(workdir, "step"), "w") as f:
+            f.write(str(config.steps))
+        calls.append(config.steps)
+        return None, dict(modes2500=config.steps)
+
+    def fake_step(workdir):
+        path = os.path.join(workdir, "step")
+        return int(open(path).read()) if os.path.exists(path) else 0
+
+    monkeypatch.setattr(trainer, "run", fake_run)
+    monkeypatch.setattr(workdirs, "resume_step", fake_step)
+    keep = str(tmp_path / "kept")
+
+    def sweep(updates, keep=keep):
+        calls.clear()
+        records = list(toy_modes.one_run("nsgan+pac2", "ring", 1, updates, str(tmp_path / "pictures"), keep, "bench"))
+        report.append("bench", records)
+        return calls[:], [(r["updates"], r["seconds"]) for r in records]
+
+    assert sweep([10, 20]) == ([10, 20], [(10, 10), (20, 20)])
+    assert os.path.isdir(os.path.join(keep, "nsgan+pac2_ring_s1"))
+    assert sweep([10, 20, 40]) == ([40], [(40, 40)])  # 10 and 20 recorded; 20 s + 20 s
+    assert sweep([10, 80]) == ([80], [(80, 80)])  # from the step it holds (40), not from the last entry asked
+    with open(os.path.join(keep, "nsgan+pac2_ring_s1", "step"), "w") as f:
+        f.write("90")  # a stopped sweep: past its last record
+    assert sweep([10, 20, 40, 80]) == ([10, 20, 40, 80], [(10, 10), (20, 20), (40, 40), (80, 80)])
+    monkeypatch.setattr(cpu, "describe", lambda: "another CPU")
+    assert sweep([10, 80])[0] == [10, 80]  # recorded on another CPU: from 0
+    with pytest.raises(UserError, match=r"has trained to 80 updates, past --updates 30 that have no record"):
+        sweep([30, 160])
+    assert sweep([10, 20], keep="")[0] == [10, 20]  # a temporary workdir: every entry
