@@ -1,5 +1,9 @@
 """train.cpu: the CPU's vector units, TensorFlow's bfloat16 path on each kind of CPU, and what the
 trainer says about it (the paths themselves were measured: train/cpu.py's docstring)."""
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.test_train import tiny
@@ -45,7 +49,9 @@ BF16_PASS = {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}  # .ci/run's third pass
     (AVX2_EPYC, {"TF_ENABLE_ONEDNN_OPTS": "1"}, False),
     (AVX2_EPYC, {"ONEDNN_MAX_CPU_ISA": "SSE41"}, False),
     (AVX2_EPYC, {"ONEDNN_MAX_CPU_ISA": "AVX3"}, False),  # a name it does not know counts as a change
+    (set(), AVX2_PASS, False),  # no flags (no /proc/cpuinfo): a change
     (AVX2_EPYC | {"avx_vnni"}, AVX2_PASS, False),  # oneDNN ops on by default (AVX-VNNI), off in the pass
+    (AVX2_EPYC | {"avx_vnni"}, BF16_PASS, False),  # a cap on AVX-VNNI's branch of oneDNN's ISAs
     (AVX512_SKYLAKE, AVX2_PASS, False),  # the cap takes AVX-512 from oneDNN's sgemm
     (AVX512_SKYLAKE, BF16_PASS, True),
     (AVX512_CASCADE, AVX2_PASS, False),
@@ -55,7 +61,24 @@ BF16_PASS = {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}  # .ci/run's third pass
     (SPR_XEON, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_AMX"}, True),
 ])
 def test_same_kernels_tells_which_ci_passes_repeat_the_first(flags, env, same):
-    assert cpu.same_kernels(env, flags) is same
+    assert cpu.same_kernels(env, flags, env={}) is same
+
+
+def test_same_kernels_compares_with_the_environment_the_first_pass_ran_in(root):
+    assert cpu.same_kernels(AVX2_PASS, AVX2_EPYC, env={"TF_ENABLE_ONEDNN_OPTS": "1"}) is False
+    assert cpu.same_kernels({"ONEDNN_MAX_CPU_ISA": "AVX2"}, AMX_XEON, env={"ONEDNN_MAX_CPU_ISA": "avx2"}) is True
+    assert cpu.same_kernels(BF16_PASS, AMX_XEON, env={"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_VNNI"}) is False
+
+    def answer(*args, **env):  # .ci/run's question, on any CPU
+        done = subprocess.run([sys.executable, "-m", "train.cpu", "--same_kernels", *args], cwd=root, text=True,
+                              capture_output=True, env={**os.environ, **env}, timeout=60)
+        return done.returncode, done.stdout.strip(), done.stderr.strip()
+
+    assert answer() == (0, "yes", "")
+    assert answer("ONEDNN_MAX_CPU_ISA=AVX3") == (0, "no", "")
+    assert answer("TF_ENABLE_ONEDNN_OPTS=0", TF_ENABLE_ONEDNN_OPTS="1") == (0, "no", "")
+    assert answer("OMP_NUM_THREADS=1") == (1, "", "usage: python -m train.cpu --same_kernels "
+                                                "[TF_ENABLE_ONEDNN_OPTS=V] [ONEDNN_MAX_CPU_ISA=V]")
 
 
 @pytest.mark.parametrize("flags, env, aborts", [

@@ -43,6 +43,8 @@ NO_FLOAT16_ISAS = EMULATED_BFLOAT16_ISAS + ("AVX512_CORE_BF16",)
 ISA_LEVELS = (("SSE41", "sse4_1"), ("AVX", "avx"), ("AVX2", "avx2"), ("AVX2_VNNI", "avx_vnni"),
               ("AVX512_CORE", "avx512f"), ("AVX512_CORE_VNNI", "avx512_vnni"), ("AVX512_CORE_BF16", "avx512_bf16"),
               ("AVX512_CORE_FP16", "avx512_fp16"), ("AVX512_CORE_AMX", "amx_bf16"))
+# flags of CPUs whose oneDNN ISAs leave that line (AVX2_VNNI, AVX2_VNNI_2: below no AVX-512 level)
+OFF_LINE_FLAGS = ("avx_vnni", "avx_vnni_int8", "avx_ne_convert")
 
 
 def _cpuinfo(path="/proc/cpuinfo"):
@@ -100,22 +102,33 @@ def float16_aborts(flags=None, env=os.environ):
     return onednn_ops(flags, env) and any(flag in flags for flag in FLOAT16_FLAGS) and isa in NO_FLOAT16_ISAS
 
 
-def same_kernels(env, flags=None):
-    """Whether TensorFlow picks this CPU's own kernels under the settings `env` (TF_ENABLE_ONEDNN_OPTS,
-    ONEDNN_MAX_CPU_ISA): the custom ops as by default, and a cap at or above the highest ISA level the
-    CPU reaches. `.ci/run` skips a test pass on another kind of CPU's kernels when this CPU is of that
-    kind already (the pass would repeat the one before it); an ISA name it does not know counts as a
-    change."""
+def same_kernels(overrides, flags=None, env=os.environ):
+    """Whether TensorFlow keeps the kernels it picks here under `env` when the settings `overrides`
+    ({TF_ENABLE_ONEDNN_OPTS or ONEDNN_MAX_CPU_ISA: value}) are added: its custom ops as before, and
+    oneDNN on the same ISA level, the lower of the CPU's highest and the cap. `.ci/run` skips a test
+    pass on another kind of CPU's kernels when this CPU is of that kind already (the pass would repeat
+    the one before it). What it cannot place counts as a change: a CPU without /proc/cpuinfo flags,
+    an ISA name it does not know, and a cap on a CPU with AVX-VNNI (oneDNN's ISAs branch there:
+    AVX2_VNNI is below no AVX-512 level)."""
     flags = cpu_flags() if flags is None else flags
-    if onednn_ops(flags, env) != onednn_ops(flags, {}):
+    new = {**env, **overrides}
+    if onednn_ops(flags, env) != onednn_ops(flags, new):
         return False
-    isa = env.get("ONEDNN_MAX_CPU_ISA", "").strip().upper()
-    levels = [name for name, _ in ISA_LEVELS]
-    if not isa:
+    caps = [e.get("ONEDNN_MAX_CPU_ISA", "").strip().upper() for e in (env, new)]
+    if caps[0] == caps[1]:
         return True
-    if isa not in levels:
-        return False
-    return max((i for i, (_, flag) in enumerate(ISA_LEVELS) if flag in flags), default=-1) <= levels.index(isa)
+    levels = [_isa_level(flags, cap) for cap in caps]
+    return None not in levels and levels[0] == levels[1]
+
+
+def _isa_level(flags, cap):
+    """The index in ISA_LEVELS of the ISA oneDNN's kernels use on a CPU with `flags` under the cap
+    `cap` ("": none), or None where same_kernels cannot place it."""
+    names = [name for name, _ in ISA_LEVELS]
+    reached = [i for i, (_, flag) in enumerate(ISA_LEVELS) if flag in flags]
+    if not reached or (cap and (cap not in names or any(flag in flags for flag in OFF_LINE_FLAGS))):
+        return None
+    return min(max(reached), names.index(cap)) if cap else max(reached)
 
 
 def units(flags):
@@ -141,7 +154,10 @@ def describe(path="/proc/cpuinfo", env=os.environ):
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["--same_kernels"]:  # for .ci/run: "yes" or "no" (same_kernels of this environment)
-        print("yes" if same_kernels(os.environ) else "no")
+    if sys.argv[1:2] == ["--same_kernels"]:  # for .ci/run: --same_kernels KEY=VALUE ... -> "yes" or "no"
+        settings = [arg.partition("=") for arg in sys.argv[2:]]
+        if any(not sep or key not in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA") for key, sep, _ in settings):
+            sys.exit("usage: python -m train.cpu --same_kernels [TF_ENABLE_ONEDNN_OPTS=V] [ONEDNN_MAX_CPU_ISA=V]")
+        print("yes" if same_kernels({key: value for key, _, value in settings}) else "no")
     else:
         print(f"CPU: {describe()}; bfloat16: {bfloat16_path()}")
