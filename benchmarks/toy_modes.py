@@ -3,26 +3,28 @@ seeds each, and the curve of modes against generator updates.
 
     python -m benchmarks.toy_modes [--seeds=3] [--mixtures=ring,grid]
         [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4] [--updates=2500,5000,10000,20000] [--bench=toy_modes]
+        [--workdirs=DIR]
 
 A run is RECIPE[:DIVERGENCE][+pacM][@bf16]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
 fgan, PacGAN's packing of M samples per critic input (the recipe's own without +pacM; the critic
 keeps its number of inputs per step, as in PacGAN: data.batch_size is the recipe's packs per step
-times M), and bfloat16 compute
-(config.mixed_precision=mixed_bfloat16; float32 without it). Each run trains through the real
-trainer (`train.trainer.run`) in one temporary workdir, resuming it at every entry of --updates, so each
-entry is a point of one run's curve: the PacGAN metrics of 2,500 samples (zoo.metrics.modes) and
-the wall time so far. A recipe whose config trains on unit-scaled data (wgangp: ring_unit,
-grid_unit, as the official toy code) keeps that scale; its row stands under the mixture's name.
+times M), and bfloat16 compute (config.mixed_precision=mixed_bfloat16; float32 without it). Each run
+trains through the real trainer (`train.trainer.run`) in one workdir (temporary, unless --workdirs),
+resuming it at every entry of --updates, so each entry is a point of one run's curve: the PacGAN
+metrics of 2,500 samples (zoo.metrics.modes) and the wall time so far. A recipe whose config trains
+on unit-scaled data (wgangp: ring_unit, grid_unit, as the official toy code) keeps that scale; its
+row stands under the mixture's name.
 Records go to benchmarks/results/BENCH.jsonl as they come (a stopped sweep resumes where it stopped,
-skipping finished runs and redoing the stopped one), the samples of each run's seed 0 at its last
-update to benchmarks/results/BENCH/RUN_MIXTURE.png (':' written as '-'), and every run's picture
-of a mixture, each under its name, to BENCH/MIXTURE.png.
+skipping finished runs and redoing the stopped one; with --workdirs, see below), the samples of each
+run's seed 0 at its last update to benchmarks/results/BENCH/RUN_MIXTURE.png (':' written as '-'),
+and every run's picture of a mixture, each under its name, to BENCH/MIXTURE.png.
 
 With --workdirs=DIR each run keeps its workdir, DIR/RUN_MIXTURE_sSEED: a later sweep with more
 --updates continues it from its last recorded entry (resuming is bit-identical to training on, as
 the default run showed) instead of training again from 0, its wall time the recorded one plus the
-new. A workdir that trained past its last record (a stopped sweep) starts again from 0, since the
-time of its unrecorded updates is unknown, and so does one whose records are another CPU's.
+new. A kept workdir that holds a step with no record (a stopped sweep), or whose records are
+another CPU's, is refused before anything trains, and left as it is: remove it to start that run
+again.
 """
 import contextlib
 import json
@@ -39,13 +41,6 @@ from train import runtime
 
 runtime.quiet()
 
-flags.DEFINE_integer("seeds", 3, "Seeds per (run, mixture).")
-flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
-flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
-flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")
-flags.DEFINE_string("bench", "toy_modes", "Records to benchmarks/results/BENCH.jsonl, pictures to its folder BENCH/.")
-flags.DEFINE_string("workdirs", "", "Keep each run's workdir in this folder, to continue it with more --updates "
-                    "(default: a temporary one per run).")
 FLAGS = flags.FLAGS
 
 PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_precision
@@ -113,31 +108,41 @@ def one_run(run, mixture, seed, updates, pictures, keep="", bench="toy_modes"):
 @contextlib.contextmanager
 def _workdir(run, mixture, seed, updates, keep, bench):
     """(workdir, {updates: record} of the entries it has trained to and measured): a temporary
-    workdir and {}, or the kept DIR/RUN_MIXTURE_sSEED and its records up to the step it holds. It
-    starts again from 0 when it trained past its last record on this CPU (a stopped sweep, or
-    another CPU's run: its time and rounding are that CPU's); a UserError when an entry of `updates`
-    lies before the step it holds and has no record (it can no longer be measured)."""
+    workdir and {}, or `kept`'s."""
     if not keep:
         with tempfile.TemporaryDirectory() as workdir:
             yield workdir, {}
         return
+    yield kept(run, mixture, seed, updates, keep, bench)
+
+
+def kept(run, mixture, seed, updates, keep, bench):
+    """(DIR/RUN_MIXTURE_sSEED, {updates: record} of the entries it has trained to and measured; {}
+    for a new one). A UserError, touching nothing, when the workdir holds a step that BENCH has no
+    record of (a stopped sweep; or another bench's run), when its records are not all this CPU's
+    (its wall time and rounding are that CPU's), or when an entry of `updates` lies before that
+    step without a record (it can no longer be measured)."""
     from train import cpu, workdir as workdirs
     from zoo.errors import UserError
 
     workdir = os.path.join(keep, f"{report.toy_picture(run, mixture)[:-4]}_s{seed}")
+    if not os.path.exists(workdir):
+        return workdir, {}
     step = workdirs.resume_step(workdir)
     recorded = {r["updates"]: r for r in report.read(bench)
                 if (r["run"], r["mixture"], r["seed"]) == (run, mixture, seed) and r["updates"] <= step}
-    if os.path.exists(workdir) and (step not in recorded or recorded[step].get("cpu") != cpu.describe()):
-        print(f"{workdir} holds {step:,} updates, not an entry recorded on this CPU: training again from 0",
-              flush=True)
-        shutil.rmtree(workdir)
-        step, recorded = 0, {}
+    remove = f"remove it to train {run} on {mixture} with seed {seed} again from 0"
+    if step not in recorded:
+        raise UserError(f"{workdir} holds {step:,} updates, which {bench}.jsonl has no record of (a stopped sweep?): "
+                        f"{remove}")
+    others = sorted({r.get("cpu") for r in recorded.values()} - {cpu.describe()})
+    if others:
+        raise UserError(f"{workdir} was measured on another CPU ({'; '.join(map(str, others))}): {remove}")
     missing = [n for n in updates if n < step and n not in recorded]
     if missing:
         raise UserError(f"{workdir} has trained to {step:,} updates, past --updates {', '.join(map(str, missing))} "
-                        f"that have no record: remove it to train again from 0")
-    yield workdir, recorded
+                        f"that have no record: {remove}")
+    return workdir, recorded
 
 
 def main(argv):
@@ -150,16 +155,31 @@ def main(argv):
     updates = sorted(int(n) for n in FLAGS.updates)
     pictures = report.path(FLAGS.bench, "")
     finished = {(r["run"], r["mixture"], r["seed"]) for r in report.read(FLAGS.bench) if r["updates"] == max(updates)}
-    for seed in range(FLAGS.seeds):  # seed-major: a stopped sweep still covers every run
-        for mixture in FLAGS.mixtures:
-            for run in FLAGS.runs:
-                if (run, mixture, seed) not in finished:
-                    for result in one_run(run, mixture, seed, updates, pictures, FLAGS.workdirs, FLAGS.bench):
-                        print(json.dumps(result), flush=True)
-                        report.append(FLAGS.bench, [result])
+    todo = [(run, mixture, seed) for seed in range(FLAGS.seeds) for mixture in FLAGS.mixtures for run in FLAGS.runs
+            if (run, mixture, seed) not in finished]  # seed-major: a stopped sweep still covers every run
+    if FLAGS.workdirs:  # every kept workdir checked before the first run trains
+        for run, mixture, seed in todo:
+            kept(run, mixture, seed, updates, FLAGS.workdirs, FLAGS.bench)
+    for run, mixture, seed in todo:
+        for result in one_run(run, mixture, seed, updates, pictures, FLAGS.workdirs, FLAGS.bench):
+            print(json.dumps(result), flush=True)
+            report.append(FLAGS.bench, [result])
     print(report.render(FLAGS.bench))
     report.toy_montage(FLAGS.bench)
 
 
+def define_flags():
+    """This script's flags (defined only when it runs, so that tests can import it beside the other
+    benchmarks, which define flags of the same names)."""
+    flags.DEFINE_integer("seeds", 3, "Seeds per (run, mixture).")
+    flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
+    flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
+    flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")
+    flags.DEFINE_string("bench", "toy_modes", "Records to benchmarks/results/BENCH.jsonl, pictures to its folder BENCH/.")
+    flags.DEFINE_string("workdirs", "", "Keep each run's workdir in this folder, to continue it with more --updates "
+                        "(default: a temporary one per run).")
+
+
 if __name__ == "__main__":
+    define_flags()
     cli.run(main)

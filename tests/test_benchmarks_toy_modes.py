@@ -3,6 +3,7 @@ picture, in the tables' order, under its name, whatever subset of runs the last 
 a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
 packing and batch."""
 import os
+import shutil
 import subprocess
 import sys
 import types
@@ -60,12 +61,13 @@ def test_a_run_packs_the_recipes_packs_per_step_and_keeps_the_recipes_own_packin
                                         "pacgan+pac4 4 400 grid", "pacgan+pac1 1 100 grid", "fgan:kl+pac2 2 200 grid"]
 
 
-def test_a_kept_workdir_continues_from_its_last_record_and_starts_again_otherwise(tmp_path, monkeypatch):
+def test_a_kept_workdir_continues_from_its_last_record_and_is_refused_otherwise(tmp_path, monkeypatch):
     """--workdirs: a sweep with more --updates trains only the new entries, its wall time going on
-    from the recorded one; a workdir past its last record, or another CPU's, trains again from 0;
-    an entry before the workdir's step without a record is refused; without --workdirs every entry
-    trains. The trainer is a stand-in that writes the step it trained to (`step` in the workdir) and
-    takes one second per update on a stand-in clock."""
+    from the recorded one at the step the workdir holds; a workdir that holds a step without a record
+    (a stopped sweep), or was measured on another CPU, or lies past an asked entry without a record,
+    is a UserError that leaves it as it is; a removed one trains from 0; without --workdirs every
+    entry trains. The trainer is a stand-in that writes the step it trained to (`step` in the
+    workdir) and takes one second per update on a stand-in clock."""
     from benchmarks import toy_modes
     from train import cpu, trainer, workdir as workdirs
     from zoo.errors import UserError
@@ -73,6 +75,10 @@ def test_a_kept_workdir_continues_from_its_last_record_and_starts_again_otherwis
     monkeypatch.setattr(report, "DIR", str(tmp_path / "results"))
     calls, clock = [], [0.0]
     monkeypatch.setattr(toy_modes, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+
+    def fake_step(workdir):
+        path = os.path.join(workdir, "step")
+        return int(open(path).read()) if os.path.exists(path) else 0
 
     def fake_run(config, workdir, strategy, verbose):
         clock[0] += config.steps - fake_step(workdir)
@@ -82,29 +88,37 @@ def test_a_kept_workdir_continues_from_its_last_record_and_starts_again_otherwis
         calls.append(config.steps)
         return None, dict(modes2500=config.steps)
 
-    def fake_step(workdir):
-        path = os.path.join(workdir, "step")
-        return int(open(path).read()) if os.path.exists(path) else 0
-
     monkeypatch.setattr(trainer, "run", fake_run)
     monkeypatch.setattr(workdirs, "resume_step", fake_step)
     keep = str(tmp_path / "kept")
+    workdir = os.path.join(keep, "nsgan+pac2_ring_s1")
 
-    def sweep(updates, keep=keep):
+    def sweep(updates, keep=keep, seed=1):
         calls.clear()
-        records = list(toy_modes.one_run("nsgan+pac2", "ring", 1, updates, str(tmp_path / "pictures"), keep, "bench"))
+        records = list(toy_modes.one_run("nsgan+pac2", "ring", seed, updates, str(tmp_path / "pictures"), keep, "bench"))
         report.append("bench", records)
         return calls[:], [(r["updates"], r["seconds"]) for r in records]
 
+    def refused(updates, message):
+        with pytest.raises(UserError, match=message):
+            toy_modes.kept("nsgan+pac2", "ring", 1, updates, keep, "bench")
+        with pytest.raises(UserError, match=message):
+            sweep(updates)
+        assert calls == [] and fake_step(workdir) == held  # nothing trained, the workdir as it was
+
     assert sweep([10, 20]) == ([10, 20], [(10, 10), (20, 20)])
-    assert os.path.isdir(os.path.join(keep, "nsgan+pac2_ring_s1"))
+    assert sweep([10, 20], seed=2) == ([10, 20], [(10, 10), (20, 20)])  # another seed: its own workdir
     assert sweep([10, 20, 40]) == ([40], [(40, 40)])  # 10 and 20 recorded; 20 s + 20 s
     assert sweep([10, 80]) == ([80], [(80, 80)])  # from the step it holds (40), not from the last entry asked
-    with open(os.path.join(keep, "nsgan+pac2_ring_s1", "step"), "w") as f:
-        f.write("90")  # a stopped sweep: past its last record
-    assert sweep([10, 20, 40, 80]) == ([10, 20, 40, 80], [(10, 10), (20, 20), (40, 40), (80, 80)])
+    held = 80
+    refused([30, 160], r"has trained to 80 updates, past --updates 30 that have no record: remove it")
+    with open(os.path.join(workdir, "step"), "w") as f:
+        f.write(str(held := 90))  # a stopped sweep: past its last record
+    refused([10, 160], r"holds 90 updates, which bench.jsonl has no record of \(a stopped sweep\?\): remove it")
+    with open(os.path.join(workdir, "step"), "w") as f:
+        f.write(str(held := 80))
     monkeypatch.setattr(cpu, "describe", lambda: "another CPU")
-    assert sweep([10, 80])[0] == [10, 80]  # recorded on another CPU: from 0
-    with pytest.raises(UserError, match=r"has trained to 80 updates, past --updates 30 that have no record"):
-        sweep([30, 160])
-    assert sweep([10, 20], keep="")[0] == [10, 20]  # a temporary workdir: every entry
+    refused([10, 160], r"was measured on another CPU \(.+\): remove it to train nsgan\+pac2 on ring with seed 1")
+    shutil.rmtree(workdir)  # removed: from 0, though its records stay
+    assert sweep([10, 20]) == ([10, 20], [(10, 10), (20, 20)])
+    assert sweep([10, 20], keep="") == ([10, 20], [(10, 10), (20, 20)])  # a temporary workdir: every entry
