@@ -1,7 +1,7 @@
 """Mode coverage of the GAN objectives on PacGAN's ring and grid, with and without packing, several
 seeds each, and the curve of modes against generator updates.
 
-    python -m benchmarks.toy_modes [--seeds=3] [--mixtures=ring,grid]
+    python -m benchmarks.toy_modes [--seeds=3] [--first_seed=0] [--mixtures=ring,grid]
         [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4] [--updates=2500,5000,10000,20000] [--bench=toy_modes]
         [--workdirs=DIR]
 
@@ -145,6 +145,14 @@ def kept(run, mixture, seed, updates, keep, bench):
     return workdir, recorded
 
 
+def plan(runs, mixtures, seeds, last, records):
+    """The (run, mixture, seed) to train, seed-major (a stopped sweep still covers every run), but
+    those that `records` hold at `last` updates (finished by an earlier sweep)."""
+    finished = {(r["run"], r["mixture"], r["seed"]) for r in records if r["updates"] == last}
+    return [(run, mixture, seed) for seed in seeds for mixture in mixtures for run in runs
+            if (run, mixture, seed) not in finished]
+
+
 def main(argv):
     for run in FLAGS.runs:  # every name checked before the first run trains
         parse_run(run)
@@ -154,9 +162,8 @@ def main(argv):
 
     updates = sorted(int(n) for n in FLAGS.updates)
     pictures = report.path(FLAGS.bench, "")
-    finished = {(r["run"], r["mixture"], r["seed"]) for r in report.read(FLAGS.bench) if r["updates"] == max(updates)}
-    todo = [(run, mixture, seed) for seed in range(FLAGS.seeds) for mixture in FLAGS.mixtures for run in FLAGS.runs
-            if (run, mixture, seed) not in finished]  # seed-major: a stopped sweep still covers every run
+    seeds = range(FLAGS.first_seed, FLAGS.first_seed + FLAGS.seeds)
+    todo = plan(FLAGS.runs, FLAGS.mixtures, seeds, max(updates), report.read(FLAGS.bench))
     if FLAGS.workdirs:  # every kept workdir checked before the first run trains
         for run, mixture, seed in todo:
             kept(run, mixture, seed, updates, FLAGS.workdirs, FLAGS.bench)
@@ -172,6 +179,8 @@ def define_flags():
     """This script's flags (defined only when it runs, so that tests can import it beside the other
     benchmarks, which define flags of the same names)."""
     flags.DEFINE_integer("seeds", 3, "Seeds per (run, mixture).")
+    flags.DEFINE_integer("first_seed", 0, "The first of the --seeds seeds (to add or continue one seed of a row).",
+                         lower_bound=0)
     flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
     flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
     flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")

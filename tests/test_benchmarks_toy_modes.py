@@ -122,3 +122,15 @@ def test_a_kept_workdir_continues_from_its_last_record_and_is_refused_otherwise(
     shutil.rmtree(workdir)  # removed: from 0, though its records stay
     assert sweep([10, 20]) == ([10, 20], [(10, 10), (20, 20)])
     assert sweep([10, 20], keep="") == ([10, 20], [(10, 10), (20, 20)])  # a temporary workdir: every entry
+
+
+def test_a_sweep_trains_its_seeds_seed_major_but_the_runs_finished_at_its_last_entry():
+    """--first_seed=2 --seeds=2: seeds 2 and 3 only; a run with a record at the last entry is done,
+    one with records before it only (a shorter sweep's) is not."""
+    from benchmarks import toy_modes
+
+    records = [dict(run="a", mixture="grid", seed=2, updates=40), dict(run="b", mixture="grid", seed=2, updates=20),
+               dict(run="a", mixture="ring", seed=3, updates=40)]
+    assert toy_modes.plan(["a", "b"], ["grid", "ring"], range(2, 4), 40, records) == [
+        ("b", "grid", 2), ("a", "ring", 2), ("b", "ring", 2), ("a", "grid", 3), ("b", "grid", 3), ("b", "ring", 3)]
+    assert toy_modes.plan(["a"], ["grid"], range(0, 1), 40, records) == [("a", "grid", 0)]
