@@ -24,7 +24,9 @@ With --workdirs=DIR each run keeps its workdir, DIR/RUN_MIXTURE_sSEED: a later s
 the default run showed) instead of training again from 0, its wall time the recorded one plus the
 new. A kept workdir that holds a step with no record (a stopped sweep), or whose records are
 another CPU's, is refused before anything trains, and left as it is: remove it to start that run
-again.
+again. --first_seed=S --seeds=N sweeps seeds S to S+N-1 only (one seed of a row, to add it or take
+it further; a sweep without seed 0 makes no picture). A run with records of another CPU at updates
+the sweep does not measure is refused: trained here, its curve would mix two CPUs' paths.
 """
 import contextlib
 import json
@@ -37,7 +39,7 @@ from absl import flags
 
 from benchmarks import cli, report
 from benchmarks.budgets import DIVERGENCE_PARAMS
-from train import runtime
+from train import cpu, runtime
 
 runtime.quiet()
 
@@ -122,7 +124,7 @@ def kept(run, mixture, seed, updates, keep, bench):
     record of (a stopped sweep; or another bench's run), when its records are not all this CPU's
     (its wall time and rounding are that CPU's), or when an entry of `updates` lies before that
     step without a record (it can no longer be measured)."""
-    from train import cpu, workdir as workdirs
+    from train import workdir as workdirs
     from zoo.errors import UserError
 
     workdir = os.path.join(keep, f"{report.toy_picture(run, mixture)[:-4]}_s{seed}")
@@ -145,12 +147,26 @@ def kept(run, mixture, seed, updates, keep, bench):
     return workdir, recorded
 
 
-def plan(runs, mixtures, seeds, last, records):
-    """The (run, mixture, seed) to train, seed-major (a stopped sweep still covers every run), but
-    those that `records` hold at `last` updates (finished by an earlier sweep)."""
-    finished = {(r["run"], r["mixture"], r["seed"]) for r in records if r["updates"] == last}
-    return [(run, mixture, seed) for seed in seeds for mixture in mixtures for run in runs
-            if (run, mixture, seed) not in finished]
+def plan(runs, mixtures, first_seed, seeds, updates, records, here):
+    """The (run, mixture, seed) a sweep trains: seeds first_seed to first_seed + seeds - 1, seed-major
+    (a stopped sweep still covers every run), except those `records` hold at the last of `updates`
+    (finished by an earlier sweep). A UserError when one of them has records of a CPU other than
+    `here` at updates the sweep does not measure: it trains here (from 0, or from a kept workdir,
+    which holds only this CPU's records), so its curve would be half another path."""
+    from zoo.errors import UserError
+
+    finished = {(r["run"], r["mixture"], r["seed"]) for r in records if r["updates"] == max(updates)}
+    todo = [(run, mixture, seed) for seed in range(first_seed, first_seed + seeds) for mixture in mixtures
+            for run in runs if (run, mixture, seed) not in finished]
+    for run, mixture, seed in todo:
+        other = {r["updates"]: str(r.get("cpu")) for r in records if r["updates"] not in updates
+                 and (r["run"], r["mixture"], r["seed"]) == (run, mixture, seed) and r.get("cpu") != here}
+        if other:
+            raise UserError(f"{run} on {mixture} with seed {seed} has records of another CPU "
+                            f"({'; '.join(sorted(set(other.values())))}) at {', '.join(map(str, sorted(other)))} "
+                            "updates, which this sweep does not measure: add them to --updates, so that its curve "
+                            "is this CPU's")
+    return todo
 
 
 def main(argv):
@@ -162,8 +178,8 @@ def main(argv):
 
     updates = sorted(int(n) for n in FLAGS.updates)
     pictures = report.path(FLAGS.bench, "")
-    seeds = range(FLAGS.first_seed, FLAGS.first_seed + FLAGS.seeds)
-    todo = plan(FLAGS.runs, FLAGS.mixtures, seeds, max(updates), report.read(FLAGS.bench))
+    todo = plan(FLAGS.runs, FLAGS.mixtures, FLAGS.first_seed, FLAGS.seeds, updates, report.read(FLAGS.bench),
+                cpu.describe())
     if FLAGS.workdirs:  # every kept workdir checked before the first run trains
         for run, mixture, seed in todo:
             kept(run, mixture, seed, updates, FLAGS.workdirs, FLAGS.bench)
@@ -178,9 +194,9 @@ def main(argv):
 def define_flags():
     """This script's flags (defined only when it runs, so that tests can import it beside the other
     benchmarks, which define flags of the same names)."""
-    flags.DEFINE_integer("seeds", 3, "Seeds per (run, mixture).")
-    flags.DEFINE_integer("first_seed", 0, "The first of the --seeds seeds (to add or continue one seed of a row).",
-                         lower_bound=0)
+    flags.DEFINE_integer("seeds", 3, "How many seeds per (run, mixture), from --first_seed.", lower_bound=1)
+    flags.DEFINE_integer("first_seed", 0, "Seeds --first_seed to --first_seed + --seeds - 1 (one seed of a row: "
+                         "--first_seed=S --seeds=1).", lower_bound=0)
     flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
     flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
     flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")

@@ -1,7 +1,7 @@
 """benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0
 picture, in the tables' order, under its name, whatever subset of runs the last sweep trained; and
 a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
-packing and batch."""
+packing and batch; a kept workdir continued or refused; which seeds and runs a sweep trains."""
 import os
 import shutil
 import subprocess
@@ -126,11 +126,22 @@ def test_a_kept_workdir_continues_from_its_last_record_and_is_refused_otherwise(
 
 def test_a_sweep_trains_its_seeds_seed_major_but_the_runs_finished_at_its_last_entry():
     """--first_seed=2 --seeds=2: seeds 2 and 3 only; a run with a record at the last entry is done,
-    one with records before it only (a shorter sweep's) is not."""
+    one with records before it only (a shorter sweep's) is not; a run with another CPU's records at
+    an entry the sweep does not measure is refused (its curve would mix two CPUs' paths), not one
+    whose other-CPU records the sweep measures again."""
     from benchmarks import toy_modes
+    from zoo.errors import UserError
 
-    records = [dict(run="a", mixture="grid", seed=2, updates=40), dict(run="b", mixture="grid", seed=2, updates=20),
-               dict(run="a", mixture="ring", seed=3, updates=40)]
-    assert toy_modes.plan(["a", "b"], ["grid", "ring"], range(2, 4), 40, records) == [
+    here = "this CPU"
+    records = [dict(run="a", mixture="grid", seed=2, updates=40, cpu=here),
+               dict(run="b", mixture="grid", seed=2, updates=20, cpu=here),
+               dict(run="a", mixture="ring", seed=3, updates=40, cpu=here)]
+    assert toy_modes.plan(["a", "b"], ["grid", "ring"], 2, 2, [20, 40], records, here) == [
         ("b", "grid", 2), ("a", "ring", 2), ("b", "ring", 2), ("a", "grid", 3), ("b", "grid", 3), ("b", "ring", 3)]
-    assert toy_modes.plan(["a"], ["grid"], range(0, 1), 40, records) == [("a", "grid", 0)]
+    assert toy_modes.plan(["a"], ["grid"], 0, 1, [40], records, here) == [("a", "grid", 0)]
+    assert toy_modes.plan(["b"], ["grid"], 2, 1, [40], records, here) == [("b", "grid", 2)]  # its 20: this CPU's
+    xeon = [dict(run="b", mixture="grid", seed=2, updates=n, cpu="a Xeon") for n in (10, 20)]
+    assert toy_modes.plan(["b"], ["grid"], 2, 1, [10, 20, 40], xeon, here) == [("b", "grid", 2)]  # measured again
+    with pytest.raises(UserError, match=r"^b on grid with seed 2 has records of another CPU \(a Xeon\) at 10, 20 "
+                                        r"updates, which this sweep does not measure: add them to --updates"):
+        toy_modes.plan(["b"], ["grid"], 2, 1, [40, 80], xeon, here)
