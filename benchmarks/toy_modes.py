@@ -159,7 +159,7 @@ def plan(runs, mixtures, first_seed, seeds, updates, records, here):
     todo = [(run, mixture, seed) for seed in range(first_seed, first_seed + seeds) for mixture in mixtures
             for run in runs if (run, mixture, seed) not in finished]
     for run, mixture, seed in todo:
-        other = {r["updates"]: str(r.get("cpu")) for r in records if r["updates"] not in updates
+        other = {r["updates"]: r.get("cpu") or report.UNKNOWN_CPU for r in records if r["updates"] not in updates
                  and (r["run"], r["mixture"], r["seed"]) == (run, mixture, seed) and r.get("cpu") != here}
         if other:
             raise UserError(f"{run} on {mixture} with seed {seed} has records of another CPU "
@@ -169,6 +169,15 @@ def plan(runs, mixtures, first_seed, seeds, updates, records, here):
     return todo
 
 
+def entries(updates):
+    """--updates as integers, or a UserError naming the entry that is not a positive integer."""
+    from zoo.errors import UserError
+
+    if not updates or not all(n.isdigit() and int(n) > 0 for n in updates):
+        raise UserError(f"--updates must be positive integers (generator updates), not {','.join(updates)!r}")
+    return [int(n) for n in updates]
+
+
 def main(argv):
     for run in FLAGS.runs:  # every name checked before the first run trains
         parse_run(run)
@@ -176,7 +185,7 @@ def main(argv):
     # runs every run, so mix recipes of different settings in separate invocations
     runtime.set_intra_op_threads(config_for(FLAGS.runs[0], FLAGS.mixtures[0], 0, 1))
 
-    updates = sorted(int(n) for n in FLAGS.updates)
+    updates = sorted(entries(FLAGS.updates))
     pictures = report.path(FLAGS.bench, "")
     todo = plan(FLAGS.runs, FLAGS.mixtures, FLAGS.first_seed, FLAGS.seeds, updates, report.read(FLAGS.bench),
                 cpu.describe())

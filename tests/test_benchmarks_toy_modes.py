@@ -145,3 +145,13 @@ def test_a_sweep_trains_its_seeds_seed_major_but_the_runs_finished_at_its_last_e
     with pytest.raises(UserError, match=r"^b on grid with seed 2 has records of another CPU \(a Xeon\) at 10, 20 "
                                         r"updates, which this sweep does not measure: add them to --updates"):
         toy_modes.plan(["b"], ["grid"], 2, 1, [40, 80], xeon, here)
+
+
+@pytest.mark.parametrize("bad", [[], ["abc"], ["0"], ["2500", "-5"], ["1e4"]])
+def test_updates_that_are_not_positive_integers_are_one_sentence(bad):
+    from benchmarks import toy_modes
+    from zoo.errors import UserError
+
+    with pytest.raises(UserError, match=r"^--updates must be positive integers \(generator updates\), not "):
+        toy_modes.entries(bad)
+    assert toy_modes.entries(["5000", "2500"]) == [5000, 2500]
