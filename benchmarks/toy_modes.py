@@ -170,11 +170,13 @@ def plan(runs, mixtures, first_seed, seeds, updates, records, here):
 
 
 def entries(updates):
-    """--updates as integers, or a UserError naming the entry that is not a positive integer."""
+    """--updates as integers, or a UserError naming the first entry that is not a positive integer
+    (an empty --updates names '')."""
     from zoo.errors import UserError
 
-    if not updates or not all(n.isdigit() and int(n) > 0 for n in updates):
-        raise UserError(f"--updates must be positive integers (generator updates), not {','.join(updates)!r}")
+    bad = [n for n in updates if not (n.isdigit() and int(n) > 0)] if updates else [""]
+    if bad:
+        raise UserError(f"--updates must be positive integers (generator updates), not {bad[0]!r}")
     return [int(n) for n in updates]
 
 

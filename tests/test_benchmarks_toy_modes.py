@@ -3,6 +3,7 @@ picture, in the tables' order, under its name, whatever subset of runs the last 
 a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
 packing and batch; a kept workdir continued or refused; which seeds and runs a sweep trains."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,11 +148,13 @@ def test_a_sweep_trains_its_seeds_seed_major_but_the_runs_finished_at_its_last_e
         toy_modes.plan(["b"], ["grid"], 2, 1, [40, 80], xeon, here)
 
 
-@pytest.mark.parametrize("bad", [[], ["abc"], ["0"], ["2500", "-5"], ["1e4"]])
-def test_updates_that_are_not_positive_integers_are_one_sentence(bad):
+@pytest.mark.parametrize("bad, named", [([], ""), (["abc"], "abc"), (["0"], "0"), (["2500", "-5", "x"], "-5"),
+                                        (["1e4"], "1e4")])
+def test_updates_that_are_not_positive_integers_are_one_sentence_naming_the_first(bad, named):
     from benchmarks import toy_modes
     from zoo.errors import UserError
 
-    with pytest.raises(UserError, match=r"^--updates must be positive integers \(generator updates\), not "):
+    message = f"--updates must be positive integers (generator updates), not '{named}'"
+    with pytest.raises(UserError, match=f"^{re.escape(message)}$"):
         toy_modes.entries(bad)
     assert toy_modes.entries(["5000", "2500"]) == [5000, 2500]
