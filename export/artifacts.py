@@ -6,9 +6,10 @@ import json
 import os
 
 from zoo_core import files
+from zoo_core.errors import UserError
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """A bad export directory or input; the message is one sentence for the user."""
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from export import pretrained
 from export.artifacts import ExportError, check_out, load_metadata, session
-from zoo_core import files
+from zoo_core import errors, files
 
 TOLERANCE = 1e-3  # float round-off allowed outside the value range
 
@@ -123,7 +123,7 @@ def main(argv=None):
         x = read_input(args.input, metadata)
         codes = encode(args.export_dir, x, args.batch_size, metadata)
     except ExportError as e:
-        print(f"error: {e}", file=sys.stderr)
+        errors.say(e)
         return 2
     with files.atomic_path(args.out, suffix=".npy") as tmp:
         np.save(tmp, codes)

@@ -11,7 +11,7 @@ import numpy as np
 
 from export import pretrained
 from export.artifacts import ExportError, check_out, load_metadata, session
-from zoo_core import files, priors
+from zoo_core import errors, files, priors
 
 MIN_TRUNCATION = 0.01  # below it nearly every draw is rejected (acceptance about 0.8 t): G(loc) is what t -> 0 gives
 MAX_GRID = 10_000  # images in one PNG grid; more go to .npy
@@ -112,7 +112,7 @@ def main(argv=None):
             x, metadata = sample(args.export_dir, args.num, args.seed, args.truncation)
             write(x, metadata, args.out)
     except ExportError as e:
-        print(f"error: {e}", file=sys.stderr)
+        errors.say(e)
         return 2
     print(f"wrote {args.num} samples to {args.out}")
     return 0

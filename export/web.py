@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 from export.artifacts import ExportError, check_out, load_metadata, verify
-from zoo_core import files
+from zoo_core import errors, files
 
 WEB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "web")
 PAGE = ("index.html", "sampler.js")
@@ -126,7 +126,7 @@ def main(argv=None):
         build(args.export_dir, folder)
         server = serve(folder, args.port)
     except ExportError as e:
-        print(f"error: {e}", file=sys.stderr)
+        errors.say(e)
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
         return 2

@@ -1,12 +1,13 @@
 """Shared CLI plumbing: quiet TensorFlow (train.runtime, on import: the entry points import this
-first), and every way a command fails as one line on stderr (`fail`): a bad command line or a
-UserError exits 2, a diverged training run (train.callbacks.NonFiniteLoss) 3."""
+first), and every way a command fails as one line on stderr (zoo_core.errors.fail): a bad command
+line or a UserError exits 2, a diverged training run (train.callbacks.NonFiniteLoss) 3."""
 import functools
 import os
 import sys
 
 import configs
 from train import runtime
+from zoo_core.errors import UserError, fail
 
 runtime.quiet()
 
@@ -19,16 +20,9 @@ def quiet_absl():
         logging.set_verbosity(logging.ERROR)
 
 
-def fail(message, status=2):
-    """The one way out of a command that failed: `error: MESSAGE` on stderr, exit `status`."""
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(status)
-
-
 def user_errors(main):
     """Wraps an absl main: a UserError prints its sentence and exits 2, a training run whose loss
     became NaN or infinite (NonFiniteLoss) exits 3."""
-    from zoo.errors import UserError
 
     @functools.wraps(main)
     def wrapped(argv):
@@ -51,8 +45,6 @@ def _load_config_file(spec):
     """The ConfigDict of `--config=PATH[:ARG]` (get_config(ARG)), or a UserError saying in one
     sentence why the file gives none. ml_collections loads the file again when it parses the flags."""
     import importlib.util
-
-    from zoo.errors import UserError
 
     path, _, arg = spec.partition(":")
     if not os.path.isfile(path):
@@ -79,8 +71,6 @@ def _check_overrides(config, argv):
     """A UserError for the first --config.KEY=VALUE whose KEY the config does not have, with the
     nearest key of that level as a hint."""
     import difflib
-
-    from zoo.errors import UserError
 
     for arg in argv:
         if not arg.startswith("--config."):
@@ -130,8 +120,6 @@ def parse_flags_or_exit(define=None, config_default=None):
     the wrong type, an unknown flag) is the first line of absl's own message.
     """
     from absl import flags
-
-    from zoo.errors import UserError
 
     try:
         if config_default is not None:  # before define(): ml_collections applies sys.argv's overrides there

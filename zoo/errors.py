@@ -1,8 +1,6 @@
-"""The one exception type for user mistakes: the CLIs print its message and exit non-zero."""
-
-
-class UserError(ValueError):
-    """A mistake in what the user asked for (config key, name, path, missing data)."""
+"""The checks of user input the zoo's modules share; each raises zoo_core.errors.UserError (the one
+exception type for user mistakes: every command prints its sentence and exits 2)."""
+from zoo_core.errors import UserError
 
 
 def choose(kind, name, choices):
@@ -26,18 +24,3 @@ def positive(key, value):
         raise UserError(f"config.{key} must be a positive integer, not {value!r}")
     return value
 
-
-def exit_on_user_error(main):
-    """Wraps an absl main: a UserError prints `error: MESSAGE` on stderr and exits with status 2."""
-    import functools
-    import sys
-
-    @functools.wraps(main)
-    def wrapped(argv):
-        try:
-            return main(argv)
-        except UserError as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
-
-    return wrapped

@@ -163,7 +163,7 @@ def main(argv):
 if __name__ == "__main__":
     from absl import app, flags
 
-    from zoo.errors import exit_on_user_error
+    from zoo_core.errors import exit_on_user_error
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     flags.DEFINE_string("out", WEIGHTS, "Where to write the weights.")
