@@ -29,6 +29,7 @@ it further; a sweep without seed 0 makes no picture). A run with records of anot
 the sweep does not measure is refused: trained here, its curve would mix two CPUs' paths.
 """
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -48,6 +49,15 @@ FLAGS = flags.FLAGS
 PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_precision
 
 
+@functools.cache
+def recipes():
+    """A run's RECIPEs: the GAN-family toy configs, configs/RECIPE_toy.py (name -> None)."""
+    import configs
+
+    names = sorted(f.removesuffix("_toy.py") for f in os.listdir(configs.DIR) if f.endswith("_toy.py"))
+    return dict.fromkeys(n for n in names if configs.load(f"{n}_toy").model.name == "gan")
+
+
 def parse_run(run):
     """'fgan:kl+pac4' -> ('fgan', 'kl', 4, None); 'nsgan@bf16' -> ('nsgan', None, None, 'mixed_bfloat16')
     (None: the recipe's own packing)."""
@@ -58,6 +68,7 @@ def parse_run(run):
     recipe, _, divergence = spec.partition(":")
     if not (pac or "1").isdigit() or int(pac or 1) < 1:
         raise UserError(f"run {run!r}: +pacM needs a positive integer M, not {pac!r}")
+    choose("toy recipe", recipe, recipes())
     return (recipe, divergence or None, int(pac) if pac else None,
             choose("precision", precision, PRECISIONS) if precision else None)
 
@@ -181,11 +192,20 @@ def entries(updates):
 
 
 def main(argv):
-    for run in FLAGS.runs:  # every name checked before the first run trains
+    from train import spec as specs
+    from zoo.errors import choose
+
+    for run in FLAGS.runs:  # every run's name and mixture checked before the first run trains
         parse_run(run)
+    for mixture in FLAGS.mixtures:
+        choose("mixture", mixture, report.MODES)
     # the first run's threads per op (1 in PacGAN's recipes), set before TensorFlow starts: one process
     # runs every run, so mix recipes of different settings in separate invocations
     runtime.set_intra_op_threads(config_for(FLAGS.runs[0], FLAGS.mixtures[0], 0, 1))
+    for run in FLAGS.runs:  # and every config it trains (its divergence, ...), as the trainer reads it
+        for mixture in FLAGS.mixtures:
+            specs.read(config_for(run, mixture, 0, 1))
+    choose("toy bench", FLAGS.bench, {b: 0 for b, (_, _, tables) in report.BENCHES.items() if tables is report.toy})
 
     updates = sorted(entries(FLAGS.updates))
     pictures = report.path(FLAGS.bench, "")
@@ -211,7 +231,8 @@ def define_flags():
     flags.DEFINE_list("mixtures", ["ring", "grid"], "Toy mixtures.")
     flags.DEFINE_list("runs", ["nsgan", "wgangp"], "Runs: RECIPE[:DIVERGENCE][+pacM] (configs/RECIPE_toy.py).")
     flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")
-    flags.DEFINE_string("bench", "toy_modes", "Records to benchmarks/results/BENCH.jsonl, pictures to its folder BENCH/.")
+    flags.DEFINE_string("bench", "toy_modes", "Records to benchmarks/results/BENCH.jsonl, pictures to its folder "
+                        "BENCH/: a toy bench of benchmarks.report (toy_modes, toy_precision).")
     flags.DEFINE_string("workdirs", "", "Keep each run's workdir in this folder, to continue it with more --updates "
                         "(default: a temporary one per run).")
 

@@ -1,6 +1,6 @@
 """benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0
 picture, in the tables' order, under its name, whatever subset of runs the last sweep trained; and
-a bad run name is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
+a bad run or mixture is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
 packing and batch; a kept workdir continued or refused; which seeds and runs a sweep trains."""
 import os
 import re
@@ -40,12 +40,23 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
     assert Image.open(folder / "ring.png").size == (30, 20 + label)
 
 
-def test_a_bad_run_name_is_one_line_and_exit_status_2(root):
+@pytest.mark.parametrize("flags, message", [
+    (["--runs=nsgan+pacx"], "run 'nsgan+pacx': +pacM needs a positive integer M, not 'x'"),
+    (["--runs=nsgan,bogus"], "unknown toy recipe 'bogus'; choose one of: fgan, lsgan, mmgan, nsgan, pacgan, "
+                             "tempered, wgan, wgangp"),
+    (["--runs=nsgan,fgan:bogus"], "unknown divergence 'bogus'; choose one of: total_variation, kl, reverse_kl, "
+                                  "pearson, neyman, hellinger, jeffrey, jensen_shannon, js_weighted, gan, alpha"),
+    (["--mixtures=ring,swissroll"], "unknown mixture 'swissroll'; choose one of: grid, ring"),
+    ([], "unknown toy bench 'bad'; choose one of: toy_modes, toy_precision"),  # its tables could not be rendered
+])
+def test_a_bad_run_or_mixture_is_one_line_and_exit_status_2_before_any_run_trains(root, flags, message):
+    """Every run and mixture of the sweep is checked first (a bad second run does not wait for the
+    first to train): the trainer's own check of each config (train.spec.read) included."""
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # a user's: conftest's lets E lines by
-    done = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", "--runs=nsgan+pacx", "--bench=bad"],
+    done = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", *flags, "--bench=bad"],
                           capture_output=True, text=True, cwd=root, env=env, timeout=300)
     assert done.returncode == 2, done.stderr[-2000:]
-    assert done.stderr.strip() == "error: run 'nsgan+pacx': +pacM needs a positive integer M, not 'x'"
+    assert done.stderr.strip() == f"error: {message}"
     assert not os.path.exists(os.path.join(root, "benchmarks", "results", "bad.jsonl"))
 
 
