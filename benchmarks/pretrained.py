@@ -89,13 +89,15 @@ def pack(name, workdir, out):
     import configs
     from export.artifacts import load_metadata, verify
     from export.compact import compact
+    from train import workdir as workdirs
     from zoo_core import files
 
-    folder = os.path.join(workdir, "export")
+    folder = os.path.join(workdir, workdirs.EXPORT)
     metadata = load_metadata(folder)
     os.makedirs(out, exist_ok=True)
-    config = configs.upgrade(json.load(open(os.path.join(workdir, "config.json"))))  # in today's keys
-    metrics = json.load(open(os.path.join(workdir, "metrics.json")))["metrics"]
+    with open(os.path.join(workdir, workdirs.CONFIG)) as f:  # as the run wrote it, in today's keys
+        config = configs.upgrade(json.load(f))
+    metrics = workdirs.read_metrics(workdir)["metrics"]
     with files.atomic_path(os.path.join(out, name)) as tmp:
         os.makedirs(tmp)
         changes = {}

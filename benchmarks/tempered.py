@@ -165,6 +165,7 @@ def plot(rows):
 
 
 def main(argv):
+    from train import workdir as workdirs
     from zoo.errors import UserError
 
     if not (0 < FLAGS.every <= FLAGS.k <= FLAGS.steps and FLAGS.k % FLAGS.every == 0 and FLAGS.steps % FLAGS.every == 0):
@@ -182,7 +183,7 @@ def main(argv):
             if FLAGS.lens == "both" or lens == (FLAGS.lens == "yes"):
                 results.train(run_name(recipe, lens, seed), run_config(recipe, lens, seed))
     if FLAGS.phase in ("all", "table"):
-        rows = [measure(*run) if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), "metrics.json")) else recorded(*run)
+        rows = [measure(*run) if os.path.exists(os.path.join(FLAGS.runs, run_name(*run), workdirs.METRICS)) else recorded(*run)
                 for run in runs]
         rows = [r for r in rows if r]
         groups = [(recipe, lens, group(rows, recipe, lens)) for recipe in FLAGS.recipes for lens in (False, True)]

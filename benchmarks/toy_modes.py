@@ -98,7 +98,7 @@ def one_run(run, mixture, seed, updates, pictures, keep="", bench="toy_modes"):
     import keras
     import tensorflow as tf
 
-    from train import trainer
+    from train import trainer, workdir as workdirs
 
     with _workdir(run, mixture, seed, updates, keep, bench) as (workdir, recorded):
         seconds = recorded[max(recorded)]["seconds"] if recorded else 0.0  # the wall time to the step it holds
@@ -113,9 +113,10 @@ def one_run(run, mixture, seed, updates, pictures, keep="", bench="toy_modes"):
             yield dict(run=run, mixture=mixture, data=config.data.name, seed=seed, updates=n,
                        seconds=round(seconds, 1), batch_size=config.data.batch_size, **metrics)
         if seed == 0:
-            last = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.startswith("step_"))[-1]
+            samples = os.path.join(workdir, workdirs.SAMPLES)
+            last = sorted(f for f in os.listdir(samples) if f.startswith("step_"))[-1]
             os.makedirs(pictures, exist_ok=True)
-            shutil.copy(os.path.join(workdir, "samples", last), os.path.join(pictures, report.toy_picture(run, mixture)))
+            shutil.copy(os.path.join(samples, last), os.path.join(pictures, report.toy_picture(run, mixture)))
 
 
 @contextlib.contextmanager

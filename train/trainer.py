@@ -154,12 +154,13 @@ def _train(config, spec, path, strategy, model, ds, start, chief, verbose):
     workdir.check_config(config, path, write=True, updates=updates)
     cbs = [callbacks.StopOnNonFinite(os.path.join(path, workdir.CHECKPOINTS)), callbacks.SaveState(path)]
     if chief:
-        cbs += [keras.callbacks.TensorBoard(os.path.join(path, "logs"), update_freq="epoch", write_graph=False),
-                callbacks.Samples(os.path.join(path, "samples"), os.path.join(path, "logs"), spec.data, spec.seed)]
+        logs = os.path.join(path, workdir.LOGS)
+        cbs += [keras.callbacks.TensorBoard(logs, update_freq="epoch", write_graph=False),
+                callbacks.Samples(os.path.join(path, workdir.SAMPLES), logs, spec.data, spec.seed)]
     every = spec.eval.get("every", 0)
     if every and chief:
         n = spec.eval.get("every_samples", 0) or None
-        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, spec, n), every, os.path.join(path, "logs")))
+        cbs.append(callbacks.Evaluate(lambda m: evaluate(m, spec, n), every, os.path.join(path, workdir.LOGS)))
     if start:
         print(f"Resuming {path} at step {start} of {spec.steps}")
     history, step = {}, start

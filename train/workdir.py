@@ -41,6 +41,8 @@ POINTER = "state.json"
 LEGACY_POINTER = "training_metadata.json"
 METRICS = "metrics.json"
 EXPORT = "export"
+LOGS = "logs"  # TensorBoard's: LOGS/train, LOGS/eval, LOGS/samples
+SAMPLES = "samples"  # the samples' pictures, step_STEP.png
 KEEP = 3  # checkpoints kept
 
 
@@ -276,7 +278,7 @@ def read_scalars(workdir, which):
     in file order: e.g. which="eval" holds the "eval/fid2k_test" curve, "train" the "epoch_d_loss" one."""
     import tensorflow as tf
 
-    log_dir, out = os.path.join(workdir, "logs", which), {}
+    log_dir, out = os.path.join(workdir, LOGS, which), {}
     if not os.path.isdir(log_dir):
         return out
     for name in sorted(os.listdir(log_dir)):
