@@ -8,7 +8,7 @@
         .data        the dataset's entry (config.data: name and options, what zoo.data reads)
         .execution   how a step runs: precision (a Keras policy or None), steps_per_execution,
                      jit_compile, log_every (one Keras epoch: a checkpoint)
-        .steps, .eval, .intra_op_threads   what a resumed run may change (RUN_KEYS)
+        .steps, .eval, .intra_op_threads   what a resumed run may change (the fields marked RESUMABLE)
         .name, .seed, .latent_dim, .replicas
 
 Every plug-in has one form, {name: ..., **its options} (`Part`). `read` is the one place a config is
@@ -26,10 +26,6 @@ from train import optimizers, precision, runtime
 from zoo import data as datasets, nets as networks
 from zoo.errors import UserError, choose, is_integer, positive
 from zoo.models import MODELS
-
-# the top-level keys that say how long a run trains, what it measures and how fast it computes, not
-# what it trains: the only ones a run resumed on its workdir may change (train.workdir.check_config)
-RUN_KEYS = ("steps", "eval", "intra_op_threads")
 
 # model -> {its net (config.nets.ROLE, the model's constructor argument): the zoo.nets role that builds it}
 NET_ROLES = {
@@ -64,6 +60,9 @@ class Execution:
     log_every: int
 
 
+RESUMABLE = {"resumable": True}  # the metadata of a Spec field a resumed run may change
+
+
 @dataclasses.dataclass(frozen=True)
 class Spec:
     name: str
@@ -72,9 +71,11 @@ class Spec:
     optimizers: dict  # compile keyword -> Part
     data: dict
     execution: Execution
-    steps: int  # the RUN_KEYS: what a resumed run may change
-    eval: dict
-    intra_op_threads: int
+    # how long a run trains, what it measures and how fast it computes, not what it trains: the only
+    # parts a run resumed on its workdir may change (their config keys are RUN_KEYS, below)
+    steps: int = dataclasses.field(metadata=RESUMABLE)
+    eval: dict = dataclasses.field(metadata=RESUMABLE)
+    intra_op_threads: int = dataclasses.field(metadata=RESUMABLE)
     seed: int
     latent_dim: int
     replicas: int
@@ -87,6 +88,10 @@ class Spec:
     def critic_updates(self):
         """Critic updates per step (a GAN's n_critic; 1 for the other models): real sub-batches per step."""
         return self.model.options.get("n_critic", 1)
+
+
+# the top-level config keys of the RESUMABLE fields: the only ones train.workdir.check_config lets differ
+RUN_KEYS = tuple(f.name for f in dataclasses.fields(Spec) if f.metadata == RESUMABLE)
 
 
 def _plain(node):
