@@ -1,6 +1,7 @@
 """The benchmarks are data plus one renderer (benchmarks/report.py): every committed table is what the
-renderer makes of the committed records, no benchmark script writes Markdown tables or README.md,
-and the renderer's helpers give the closed-form answers. No TensorFlow is needed."""
+renderer makes of the committed records, the README's copies of its rows are the rendered ones, no
+benchmark script writes Markdown tables or README.md, and the renderer's helpers give the closed-form
+answers. No TensorFlow is needed."""
 import json
 import pathlib
 import re
@@ -38,6 +39,38 @@ def test_a_benchmark_script_writes_no_markdown_table_and_no_readme(script):
 
 def test_readme_has_no_generated_sections():
     assert not re.search(r"<!-- \w+:(BEGIN|END) -->", (ROOT / "README.md").read_text())
+
+
+def _tables(text):
+    """The Markdown tables of `text`, each a list of its lines."""
+    tables, rows = [], []
+    for line in text.split("\n") + [""]:
+        if line.startswith("|"):
+            rows.append(line)
+        elif rows:
+            tables, rows = tables + [rows], []
+    return tables
+
+
+def test_the_readmes_copies_of_rendered_rows_are_the_renderers():
+    """A README table that shows rows of a rendered page (benchmarks/results/*.md) shows all its rows
+    as that page has them, in the page's order (its own header may differ): a table re-rendered from
+    new records and not copied to the README again fails here."""
+    pages = {report.output(b): [r for t in _tables(pathlib.Path(report.output(b)).read_text()) for r in t[2:]]
+             for b in RENDERED}
+    copies = 0
+    for table in _tables((ROOT / "README.md").read_text()):
+        rows = table[2:]
+        page, shown = max(((p, sum(r in page_rows for r in rows)) for p, page_rows in pages.items()),
+                          key=lambda item: item[1])
+        if not shown:
+            continue  # the README's own table
+        copies += 1
+        missing = [r for r in rows if r not in pages[page]]
+        assert not missing, f"README shows rows of {page} that it does not have (copy them again): {missing[:2]}"
+        where = [pages[page].index(r) for r in rows]
+        assert where == sorted(where), f"README shows rows of {page} in another order than the page"
+    assert copies >= 5  # the toy section's four tables and the AMX table of versus_pytorch_amx
 
 
 def test_md_table():
