@@ -88,8 +88,10 @@ def test_every_model_names_the_builder_role_of_each_of_its_nets():
     from zoo import nets
 
     for name, cls in MODELS.items():
-        assert set(spec.NET_ROLES[name]) == set(cls.NETS) | set(cls.OPTIONAL), name
-        assert set(spec.NET_ROLES[name].values()) <= set(nets.ROLES), name
+        assert list(cls.net_roles()) == list(cls.NETS) + list(cls.OPTIONAL), name
+        assert set(cls.net_roles().values()) <= set(nets.ROLES), name
+        assert set(cls.BUILT_AS) <= set(cls.net_roles()), name
+    assert MODELS["avb"].net_roles() == {"encoder": "encoder", "decoder": "generator", "adversary": "joint_discriminator"}
     config = configs.load("vae_toy")
     del config.nets["decoder"]
     with pytest.raises(UserError, match=r"the vae model needs config.nets.decoder"):

@@ -33,10 +33,10 @@ def jit_compile(spec):
 
 
 def _net(spec, name, *args):
-    """The model's net `name` (config.nets.NAME), built by the zoo.nets role train.spec.NET_ROLES gives it."""
+    """The model's net `name` (config.nets.NAME), built by the zoo.nets role the model's net_roles gives it."""
     net = spec.nets[name]
     try:
-        return nets.build(specs.NET_ROLES[spec.model.name][name], net.name, *args, **net.options)
+        return nets.build(MODELS[spec.model.name].net_roles()[name], net.name, *args, **net.options)
     except UserError as e:  # an option its builder does not take
         raise UserError(f"config.nets.{name}: {e}") from None
 

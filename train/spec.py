@@ -13,7 +13,7 @@
 
 Every plug-in has one form, {name: ..., **its options} (`Part`). `read` is the one place a config is
 checked (a UserError names the key): the model's name and its own option checks, its nets (the roles it
-has, each a builder of the role NET_ROLES gives it), its optimizers (train.optimizers.check), the data,
+has, each a builder of the zoo.nets role the model's net_roles gives it), its optimizers (train.optimizers.check), the data,
 the evaluation, the sizes. Everything downstream (train.build, the trainer, the callbacks) takes the
 Spec and checks nothing again; what only building can find (an option a Keras class or net builder
 does not take) is one sentence there, before anything is written. `read` of a Spec returns it
@@ -26,15 +26,6 @@ from train import optimizers, precision, runtime
 from zoo import data as datasets, nets as networks
 from zoo.errors import UserError, choose, is_integer, positive
 from zoo.models import MODELS
-
-# model -> {its net (config.nets.ROLE, the model's constructor argument): the zoo.nets role that builds it}
-NET_ROLES = {
-    "gan": {"generator": "generator", "discriminator": "discriminator", "lens": "lens"},
-    "bigan": {"generator": "generator", "encoder": "encoder", "discriminator": "joint_discriminator"},
-    "age": {"generator": "generator", "encoder": "encoder"},
-    "avb": {"encoder": "encoder", "decoder": "generator", "adversary": "joint_discriminator"},
-    "vae": {"encoder": "encoder", "decoder": "generator"},
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,7 +112,7 @@ def _read(config, replicas):
     options = model.options
     cls.check_options(**options)  # the model's own checks (an option it does not take), before anything is built
     nets = {role: Part.of(entry, f"nets.{role}") for role, entry in config.nets.items()}
-    roles = NET_ROLES[model.name]
+    roles = cls.net_roles()
     for role, net in nets.items():
         if role not in roles:
             raise UserError(f"the {model.name} model has no net {role!r} (config.nets.{role}); its nets are: "

@@ -30,6 +30,7 @@ class AVB(lik.Decoder, ZooModel):
 
     OPTIMIZERS = ("vae_optimizer", "d_optimizer")
     NETS = ("encoder", "decoder", "adversary")
+    BUILT_AS = {"decoder": "generator", "adversary": "joint_discriminator"}
     # the metric name of -elbo(x) (zoo.metrics.suite): T's estimate of the KL stands in for the KL, so it
     # is no bound on -log p(x) (on MNIST it sat 24 nats below the VAE's IWAE-100 upper bound)
     NELBO_METRIC = "nelbo_adversary_estimate"

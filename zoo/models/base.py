@@ -2,7 +2,7 @@
 
 A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps:
 its `iterations` is the step every callback reads) and `NETS` (and `OPTIONAL` nets with their
-optimizers), implements `optimized_variables(name)` and its own `train_step`, sets `self.seed` and
+optimizers; `BUILT_AS` names the zoo.nets role of a net not built by the role of its own name), implements `optimized_variables(name)` and its own `train_step`, sets `self.seed` and
 calls `_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
 """
 import inspect
@@ -184,6 +184,12 @@ class ZooModel(keras.Model):
     # --- serialisation -----------------------------------------------------------------------
     NETS = ()  # the networks every instance has (get_config serialises them)
     OPTIONAL = {}  # a network an instance may have (None when not) -> the optimizer it then needs
+    BUILT_AS = {}  # a network built by a zoo.nets role of another name -> that role (the rest: their own name)
+
+    @classmethod
+    def net_roles(cls):
+        """Each network the model may have (NETS, then OPTIONAL) -> the zoo.nets role that builds it."""
+        return {net: cls.BUILT_AS.get(net, net) for net in cls.NETS + tuple(cls.OPTIONAL)}
 
     @classmethod
     def check_options(cls, **options):

@@ -49,6 +49,7 @@ class BiGAN(ZooModel):
 
     OPTIMIZERS = ("g_optimizer", "d_optimizer")
     NETS = ("generator", "encoder", "discriminator")
+    BUILT_AS = {"discriminator": "joint_discriminator"}  # D(x, z)
 
     def __init__(self, generator, encoder, discriminator, loss="non_saturating", stochastic=False,
                  prior="uniform", seed=0, l2=0.0, squash=False,

@@ -24,6 +24,7 @@ class VAE(lik.Decoder, ZooModel):
 
     OPTIMIZERS = ("vae_optimizer",)
     NETS = ("encoder", "decoder")
+    BUILT_AS = {"decoder": "generator"}
     # the metric name of -elbo(x): a true bound on -log p(x) (zoo.metrics.suite)
     NELBO_METRIC = "nelbo"
 
