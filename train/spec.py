@@ -12,12 +12,12 @@
         .name, .seed, .latent_dim, .replicas
 
 Every plug-in has one form, {name: ..., **its options} (`Part`). `read` is the one place a config is
-checked (a UserError names the key): the model's name and its own option checks, its nets (the roles it
-has, each a builder of the zoo.nets role the model's net_roles gives it), its optimizers (train.optimizers.check), the data,
-the evaluation, the sizes. Everything downstream (train.build, the trainer, the callbacks) takes the
-Spec and checks nothing again; what only building can find (an option a Keras class or net builder
-does not take) is one sentence there, before anything is written. `read` of a Spec returns it
-unchanged, so a script may hand either to train.build.
+checked (a UserError names the key): the model's name and its own option checks, its nets (the roles
+it has, each a builder of the zoo.nets role the model's net_roles gives it), its optimizers
+(train.optimizers.check), the data, the evaluation, the sizes. Everything downstream (train.build,
+the trainer, the callbacks) takes the Spec and checks nothing again; what only building can find (an
+option a Keras class or net builder does not take) is one sentence there, before anything is
+written. `read` of a Spec returns it unchanged, so a script may hand either to train.build.
 """
 import copy
 import dataclasses

@@ -1,9 +1,10 @@
 """What every zoo model shares: the prior, sampling, named optimizers, trackers and serialisation.
 
-A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps:
-its `iterations` is the step every callback reads) and `NETS` (and `OPTIONAL` nets with their
-optimizers; `BUILT_AS` names the zoo.nets role of a net not built by the role of its own name), implements `optimized_variables(name)` and its own `train_step`, sets `self.seed` and
-calls `_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
+A subclass sets `OPTIMIZERS` (compile's keyword names, the first one counts the training steps: its
+`iterations` is the step every callback reads) and `NETS` (and `OPTIONAL` nets with their
+optimizers; `BUILT_AS` names the zoo.nets role of a net not built by the role of its own name),
+implements `optimized_variables(name)` and its own `train_step`, sets `self.seed` and calls
+`_setup(latent_dim, data_shape, prior, tracker_names)` in `__init__`.
 """
 import inspect
 
