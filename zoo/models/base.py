@@ -197,8 +197,9 @@ class ZooModel(keras.Model):
         """The constructor's options (config.model, less its name) with their defaults filled in, or
         a UserError naming the first one the model does not take: checked before any network is
         built. A subclass adds checks of the values."""
+        nets = cls.net_roles()
         known = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
-                 if p.default is not inspect.Parameter.empty and name not in cls.NETS + tuple(cls.OPTIONAL) + ("seed",)}
+                 if p.default is not inspect.Parameter.empty and name not in nets and name != "seed"}
         for key in options:
             if key not in known:
                 raise UserError(f"config.model.{key} is not an option of the {cls.__name__.lower()} model; "
@@ -213,7 +214,7 @@ class ZooModel(keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for part in cls.NETS + tuple(cls.OPTIONAL):
+        for part in cls.net_roles():
             if part in config:
                 config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
