@@ -15,6 +15,9 @@ MOVED_KEYS = {**{key: f"model.{key}" for key in GAN_OPTIONS}, "lens.k": "model.l
               "model.objective": "model.objective.name",
               **{f"model.{key}": f"model.objective.{key}" for key in OBJECTIVE_OPTIONS}}
 MOVED_PREFIXES = {"model_options.": "model."}
+# zoo.nets.mlp's batch-norm settings when a config does not list them (Keras's defaults), which every
+# run before they were listed used (configs.common.KERAS_BATCH_NORM lists them)
+MLP_BATCH_NORM = {"batch_norm_epsilon": 1e-3, "batch_norm_momentum": 0.99}
 
 
 def leaves(tree, prefix=""):
@@ -68,7 +71,9 @@ def upgrade(config):
     """A run's config.json (a dict) in today's schema, so that a workdir written before a key moved
     resumes, evaluates and re-exports as it was: the GAN's top-level options and lens.k (the first
     schema) and model_options (the second) go into config.model = {name, **options} (the third), and
-    the GAN's objective and the f-GAN's options into config.model.objective = {name, **options}."""
+    the GAN's objective and the f-GAN's options into config.model.objective = {name, **options}; an
+    mlp net with batch norm gets the settings it was built with where it does not list them
+    (MLP_BATCH_NORM, zoo.nets.mlp's defaults)."""
     import json
 
     config = json.loads(json.dumps(config))  # a deep copy
@@ -89,4 +94,8 @@ def upgrade(config):
             if key in model:
                 objective[key] = model.pop(key)
         model["objective"] = objective
+    for net in (config.get("nets") or {}).values():  # zoo.nets.mlp's batch-norm settings, listed since
+        if isinstance(net, dict) and net.get("name") == "mlp" and net.get("batch_norm"):  # 2026-11-29
+            for key, value in MLP_BATCH_NORM.items():
+                net.setdefault(key, value)
     return config

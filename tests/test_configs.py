@@ -150,3 +150,22 @@ def test_leaves_name_every_leaf_by_its_dotted_key():
     tree = {"model": {"name": "gan", "pac": 4}, "nets": {"generator": {"widths": [400, 400]}}, "eval": {}, "seed": 0}
     assert configs.leaves(tree) == {"model.name": "gan", "model.pac": 4, "nets.generator.widths": [400, 400],
                                     "eval": {}, "seed": 0}  # an empty section is a leaf: a config can differ by it
+
+
+def test_mlp_batch_norm_settings_default_to_the_builders_and_old_runs_resume_with_them(tmp_path):
+    from train import workdir
+    from zoo.nets import mlp
+
+    for builder in (mlp.generator, mlp.encoder):
+        defaults = inspect.signature(builder).parameters
+        assert {k: defaults[k].default for k in configs.MLP_BATCH_NORM} == configs.MLP_BATCH_NORM
+    config = configs.load("pacgan_toy")
+    assert {k: config.nets.generator[k] for k in configs.MLP_BATCH_NORM} == configs.MLP_BATCH_NORM
+    old = json.loads(config.to_json())  # config.json as written before the settings were listed
+    for key in configs.MLP_BATCH_NORM:
+        del old["nets"]["generator"][key]
+    (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
+    workdir.check_config(config, str(tmp_path), write=False)  # resumes: it was built with these
+    config.nets.generator.batch_norm_momentum = 0.95  # PacGAN's: another run
+    with pytest.raises(workdir.UserError, match=r"keys nets.generator.batch_norm_momentum differ"):
+        workdir.check_config(config, str(tmp_path), write=False)

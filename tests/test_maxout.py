@@ -4,9 +4,11 @@ import sys
 
 import keras
 import numpy as np
+import pytest
 
 import configs
 from train import build
+from zoo.errors import UserError
 from zoo.nets.maxout import Maxout
 
 
@@ -34,6 +36,37 @@ def test_pacgan_networks_from_the_toy_config():
     assert len(bn) == 4 and [l.use_bias for l in dense] == [False] * 4 + [True]  # no biases before batch norm
     kernel = np.concatenate([l.kernel.numpy().ravel() for l in dense[:4]])
     assert abs(kernel.std() - 0.02) < 0.001  # N(0, 0.02^2), not Glorot
+
+
+def _generator_batch_norms(overrides=None):
+    model = build.model(configs.load("nsgan_toy", overrides))
+    return model.generator, [l for l in model.generator.layers if isinstance(l, keras.layers.BatchNormalization)]
+
+
+def test_the_toy_generators_batch_norm_takes_pacgans_blocks_settings():
+    # the recipe keeps Keras's defaults (every recorded toy row was measured with them)
+    _, bn = _generator_batch_norms()
+    assert [(l.epsilon, l.momentum) for l in bn] == [(1e-3, 0.99)] * 4
+    g, bn = _generator_batch_norms({"nets.generator.batch_norm_epsilon": 1e-4,
+                                    "nets.generator.batch_norm_momentum": 0.95})
+    assert [(l.epsilon, l.momentum) for l in bn] == [(1e-4, 0.95)] * 4
+    # what the two numbers mean, on the first hidden layer: the output in training mode is
+    # (h - mean) / sqrt(var + epsilon) (gamma 1, beta 0 at the start), and one training step moves the
+    # population mean from 0 to 0.05 of the batch's mean (Blocks: new = 0.95 old + 0.05 batch)
+    z = np.random.default_rng(0).normal(size=(100, 2)).astype(np.float32)
+    h = z @ g.layers[1].kernel.numpy().astype(np.float64)
+    first = keras.Model(g.input, g.layers[2].output)
+    out = first(z, training=True).numpy()
+    np.testing.assert_allclose(out, (h - h.mean(0)) / np.sqrt(h.var(0) + 1e-4), rtol=1e-3, atol=1e-4)
+    assert not np.allclose(out, (h - h.mean(0)) / np.sqrt(h.var(0) + 1e-3), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(bn[0].moving_mean.numpy(), 0.05 * h.mean(0), rtol=1e-4, atol=1e-9)
+
+
+def test_bad_batch_norm_settings_are_one_sentence_naming_the_net():
+    with pytest.raises(UserError, match=r"^config.nets.generator: batch_norm_momentum must be in \[0, 1\), not 1.0$"):
+        _generator_batch_norms({"nets.generator.batch_norm_momentum": 1.0})
+    with pytest.raises(UserError, match=r"^config.nets.generator: batch_norm_epsilon must be positive, not 0.0$"):
+        _generator_batch_norms({"nets.generator.batch_norm_epsilon": 0.0})
 
 
 def test_a_maxout_checkpoint_loads_in_a_fresh_process(tmp_path):

@@ -118,7 +118,7 @@ def check_config(config, workdir, write, updates=None):
     if not os.access(existing, os.W_OK):
         raise UserError(f"cannot write to --workdir {workdir}: {existing} is not writable")
     path = os.path.join(workdir, CONFIG)
-    new = json.loads(config.to_json())
+    new = configs.upgrade(json.loads(config.to_json()))  # a config of one's own may leave defaults out
     if os.path.exists(path):
         old = _with_added(configs.upgrade(_read_json(path, "the run's config")))
         old_leaves, new_leaves = configs.leaves(old), configs.leaves(new)
