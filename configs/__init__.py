@@ -15,8 +15,8 @@ MOVED_KEYS = {**{key: f"model.{key}" for key in GAN_OPTIONS}, "lens.k": "model.l
               "model.objective": "model.objective.name",
               **{f"model.{key}": f"model.objective.{key}" for key in OBJECTIVE_OPTIONS}}
 MOVED_PREFIXES = {"model_options.": "model."}
-# zoo.nets.mlp's batch-norm settings when a config does not list them (Keras's defaults), which every
-# run before they were listed used (configs.common.KERAS_BATCH_NORM lists them)
+# zoo.nets.mlp's batch-norm settings when a config does not list them (Keras's defaults): every run
+# before the configs listed them (configs.common) was built with these
 MLP_BATCH_NORM = {"batch_norm_epsilon": 1e-3, "batch_norm_momentum": 0.99}
 
 

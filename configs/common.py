@@ -108,16 +108,15 @@ MNIST_SAMPLES = 10_000
 PACGAN_INIT_STD = 0.02
 PACGAN_PACKS = 100
 PACGAN_UPDATES = 400_000
-# Batch norm of zoo.nets.mlp: the configs keep Keras's defaults, which every recorded toy and MNIST
-# run used; PacGAN's Blocks code has epsilon 1e-4 and population statistics new = 0.95 old + 0.05
-# batch (--config.nets.generator.batch_norm_epsilon=1e-4 --config.nets.generator.batch_norm_momentum=0.95)
-KERAS_BATCH_NORM = dict(MLP_BATCH_NORM)
+# Batch norm of zoo.nets.mlp: the configs list Keras's defaults (MLP_BATCH_NORM), which every recorded
+# toy and MNIST run used; PacGAN's Blocks code has epsilon 1e-4 and population statistics new = 0.95
+# old + 0.05 batch (--config.nets.generator.batch_norm_epsilon=1e-4 --config.nets.generator.batch_norm_momentum=0.95)
 
 
 def toy_mlp(g_widths=(400, 400, 400, 400), d_widths=(200, 200, 200)):
-    """PacGAN's toy networks (see PACGAN_INIT_STD; batch norm: KERAS_BATCH_NORM)."""
+    """PacGAN's toy networks (see PACGAN_INIT_STD; batch norm: MLP_BATCH_NORM)."""
     return dict(generator=dict(name="mlp", widths=g_widths, activation="relu", batch_norm=True,
-                               init_std=PACGAN_INIT_STD, **KERAS_BATCH_NORM),
+                               init_std=PACGAN_INIT_STD, **MLP_BATCH_NORM),
                 discriminator=dict(name="mlp", widths=d_widths, activation="maxout", pieces=5,
                                    init_std=PACGAN_INIT_STD))
 
@@ -181,9 +180,9 @@ def bigan_mnist_nets():
     sigmoid on [0, 1]."""
     return dict(
         generator=dict(name="mlp", widths=(1024, 1024), activation="relu", batch_norm=True,
-                       output_activation="tanh", **KERAS_BATCH_NORM),
+                       output_activation="tanh", **MLP_BATCH_NORM),
         encoder=dict(name="mlp", widths=(1024, 1024), activation="leaky_relu", batch_norm=True,
-                     **KERAS_BATCH_NORM),
+                     **MLP_BATCH_NORM),
         discriminator=dict(name="mlp", widths=(1024, 1024), activation="leaky_relu"))
 
 
