@@ -72,8 +72,8 @@ def upgrade(config):
     resumes, evaluates and re-exports as it was: the GAN's top-level options and lens.k (the first
     schema) and model_options (the second) go into config.model = {name, **options} (the third), and
     the GAN's objective and the f-GAN's options into config.model.objective = {name, **options}; an
-    mlp net with batch norm gets the settings it was built with where it does not list them
-    (MLP_BATCH_NORM, zoo.nets.mlp's defaults)."""
+    mlp net that takes batch norm (its batch_norm on or off) gets the settings it was built with
+    where it does not list them (MLP_BATCH_NORM, zoo.nets.mlp's defaults)."""
     import json
 
     config = json.loads(json.dumps(config))  # a deep copy
@@ -95,7 +95,7 @@ def upgrade(config):
                 objective[key] = model.pop(key)
         model["objective"] = objective
     for net in (config.get("nets") or {}).values():  # zoo.nets.mlp's batch-norm settings, listed since
-        if isinstance(net, dict) and net.get("name") == "mlp" and net.get("batch_norm"):  # 2026-11-29
+        if isinstance(net, dict) and net.get("name") == "mlp" and "batch_norm" in net:  # 2026-11-29, on or off
             for key, value in MLP_BATCH_NORM.items():
                 net.setdefault(key, value)
     return config

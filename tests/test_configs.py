@@ -169,3 +169,17 @@ def test_mlp_batch_norm_settings_default_to_the_builders_and_old_runs_resume_wit
     config.nets.generator.batch_norm_momentum = 0.95  # PacGAN's: another run
     with pytest.raises(workdir.UserError, match=r"keys nets.generator.batch_norm_momentum differ"):
         workdir.check_config(config, str(tmp_path), write=False)
+    # a config of one's own that leaves the settings out is upgraded too: it resumes a run that lists them
+    (tmp_path / workdir.CONFIG).write_text(configs.load("pacgan_toy").to_json())
+    mine = configs.load("pacgan_toy")
+    for key in configs.MLP_BATCH_NORM:
+        del mine.nets.generator[key]
+    workdir.check_config(mine, str(tmp_path), write=False)
+    # and a run trained with batch norm off (--config.nets.generator.batch_norm=False) resumes as well
+    off = configs.load("pacgan_toy", {"nets.generator.batch_norm": False})
+    old = json.loads(off.to_json())
+    for key in configs.MLP_BATCH_NORM:
+        del old["nets"]["generator"][key]
+    (tmp_path / workdir.CONFIG).write_text(json.dumps(old))
+    workdir.check_config(off, str(tmp_path), write=False)
+    assert "batch_norm_epsilon" not in configs.upgrade({"nets": {"d": {"name": "mlp", "widths": [2]}}})["nets"]["d"]

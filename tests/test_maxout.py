@@ -1,4 +1,5 @@
 """Maxout units (zoo.nets.maxout) against their definition, and PacGAN's toy networks built from the config."""
+import re
 import subprocess
 import sys
 
@@ -63,10 +64,37 @@ def test_the_toy_generators_batch_norm_takes_pacgans_blocks_settings():
 
 
 def test_bad_batch_norm_settings_are_one_sentence_naming_the_net():
-    with pytest.raises(UserError, match=r"^config.nets.generator: batch_norm_momentum must be in \[0, 1\), not 1.0$"):
+    with pytest.raises(UserError, match=r"^config.nets.generator: batch_norm_momentum must be a number in \[0, 1\), "
+                                        r"not 1.0$"):
         _generator_batch_norms({"nets.generator.batch_norm_momentum": 1.0})
-    with pytest.raises(UserError, match=r"^config.nets.generator: batch_norm_epsilon must be positive, not 0.0$"):
+    with pytest.raises(UserError, match=r"^config.nets.generator: batch_norm_epsilon must be a positive number, "
+                                        r"not 0.0$"):
         _generator_batch_norms({"nets.generator.batch_norm_epsilon": 0.0})
+    # checked with batch norm off too: a bad value is a mistake whether or not it is used now
+    with pytest.raises(UserError, match=r"batch_norm_momentum must be a number in \[0, 1\), not -0.5$"):
+        _generator_batch_norms({"nets.generator.batch_norm": False, "nets.generator.batch_norm_momentum": -0.5})
+
+
+@pytest.mark.parametrize("builder", ["generator", "encoder"])
+@pytest.mark.parametrize("key, value", [("batch_norm_epsilon", float("inf")), ("batch_norm_epsilon", float("nan")),
+                                        ("batch_norm_epsilon", True), ("batch_norm_epsilon", "1e-3"),
+                                        ("batch_norm_epsilon", None), ("batch_norm_momentum", False),
+                                        ("batch_norm_momentum", float("nan")), ("batch_norm_momentum", "0.9")])
+def test_batch_norm_settings_must_be_finite_numbers(builder, key, value):
+    from zoo.nets import mlp
+
+    args = (2, (2,)) if builder == "generator" else ((2,), 2)
+    with pytest.raises(ValueError, match=rf"^{key} must be a .*number.*, not {re.escape(repr(value))}$"):
+        getattr(mlp, builder)(*args, batch_norm=True, **{key: value})
+
+
+def test_the_encoders_batch_norm_takes_its_settings():
+    model = build.model(configs.load("ali_mnist", {"nets.encoder.batch_norm_epsilon": 1e-4,
+                                                   "nets.encoder.batch_norm_momentum": 0.95}))
+    bn = [l for l in model.encoder.layers if isinstance(l, keras.layers.BatchNormalization)]
+    assert bn and [(l.epsilon, l.momentum) for l in bn] == [(1e-4, 0.95)] * len(bn)
+    bn = [l for l in model.generator.layers if isinstance(l, keras.layers.BatchNormalization)]
+    assert bn and [(l.epsilon, l.momentum) for l in bn] == [(1e-3, 0.99)] * len(bn)  # the generator's own
 
 
 def test_a_maxout_checkpoint_loads_in_a_fresh_process(tmp_path):

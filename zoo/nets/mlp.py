@@ -1,5 +1,6 @@
 """Fully connected networks (toy data, permutation-invariant images)."""
 import math
+import numbers
 
 import keras
 from keras import layers
@@ -13,15 +14,19 @@ def _kernel(init_std, init="glorot_uniform"):
     return init if init_std is None else keras.initializers.RandomNormal(stddev=float(init_std))
 
 
-def _batch_norm(epsilon, momentum):
-    """Keras's BatchNormalization options, checked: `epsilon` > 0 is added to the batch variance,
-    `momentum` in [0, 1) is the share of the old population statistics kept at each training step
-    (PacGAN's Blocks code: new = 0.95 old + 0.05 batch, i.e. momentum 0.95)."""
-    if not epsilon > 0:
-        raise ValueError(f"batch_norm_epsilon must be positive, not {epsilon!r}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"batch_norm_momentum must be in [0, 1), not {momentum!r}")
-    return dict(epsilon=float(epsilon), momentum=float(momentum))
+def _batch_norm(enabled, epsilon, momentum):
+    """Keras's BatchNormalization options (None unless `enabled`), checked either way: `epsilon` > 0
+    is added to the batch variance, `momentum` in [0, 1) is the share of the old population
+    statistics kept at each training step (PacGAN's Blocks code: new = 0.95 old + 0.05 batch, i.e.
+    momentum 0.95)."""
+    def number(value):  # a real number (not a bool, a string or None), finite
+        return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+    if not (number(epsilon) and epsilon > 0):
+        raise ValueError(f"batch_norm_epsilon must be a positive number, not {epsilon!r}")
+    if not (number(momentum) and 0 <= momentum < 1):
+        raise ValueError(f"batch_norm_momentum must be a number in [0, 1), not {momentum!r}")
+    return dict(epsilon=float(epsilon), momentum=float(momentum)) if enabled else None
 
 
 def _trunk(h, widths, activation, layer_norm, batch_norm=None, pieces=5, init_std=None, init="glorot_uniform"):
@@ -59,7 +64,7 @@ def generator(latent_dim, data_shape, widths=(400, 400, 400, 400), activation="r
     `init_std` draws every kernel from N(0, init_std^2) instead of Glorot uniform; `init` names the
     hidden layers' Keras initializer otherwise (WGAN-GP's toy code: "he_uniform")."""
     z = keras.Input((latent_dim,), name="z")
-    bn = _batch_norm(batch_norm_epsilon, batch_norm_momentum) if batch_norm else None
+    bn = _batch_norm(batch_norm, batch_norm_epsilon, batch_norm_momentum)
     h = _trunk(z, widths, activation, layer_norm, bn, init_std=init_std, init=init)
     h = layers.Dense(math.prod(data_shape), activation=output_activation, kernel_initializer=_kernel(init_std))(h)
     if len(data_shape) > 1:
@@ -91,7 +96,7 @@ def encoder(data_shape, code_dim, noise_dim=0, widths=(400, 400), activation="le
         eps = keras.Input((noise_dim,), name="eps")
         inputs = [x, eps]
         h = layers.Concatenate()([h, eps])
-    bn = _batch_norm(batch_norm_epsilon, batch_norm_momentum) if batch_norm else None
+    bn = _batch_norm(batch_norm, batch_norm_epsilon, batch_norm_momentum)
     h = _trunk(h, widths, activation, layer_norm, bn)
     return keras.Model(inputs, layers.Dense(code_dim)(h), name=name)
 
