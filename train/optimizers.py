@@ -7,7 +7,7 @@ the Keras optimizer (train.build), at `learning_rate` (train.trainer sets it aga
 import keras
 
 from zoo import schedules
-from zoo.errors import UserError, choose
+from zoo.errors import UserError, choose, is_number
 
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
               "sgd": keras.optimizers.SGD}
@@ -26,10 +26,10 @@ def check(part, key):
     decay_from = part.options.get("decay_from")
     if decay_from is None:
         return
-    if isinstance(decay_from, bool) or not isinstance(decay_from, (int, float)) or not 0 <= decay_from < 1:
+    if not (is_number(decay_from) and 0 <= decay_from < 1):
         raise UserError(f"config.{key}.decay_from is a fraction of config.steps in [0, 1), not {decay_from!r}")
     rate = part.options.get("learning_rate")
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+    if not is_number(rate):
         raise UserError(f"config.{key}.decay_from decays config.{key}.learning_rate, which must be a number, "
                         f"not {rate!r}")
 

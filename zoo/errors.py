@@ -18,6 +18,12 @@ def is_integer(value, least, most=None):
     return least <= value and (most is None or value <= most)
 
 
+def is_number(value):
+    """True when `value` is an int or a float (a bool is not one): the one test behind every real-valued
+    config key's check; each caller adds its range and words its own message."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def positive(key, value):
     """Returns `value`, or raises a UserError when it is not a positive integer: config.KEY's one message."""
     if not is_integer(value, 1):

@@ -3,6 +3,7 @@ and a discriminator D(x, z) that tells (x, E(x)) from (G(z), z)."""
 import keras
 import tensorflow as tf
 
+from zoo.errors import is_number
 from zoo.models import noise
 from zoo.models.base import ZooModel
 
@@ -57,7 +58,7 @@ class BiGAN(ZooModel):
         super().__init__(**kwargs)
         if loss not in LOSSES:
             raise ValueError(f"unknown BiGAN loss {loss!r}; choose one of: {', '.join(LOSSES)}")
-        if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
+        if not (is_number(l2) and l2 >= 0):
             raise ValueError(f"l2 (the weight decay) must be a number >= 0, not {l2!r}")
         self.l2 = float(l2)
         if squash and (stochastic or prior != "uniform"):

@@ -1,10 +1,10 @@
 """Fully connected networks (toy data, permutation-invariant images)."""
 import math
-import numbers
 
 import keras
 from keras import layers
 
+from zoo.errors import is_number
 from zoo.nets.maxout import Maxout
 
 
@@ -19,12 +19,9 @@ def _batch_norm(enabled, epsilon, momentum):
     is added to the batch variance, `momentum` in [0, 1) is the share of the old population
     statistics kept at each training step (PacGAN's Blocks code: new = 0.95 old + 0.05 batch, i.e.
     momentum 0.95)."""
-    def number(value):  # a real number (not a bool, a string or None), finite
-        return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-    if not (number(epsilon) and epsilon > 0):
+    if not (is_number(epsilon) and math.isfinite(epsilon) and epsilon > 0):
         raise ValueError(f"batch_norm_epsilon must be a positive number, not {epsilon!r}")
-    if not (number(momentum) and 0 <= momentum < 1):
+    if not (is_number(momentum) and 0 <= momentum < 1):
         raise ValueError(f"batch_norm_momentum must be a number in [0, 1), not {momentum!r}")
     return dict(epsilon=float(epsilon), momentum=float(momentum)) if enabled else None
 
