@@ -14,10 +14,11 @@ import os
 import shutil
 import time
 
-from absl import app, flags
+from absl import flags
 
 from benchmarks import budgets, cli, report
 from train import runtime
+from zoo_core.errors import UserError
 
 runtime.quiet()
 
@@ -108,7 +109,7 @@ def main(argv):
         FLAGS.configs = FLAGS.configs[:i] + [n for n in BUDGETS if n.startswith("fgan")] + FLAGS.configs[i + 1:]
     unknown = [c for c in FLAGS.configs if c not in BUDGETS]
     if unknown:
-        raise app.UsageError(f"no budget for {', '.join(unknown)}; known: {', '.join(BUDGETS)}")
+        raise UserError(f"no budget for {', '.join(unknown)}; known: {', '.join(BUDGETS)}")
     configs = {name: config_for(name) for name in FLAGS.configs}  # read every config file up front
     if FLAGS.phase in ("all", "train"):
         for name in FLAGS.configs:

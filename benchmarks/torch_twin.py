@@ -26,10 +26,12 @@ Run by benchmarks/versus_pytorch.py, in its own process:
 import importlib.util
 import json
 import statistics
-import sys
 import time
 
-from absl import app, flags
+from absl import flags
+
+from benchmarks import cli
+from zoo_core.errors import UserError
 
 FLAGS = flags.FLAGS
 BATCH, LATENT, WIDTH = 64, 100, 64
@@ -145,7 +147,7 @@ def measure(precision, compile_nets, seconds, repeats):
 def require_torch():
     """Ends the process with one sentence if PyTorch is not installed."""
     if importlib.util.find_spec("torch") is None:
-        sys.exit("PyTorch is not installed: `pip install -e '.[bench]'` installs the version this "
+        raise UserError("PyTorch is not installed: `pip install -e '.[bench]'` installs the version this "
                  "benchmark was run with (it is never a dependency of the zoo itself).")
 
 
@@ -165,4 +167,4 @@ if __name__ == "__main__":
     flags.DEFINE_float("seconds", 10.0, "Approximate seconds per timed repeat.")
     flags.DEFINE_integer("repeats", 3, "Timed repeats.")
     flags.DEFINE_string("row_json", "", "Also write the result here.")
-    app.run(main)
+    cli.run(main)

@@ -13,7 +13,6 @@ turns within each round, so a slow minute hits all of them. Each child also time
 matmuls, forward and gradients). Before timing, the twin's parameter counts are checked against the
 zoo's networks. Each measurement is appended to benchmarks/results/BENCH.jsonl as it comes.
 """
-import sys
 
 from absl import flags
 
@@ -49,7 +48,7 @@ def check_twin():
         a = sum(int(np.prod(v.shape)) for v in keras_net.trainable_variables)
         b = sum(p.numel() for p in torch_net.parameters())
         if a != b:
-            sys.exit(f"the PyTorch twin's {keras_net.name} has {b} parameters, the zoo's {a}: fix benchmarks/torch_twin.py")
+            raise RuntimeError(f"the PyTorch twin's {keras_net.name} has {b} parameters, the zoo's {a}: fix benchmarks/torch_twin.py")
 
 
 def main(argv):

@@ -21,6 +21,7 @@ from absl import flags
 
 from benchmarks import cli, report
 from train import runtime
+from zoo_core.errors import UserError
 
 runtime.quiet()
 
@@ -69,7 +70,7 @@ def main(argv):
 
     lacking = browser.missing()
     if lacking:
-        sys.exit("benchmarks.web needs " + "; ".join(lacking))
+        raise UserError("benchmarks.web needs " + "; ".join(lacking))
     with tempfile.TemporaryDirectory() as tmp:
         model = exported("nsgan_mnist", os.path.join(tmp, "run"))
         export_dir = os.path.join(tmp, "run", "export")

@@ -38,3 +38,53 @@ def test_every_layer_raises_the_one_type():
     from zoo_core.errors import UserError
 
     assert zoo_errors.UserError is UserError and issubclass(ExportError, UserError)
+
+
+def test_no_command_has_an_exit_of_its_own():
+    """A command fails through zoo_core.errors (raise UserError, or errors.fail / errors.say): no
+    `sys.exit(MESSAGE)` (status 1, no `error:`), `raise SystemExit(...)` or absl's UsageError (the
+    usage text, status 1) beside it."""
+    import ast
+
+    found = []
+    for package in ("train", "export", "zoo", "benchmarks", "configs"):
+        for folder, _, files in os.walk(os.path.join(ROOT, package)):
+            for name in (f for f in files if f.endswith(".py")):
+                path = os.path.join(folder, name)
+                with open(path) as f:
+                    tree = ast.parse(f.read())
+                for node in ast.walk(tree):
+                    exit_call = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                                 and node.func.attr == "exit" and node.args
+                                 and isinstance(node.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))
+                                 and not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, int)))
+                    raised = isinstance(node, ast.Raise) and node.exc is not None and any(
+                        isinstance(n, (ast.Name, ast.Attribute)) and getattr(n, "id", getattr(n, "attr", None))
+                        in ("SystemExit", "UsageError") for n in ast.walk(node.exc))
+                    if exit_call or raised:
+                        found.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
+    assert found == []
+
+
+@pytest.mark.parametrize("command, message", [
+    (["benchmarks.results", "--configs=nsgan_mnist,nope"], "no budget for nope; known: "),
+    (["train.cpu", "--same_kernels", "OMP_NUM_THREADS=1"], "usage: python -m train.cpu --same_kernels "),
+])
+def test_a_benchmark_or_tool_refuses_bad_input_with_one_line_and_exit_2(command, message):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # a user's: conftest's lets E lines by
+    result = subprocess.run([sys.executable, "-m", *command], capture_output=True, text=True, cwd=ROOT, env=env,
+                            timeout=300)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"error: {message}") and result.stderr.count("\n") == 1, result.stderr[-2000:]
+
+
+def test_a_pytorch_benchmark_without_pytorch_says_so_in_one_line():
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("PyTorch is installed here")
+    result = subprocess.run([sys.executable, "-m", "benchmarks.torch_twin"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("error: PyTorch is not installed: `pip install -e '.[bench]'` installs the version this "
+                             "benchmark was run with (it is never a dependency of the zoo itself).\n")

@@ -154,10 +154,12 @@ def describe(path="/proc/cpuinfo", env=os.environ):
 if __name__ == "__main__":
     import sys
 
+    from zoo_core import errors
+
     if sys.argv[1:2] == ["--same_kernels"]:  # for .ci/run: --same_kernels KEY=VALUE ... -> "yes" or "no"
         settings = [arg.partition("=") for arg in sys.argv[2:]]
         if any(not sep or key not in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA") for key, sep, _ in settings):
-            sys.exit("usage: python -m train.cpu --same_kernels [TF_ENABLE_ONEDNN_OPTS=V] [ONEDNN_MAX_CPU_ISA=V]")
+            errors.fail("usage: python -m train.cpu --same_kernels [TF_ENABLE_ONEDNN_OPTS=V] [ONEDNN_MAX_CPU_ISA=V]")
         print("yes" if same_kernels({key: value for key, _, value in settings}) else "no")
     else:
         print(f"CPU: {describe()}; bfloat16: {bfloat16_path()}")
