@@ -1,6 +1,9 @@
 """wgan_mnist: WGAN (Arjovsky et al. 2017, Algorithm 1): RMSProp 5e-5, clip 0.01, n_critic 5.
 
 Networks: DCGAN with batch norm in both players (as in the WGAN paper's DCGAN critic).
+Not followed: the official code's critic warm-up (100 critic updates per generator update for the
+first 25 and at every 500th; REFERENCES.md): a GAN step here takes a fixed n_critic (its batch is
+[B, n_critic, ...]), so every update has 5.
 Other image sets: --config.data.name=fashion_mnist (28x28x1). Run:
 
     python -m train --config=configs/wgan_mnist.py --workdir=runs/wgan_mnist

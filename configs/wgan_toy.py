@@ -2,6 +2,9 @@
 
 The WGAN paper has no toy recipe: Algorithm 1's defaults (above; batch 64) on PacGAN's toy networks
 (configs.common.toy_mlp: a maxout critic, a batch-norm generator).
+Not followed: the official code's critic warm-up (100 critic updates per generator update for the
+first 25 and at every 500th; REFERENCES.md): a GAN step here takes a fixed n_critic (its batch is
+[B, n_critic, ...]), so every update has 5.
 Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
 
     python -m train --config=configs/wgan_toy.py --workdir=runs/wgan_toy --config.data.name=grid
