@@ -4,6 +4,12 @@ seeds each, and the curve of modes against generator updates.
     python -m benchmarks.toy_modes [--seeds=3] [--first_seed=0] [--mixtures=ring,grid]
         [--runs=nsgan,wgangp,nsgan+pac4,fgan:kl+pac4] [--updates=2500,5000,10000,20000] [--bench=toy_modes]
         [--workdirs=DIR]
+    python -m benchmarks.toy_modes --table [--bench=toy_modes] [--workdirs=DIR]
+
+--table sweeps every row of the published tables (TABLE: 3 seeds, the curve's entries up to the row's
+budget), one row after the other, each in its own process (the command it runs is printed first).
+Rows finished in BENCH.jsonl are skipped, so it also completes a table; to measure the whole table
+again, move benchmarks/results/BENCH.jsonl aside first.
 
 A run is RECIPE[:DIVERGENCE][+pacM][@bf16]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
 fgan, PacGAN's packing of M samples per critic input (the recipe's own without +pacM; the critic
@@ -33,6 +39,8 @@ import functools
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -47,6 +55,16 @@ runtime.quiet()
 FLAGS = flags.FLAGS
 
 PRECISIONS = {"bf16": "mixed_bfloat16"}  # a run's @PRECISION -> config.mixed_precision
+CURVE = (2_500, 5_000, 10_000, 20_000, 40_000, 80_000)  # the entries of the curves, up to a row's budget
+TABLE = {  # the published rows (benchmarks/results/toy_modes.md): (run, mixture) -> its budget, 3 seeds each
+    ("nsgan", "ring"): 80_000, ("nsgan+pac2", "ring"): 80_000, ("wgangp", "ring"): 20_000,
+    ("nsgan", "grid"): 80_000, ("nsgan+pac4", "grid"): 80_000, ("wgangp", "grid"): 20_000,
+    ("mmgan+pac4", "grid"): 40_000, ("lsgan+pac4", "grid"): 40_000,
+    **{(f"fgan:{d}+pac4", "grid"): 40_000 for d in ("kl", "reverse_kl", "hellinger", "jensen_shannon",
+                                                    "total_variation", "pearson", "neyman", "jeffrey", "gan", "alpha")},
+    ("fgan:js_weighted+pac4", "grid"): 80_000,
+}
+TABLE_SEEDS = 3
 
 
 @functools.cache
@@ -192,9 +210,34 @@ def entries(updates):
     return [int(n) for n in updates]
 
 
+def table_sweeps(bench, workdirs):
+    """The arguments of `python -m benchmarks.toy_modes` that sweep each row of TABLE, in its order."""
+    return [[f"--runs={run}", f"--mixtures={mixture}", f"--seeds={TABLE_SEEDS}",
+             "--updates=" + ",".join(str(n) for n in CURVE if n <= budget), f"--bench={bench}",
+             *([f"--workdirs={workdirs}"] if workdirs else [])] for (run, mixture), budget in TABLE.items()]
+
+
+def sweep_table():
+    """Sweeps every row of TABLE, each in a fresh process (threading is fixed when TensorFlow starts);
+    ends with the status of the first that fails, whose own message says why."""
+    from zoo.errors import UserError
+
+    alone = [f"--{name}" for name in ("runs", "mixtures", "updates", "seeds", "first_seed") if FLAGS[name].present]
+    if alone:
+        raise UserError(f"--table sweeps every row of the tables at its budget: it takes no {', '.join(alone)}")
+    for args in table_sweeps(FLAGS.bench, FLAGS.workdirs):
+        print("python -m benchmarks.toy_modes " + " ".join(args), flush=True)
+        status = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", *args]).returncode
+        if status:
+            sys.exit(status)
+
+
 def main(argv):
     from train import spec as specs
     from zoo.errors import choose
+
+    if FLAGS.table:
+        return sweep_table()
 
     for run in FLAGS.runs:  # every run's name and mixture checked before the first run trains
         parse_run(run)
@@ -234,6 +277,8 @@ def define_flags():
     flags.DEFINE_list("updates", ["2500", "5000", "10000", "20000"], "Generator updates at which to measure.")
     flags.DEFINE_string("bench", "toy_modes", "Records to benchmarks/results/BENCH.jsonl, pictures to its folder "
                         "BENCH/: a toy bench of benchmarks.report (toy_modes, toy_precision).")
+    flags.DEFINE_bool("table", False, "Sweep every row of the published tables (TABLE) at its budget, "
+                      "3 seeds each, one process per row.")
     flags.DEFINE_string("workdirs", "", "Keep each run's workdir in this folder, to continue it with more --updates "
                         "(default: a temporary one per run).")
 

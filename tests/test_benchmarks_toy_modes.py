@@ -1,7 +1,8 @@
 """benchmarks.toy_modes's picture of a mixture (benchmarks.report.toy_montage): every run's seed-0
 picture, in the tables' order, under its name, whatever subset of runs the last sweep trained; and
 a bad run or mixture is one line and exit status 2 (benchmarks.cli), before any run or record; a run's
-packing and batch; a kept workdir continued or refused; which seeds and runs a sweep trains."""
+packing and batch; a kept workdir continued or refused; which seeds and runs a sweep trains; the
+published table's rows (toy_modes.TABLE) and the sweeps that make them."""
 import os
 import re
 import shutil
@@ -48,6 +49,8 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
                                   "pearson, neyman, hellinger, jeffrey, jensen_shannon, js_weighted, gan, alpha"),
     (["--mixtures=ring,swissroll"], "unknown mixture 'swissroll'; choose one of: grid, ring"),
     ([], "unknown toy bench 'bad'; choose one of: toy_modes, toy_precision"),  # its tables could not be rendered
+    (["--table", "--runs=nsgan", "--updates=5"], "--table sweeps every row of the tables at its budget: it takes no "
+                                                  "--runs, --updates"),
 ])
 def test_a_bad_run_or_mixture_is_one_line_and_exit_status_2_before_any_run_trains(root, flags, message):
     """Every run and mixture of the sweep is checked first (a bad second run does not wait for the
@@ -169,3 +172,22 @@ def test_updates_that_are_not_positive_integers_are_one_sentence_naming_the_firs
     with pytest.raises(UserError, match=f"^{re.escape(message)}$"):
         toy_modes.entries(bad)
     assert toy_modes.entries(["5000", "2500"]) == [5000, 2500]
+
+
+def test_the_table_command_sweeps_the_published_rows_and_only_those():
+    """toy_modes.TABLE, which `--table` sweeps, is the rows of toy_modes.md: every (run, mixture) of
+    the records with its 3 seeds trained to the row's budget, and no other."""
+    from benchmarks import toy_modes
+
+    reached = {}
+    for r in report.latest(report.read("toy_modes"), ("run", "mixture", "seed", "updates")):
+        seeds = reached.setdefault((r["run"], r["mixture"]), {})
+        seeds[r["seed"]] = max(seeds.get(r["seed"], 0), r["updates"])
+    assert {row: (len(seeds), min(seeds.values())) for row, seeds in reached.items()} == {
+        row: (toy_modes.TABLE_SEEDS, budget) for row, budget in toy_modes.TABLE.items()}
+    sweeps = toy_modes.table_sweeps("toy_modes", "runs/toy")
+    assert len(sweeps) == len(toy_modes.TABLE)
+    assert sweeps[0] == ["--runs=nsgan", "--mixtures=ring", "--seeds=3", "--updates=2500,5000,10000,20000,40000,80000",
+                         "--bench=toy_modes", "--workdirs=runs/toy"]
+    assert toy_modes.table_sweeps("toy_modes", "")[2] == [
+        "--runs=wgangp", "--mixtures=ring", "--seeds=3", "--updates=2500,5000,10000,20000", "--bench=toy_modes"]
