@@ -19,7 +19,7 @@ import time
 from absl import flags
 
 from benchmarks import cli, report
-from zoo_core.errors import UserError
+from zoo_core import errors
 
 flags.DEFINE_integer("steps", 60, "Timed generator updates per setting.")
 flags.DEFINE_integer("warmup", 10, "Untimed updates first (tracing, pipeline start).")
@@ -65,7 +65,7 @@ def _run(args, workers=1):
     for p, (_, err) in zip(procs, outs):
         if p.returncode:
             last = [line for line in err.splitlines() if line.strip()][-1:]
-            raise UserError(f"the measurement {' '.join(args)} failed: {' '.join(last)}")
+            errors.fail(f"the measurement {' '.join(args)} failed: {' '.join(last)}", status=1)  # not the user's input
     return json.loads(outs[0][0].strip().splitlines()[-1])["updates_per_second"]
 
 

@@ -145,10 +145,10 @@ def measure(precision, compile_nets, seconds, repeats):
 
 
 def require_torch():
-    """Ends the process with one sentence if PyTorch is not installed."""
+    """A UserError (one sentence, exit status 2 under benchmarks.cli) if PyTorch is not installed."""
     if importlib.util.find_spec("torch") is None:
         raise UserError("PyTorch is not installed: `pip install -e '.[bench]'` installs the version this "
-                 "benchmark was run with (it is never a dependency of the zoo itself).")
+                        "benchmark was run with (it is never a dependency of the zoo itself).")
 
 
 def main(argv):

@@ -40,35 +40,57 @@ def test_every_layer_raises_the_one_type():
     assert zoo_errors.UserError is UserError and issubclass(ExportError, UserError)
 
 
-def test_no_command_has_an_exit_of_its_own():
-    """A command fails through zoo_core.errors (raise UserError, or errors.fail / errors.say): no
-    `sys.exit(MESSAGE)` (status 1, no `error:`), `raise SystemExit(...)` or absl's UsageError (the
-    usage text, status 1) beside it."""
+def _own_exits(source):
+    """The lines of `source` that end a process with a message of their own: sys.exit / exit / quit
+    called with text (a string, an f-string, a sum, str(...), "...".join or .format), or a raise of
+    SystemExit or absl's UsageError. A status (an int, a name, main()'s result) passes."""
     import ast
 
+    def text(arg):
+        if isinstance(arg, ast.Constant):
+            return not isinstance(arg.value, int)
+        if isinstance(arg, ast.Call):
+            return (isinstance(arg.func, ast.Name) and arg.func.id in ("str", "repr")
+                    or isinstance(arg.func, ast.Attribute) and arg.func.attr in ("join", "format"))
+        return isinstance(arg, (ast.JoinedStr, ast.BinOp))
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and node.args and text(node.args[0]):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name in ("exit", "quit"):
+                lines.append(node.lineno)
+        if isinstance(node, ast.Raise) and node.exc is not None and any(
+                getattr(n, "id", getattr(n, "attr", None)) in ("SystemExit", "UsageError") for n in ast.walk(node.exc)):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_the_exit_finder_finds_what_it_should_and_passes_a_status():
+    found = _own_exits("import sys\nsys.exit('a')\nsys.exit(f'{x}')\nexit('a' + b)\nsys.exit(str(e))\n"
+                       "sys.exit(', '.join(x))\nraise SystemExit('x')\nraise app.UsageError('y')\nquit('z')\n"
+                       "sys.exit(main())\nsys.exit(status)\nsys.exit(2)\nraise ValueError('v')\n")
+    assert found == list(range(2, 10))
+
+
+def test_no_command_has_an_exit_of_its_own():
+    """A command fails through zoo_core.errors (raise UserError, or errors.fail / errors.say): no
+    exit with a message of its own (status 1, no `error:`), `raise SystemExit(...)` or absl's
+    UsageError (the usage text, status 1) beside it."""
     found = []
-    for package in ("train", "export", "zoo", "benchmarks", "configs"):
+    for package in ("train", "export", "zoo", "zoo_core", "benchmarks", "configs"):
         for folder, _, files in os.walk(os.path.join(ROOT, package)):
             for name in (f for f in files if f.endswith(".py")):
                 path = os.path.join(folder, name)
                 with open(path) as f:
-                    tree = ast.parse(f.read())
-                for node in ast.walk(tree):
-                    exit_call = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                                 and node.func.attr == "exit" and node.args
-                                 and isinstance(node.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))
-                                 and not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, int)))
-                    raised = isinstance(node, ast.Raise) and node.exc is not None and any(
-                        isinstance(n, (ast.Name, ast.Attribute)) and getattr(n, "id", getattr(n, "attr", None))
-                        in ("SystemExit", "UsageError") for n in ast.walk(node.exc))
-                    if exit_call or raised:
-                        found.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
+                    found += [f"{os.path.relpath(path, ROOT)}:{line}" for line in _own_exits(f.read())]
     assert found == []
 
 
 @pytest.mark.parametrize("command, message", [
     (["benchmarks.results", "--configs=nsgan_mnist,nope"], "no budget for nope; known: "),
     (["train.cpu", "--same_kernels", "OMP_NUM_THREADS=1"], "usage: python -m train.cpu --same_kernels "),
+    (["benchmarks.eval_speed", "--no_such_flag"], "Unknown command line flag 'no_such_flag'"),  # absl's refusal
 ])
 def test_a_benchmark_or_tool_refuses_bad_input_with_one_line_and_exit_2(command, message):
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # a user's: conftest's lets E lines by
