@@ -59,10 +59,11 @@ CURVE = (2_500, 5_000, 10_000, 20_000, 40_000, 80_000)  # the entries of the cur
 TABLE = {  # the published rows (benchmarks/results/toy_modes.md): (run, mixture) -> its budget, 3 seeds each
     ("nsgan", "ring"): 80_000, ("nsgan+pac2", "ring"): 80_000, ("wgangp", "ring"): 20_000,
     ("nsgan", "grid"): 80_000, ("nsgan+pac4", "grid"): 80_000, ("wgangp", "grid"): 20_000,
+    ("wgangp+pac4", "grid"): 5_000,
     ("mmgan+pac4", "grid"): 40_000, ("lsgan+pac4", "grid"): 40_000,
     **{(f"fgan:{d}+pac4", "grid"): 40_000 for d in ("kl", "reverse_kl", "hellinger", "jensen_shannon",
-                                                    "total_variation", "pearson", "neyman", "jeffrey", "gan", "alpha")},
-    ("fgan:js_weighted+pac4", "grid"): 80_000,
+                                                    "total_variation", "pearson", "neyman", "jeffrey", "gan")},
+    ("fgan:js_weighted+pac4", "grid"): 80_000, ("fgan:alpha+pac4", "grid"): 40_000,
 }
 TABLE_SEEDS = 3
 
@@ -220,7 +221,7 @@ def table_sweeps(bench, workdirs):
 def sweep_table():
     """Sweeps every row of TABLE, each in a fresh process (threading is fixed when TensorFlow starts);
     ends with the status of the first that fails, whose own message says why."""
-    from zoo.errors import UserError
+    from zoo_core.errors import UserError
 
     alone = [f"--{name}" for name in ("runs", "mixtures", "updates", "seeds", "first_seed") if FLAGS[name].present]
     if alone:
@@ -233,11 +234,10 @@ def sweep_table():
 
 
 def main(argv):
-    from train import spec as specs
-    from zoo.errors import choose
-
     if FLAGS.table:
         return sweep_table()
+    from train import spec as specs
+    from zoo.errors import choose
 
     for run in FLAGS.runs:  # every run's name and mixture checked before the first run trains
         parse_run(run)

@@ -183,8 +183,10 @@ def test_the_table_command_sweeps_the_published_rows_and_only_those():
     for r in report.latest(report.read("toy_modes"), ("run", "mixture", "seed", "updates")):
         seeds = reached.setdefault((r["run"], r["mixture"]), {})
         seeds[r["seed"]] = max(seeds.get(r["seed"], 0), r["updates"])
-    assert {row: (len(seeds), min(seeds.values())) for row, seeds in reached.items()} == {
-        row: (toy_modes.TABLE_SEEDS, budget) for row, budget in toy_modes.TABLE.items()}
+    assert {row: (sorted(seeds), min(seeds.values())) for row, seeds in reached.items()} == {
+        row: (list(range(toy_modes.TABLE_SEEDS)), budget) for row, budget in toy_modes.TABLE.items()}
+    assert [row[0] for row in toy_modes.TABLE if row[1] == "grid"] == report.toy_runs(
+        r for r in report.read("toy_modes") if r["mixture"] == "grid")  # in the tables' order
     sweeps = toy_modes.table_sweeps("toy_modes", "runs/toy")
     assert len(sweeps) == len(toy_modes.TABLE)
     assert sweeps[0] == ["--runs=nsgan", "--mixtures=ring", "--seeds=3", "--updates=2500,5000,10000,20000,40000,80000",
