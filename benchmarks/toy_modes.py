@@ -9,7 +9,8 @@ seeds each, and the curve of modes against generator updates.
 --table sweeps every row of the published tables (TABLE: 3 seeds, the curve's entries up to the row's
 budget), one row after the other, each in its own process (the command it runs is printed first).
 Rows finished in BENCH.jsonl are skipped, so it also completes a table; to measure the whole table
-again, move benchmarks/results/BENCH.jsonl aside first.
+again, move benchmarks/results/BENCH.jsonl aside first and give --workdirs a new folder (a kept
+workdir without records is refused). A sweep killed by a signal ends --table with status 1.
 
 A run is RECIPE[:DIVERGENCE][+pacM][@bf16]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
 fgan, PacGAN's packing of M samples per critic input (the recipe's own without +pacM; the critic
@@ -230,7 +231,7 @@ def sweep_table():
         print("python -m benchmarks.toy_modes " + " ".join(args), flush=True)
         status = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", *args]).returncode
         if status:
-            sys.exit(status)
+            sys.exit(status if status > 0 else 1)  # < 0: killed by a signal
 
 
 def main(argv):
