@@ -9,6 +9,12 @@ from zoo import data, nets
 from zoo.models import GAN
 from zoo.models.packing import packed_shape
 
+def user_env(**extra):
+    """os.environ as a user's shell has it, for a command run in a subprocess: without the
+    TF_CPP_MIN_LOG_LEVEL that conftest sets (it lets TensorFlow's E lines by), plus `extra`."""
+    return {**{k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}, **extra}
+
+
 OPTIMIZERS = {
     "sgd": lambda: keras.optimizers.SGD(0.05),
     "adam": lambda: keras.optimizers.Adam(1e-3, beta_1=0.5),

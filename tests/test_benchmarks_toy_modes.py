@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from benchmarks import report
+from tests.helpers import user_env
 
 
 def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monkeypatch):
@@ -55,9 +56,8 @@ def test_the_montage_holds_every_runs_picture_in_the_tables_order(tmp_path, monk
 def test_a_bad_run_or_mixture_is_one_line_and_exit_status_2_before_any_run_trains(root, flags, message):
     """Every run and mixture of the sweep is checked first (a bad second run does not wait for the
     first to train): the trainer's own check of each config (train.spec.read) included."""
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # a user's: conftest's lets E lines by
     done = subprocess.run([sys.executable, "-m", "benchmarks.toy_modes", *flags, "--bench=bad"],
-                          capture_output=True, text=True, cwd=root, env=env, timeout=300)
+                          capture_output=True, text=True, cwd=root, env=user_env(), timeout=300)
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.strip() == f"error: {message}"
     assert not os.path.exists(os.path.join(root, "benchmarks", "results", "bad.jsonl"))

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from tests.helpers import snapshot
+from tests.helpers import snapshot, user_env
 
 
 @dataclasses.dataclass
@@ -306,8 +306,7 @@ def outcomes(tmp_path_factory, root):
     image_bigan_export(exports["bigan"])
     exports["saved_model_only"] = base / "saved_model_only"
     image_bigan_export(exports["saved_model_only"], formats=("saved_model",))
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # as a user's shell has it
-    env["TFDS_DATA_DIR"] = str(base / "no_data")  # offline, with nothing prepared: cifar10 is missing
+    env = user_env(TFDS_DATA_DIR=str(base / "no_data"))  # offline, with nothing prepared: cifar10 is missing
 
     def one(case):
         context = Context(root, run, exports)
