@@ -15,13 +15,13 @@ text is benchmarks/model_card.md. The sizes and changes go to benchmarks/results
 import json
 import os
 import shutil
-import sys
 
 import numpy as np
 from absl import flags
 
 from benchmarks import cli, report
 from train import runtime
+from zoo_core.errors import UserError
 
 runtime.quiet()
 
@@ -142,8 +142,7 @@ def card(name, metadata, config, metrics, changes, toy_metrics):
 
 def main(argv):
     if len(argv) > 1 or not FLAGS.runs:
-        print("error: give --runs=NAME=WORKDIR[,...]", file=sys.stderr)
-        return 2
+        raise UserError("give --runs=NAME=WORKDIR[,...]")
     for item in FLAGS.runs:
         name, _, workdir = item.partition("=")
         name, size, changes, _ = pack(name, workdir, FLAGS.out)

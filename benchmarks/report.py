@@ -15,6 +15,7 @@ NAME of the dict its function returns. The results page is the one: its notes ar
 benchmarks/results/results.template.md, its output is benchmarks/RESULTS.md. What a table means is
 said in README.md, next to its link; published numbers are the dicts below.
 """
+import collections
 import json
 import os
 import re
@@ -25,6 +26,7 @@ import time
 DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 OUT = {"results": os.path.join(os.path.dirname(DIR), "RESULTS.md")}
 UNKNOWN_CPU = "not recorded"
+NO_RECORDS = "No records yet."
 # the machine of records written before records named it, as their tables said
 EPYC = "AMD EPYC: AVX2, AVX-512, AVX-512 BF16 (no AMX)"
 XEON = "Intel(R) Xeon(R) Processor: AVX2, AVX-512, AVX-512 BF16, AMX"
@@ -122,11 +124,15 @@ def page(bench):
     machines = "\n".join(f"Machine: {c}." if c != UNKNOWN_CPU else
                           f"Machine: {c} for {cpus.count(c)} records (written before records named their CPU)."
                           for c in dict.fromkeys(cpus))
-    tables = tables(records)
-    if os.path.exists(path(bench, ".template.md")):
+    template = os.path.exists(path(bench, ".template.md"))
+    if records:
+        tables = tables(records)
+    else:  # each renderer takes the records it draws: none, one sentence in every table's place
+        tables = collections.defaultdict(lambda: NO_RECORDS) if template else NO_RECORDS
+    if template:
         with open(path(bench, ".template.md")) as f:
             return re.sub(r"\{\{(machines|table:(\w+))\}\}", lambda m: tables[m[2]] if m[2] else machines, f.read())
-    return f"# {title}\n\n{machines}\n\n{tables}\n"
+    return f"# {title}\n\n" + (f"{machines}\n\n" if machines else "") + f"{tables}\n"
 
 
 # helpers of the tables
@@ -280,9 +286,13 @@ def versus_pytorch(rs):
 
 def lens_weighting(rs):
     by = {(r["variant"], r["update"]): r for r in rs}
-    updates = sorted({r["update"] for r in rs})
-    rows = [[n, f"{by['mean', n]['lambda']:.3f}", f"{by['mean', n]['rms']:.4f}", f"{by['mean', n]['d_loss']:.3f}",
-             f"{by['summed', n]['rms']:.4f}", f"{by['summed', n]['d_loss']:.3f}"] for n in updates]
+
+    def cell(variant, n, key, digits):  # empty where an interrupted run has no record
+        return f"{by[variant, n][key]:.{digits}f}" if (variant, n) in by else ""
+
+    lam = {r["update"]: r["lambda"] for r in rs}  # the schedule's, the same in both variants
+    rows = [[n, f"{lam[n]:.3f}", cell("mean", n, "rms", 4), cell("mean", n, "d_loss", 3),
+             cell("summed", n, "rms", 4), cell("summed", n, "d_loss", 3)] for n in sorted(lam)]
     return (f"tempered_mnist, {distinct(rs, 'steps')} updates, K = {distinct(rs, 'k')}, seed {distinct(rs, 'seed')}.\n\n"
             + md_table(["update", "lambda", "L_rec mean over pixels: RMS", "d_loss", "L_rec summed over pixels: RMS",
                         "d_loss"], rows))
@@ -483,7 +493,9 @@ def results(rs):
 
     trained = trained_runs(rs)
     evaluated = {r["config"]: r for r in rs if r["kind"] == "eval"}
-    runs = [n for n in budgets.BUDGETS if n in evaluated]
+    runs = [n for n in budgets.BUDGETS if n in evaluated and n in trained]
+    # evaluated without a train record: a workdir finished before these records began (its time unknown)
+    untimed = [n for n in budgets.BUDGETS if n in evaluated and n not in trained]
 
     def run_cells(name, eval_time=True):
         t, source = trained[name], budgets.CONTINUES.get(name)
@@ -512,7 +524,9 @@ def results(rs):
         ["config", "objective", "steps (batch)", "train / eval time (s)", "fid10k_test", "kid10k_test", "cs10k",
          "parzen10k (nats)", "Parzen, Goodfellow 2014", "FID, Lucic 2018 (Inception; not comparable)"],
         [[n, configs.load(base(n)).model.objective.name, *run_cells(n), *mnist_cells(evaluated[n]["metrics"], True),
-          PUBLISHED_PARZEN.get(base(n), ""), LUCIC_FID.get(base(n), "")] for n in mnist])}
+          PUBLISHED_PARZEN.get(base(n), ""), LUCIC_FID.get(base(n), "")] for n in mnist])
+        + (f"\n\nNot in the tables (evaluated, but trained before these records began): {', '.join(untimed)}."
+           if untimed else "")}
     tables["stacked"] = md_table(
         ["config", "steps (batch)", "train time (s)", "modes26k", "kl26k", "published"],
         [[n, *run_cells(n, False), evaluated[n]["metrics"]["modes26k"], f"{evaluated[n]['metrics']['kl26k']:.2f}",
@@ -536,7 +550,8 @@ def results(rs):
         ["divergence", "steps (batch)", "train / eval time (s)", "fid10k_test", "kid10k_test", "cs10k", "parzen10k (nats)"],
         [[n.split("-", 1)[1] + (f" ({params[n]:g})" if params[n] else ""), *run_cells(n),
           *mnist_cells(evaluated[n]["metrics"])] for n in fgan]
-        + [["*nsgan_mnist (same budget)*", "", "", *mnist_cells(evaluated["nsgan_mnist"]["metrics"])]])
+        + ([["*nsgan_mnist (same budget)*", "", "", *mnist_cells(evaluated["nsgan_mnist"]["metrics"])]]
+           if "nsgan_mnist" in evaluated else []))
     rows = []
     for n in [n for n in runs if n in budgets.ENCODER_BUDGETS and base(n).endswith("_mnist")]:
         m = evaluated[n]["metrics"]

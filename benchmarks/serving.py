@@ -32,7 +32,7 @@ ENCODE_BATCH = 64
 
 
 def timed(fn):
-    """(median ms, p99 ms) of fn() over the cell's calls, after 5 warm-up calls."""
+    """(median ms, p99 ms, number of calls) of fn() over the cell's calls, after 5 warm-up calls."""
     for _ in range(5):
         fn()
     times, start = [], time.perf_counter()

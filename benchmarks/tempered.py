@@ -86,8 +86,9 @@ def measure(recipe, lens, seed):
 
 
 def train_seconds(name):
-    """A run's training time: a run trained in parts (sessions) has one train record per process."""
-    return sum(r["seconds"] for r in report.read("results") if r["kind"] == "train" and r["config"] == name) or None
+    """A run's training time: a run trained in parts (sessions) has one train record per process, summed
+    from its newest start (report.trained_runs, as the results page counts it)."""
+    return report.trained_runs(report.read("results")).get(name, {}).get("seconds") or None
 
 
 def recorded(recipe, lens, seed):

@@ -208,7 +208,7 @@ def define_flags():
     flags.DEFINE_integer("intra_op_threads", -1, "Override the configs' intra_op_threads (-1: keep).")
     flags.DEFINE_string("bench", "throughput_families", "Records to benchmarks/results/BENCH.jsonl.")
     flags.DEFINE_float("seconds", 20.0, "Approximate seconds per timed repeat.")
-    flags.DEFINE_integer("repeats", 3, "Timed repeats per path (alternating).")
+    flags.DEFINE_integer("repeats", 3, "Timed repeats per path (the bare loop's, then fit's).")
     flags.DEFINE_integer("steps_per_execution", 0, "Override the configs' steps_per_execution (0: keep).")
     flags.DEFINE_bool("bare", True, "Also time the bare loop (--nobare: fit only).")
     flags.DEFINE_enum("mixed_precision", "config", ["config", "float32", "mixed_bfloat16", "mixed_float16"],

@@ -175,3 +175,36 @@ def test_a_run_trained_in_parts_sums_the_parts_of_its_newest_start_only():
     trained = report.trained_runs(rs)
     assert (trained["a"]["seconds"], trained["a"]["resumed_from"]) == (80.0, 0)  # the restart, then its resumption
     assert (trained["b"]["seconds"], trained["b"]["resumed_from"]) == (25.0, 78000)  # begun from a copy at 78,000
+
+
+def test_a_bench_without_records_renders_one_sentence_in_each_tables_place(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "DIR", str(tmp_path))
+    (tmp_path / "scaling.jsonl").write_text("")
+    assert report.page("scaling") == f"# {report.BENCHES['scaling'][0]}\n\n{report.NO_RECORDS}\n"
+    (tmp_path / "results.jsonl").write_text("")
+    (tmp_path / "results.template.md").write_text("A\n{{table:mnist}}\nB\n{{table:fgan}}\n")
+    assert report.page("results") == f"A\n{report.NO_RECORDS}\nB\n{report.NO_RECORDS}\n"
+
+
+def test_an_interrupted_lens_weighting_run_renders_the_variant_it_finished():
+    rs = [dict(variant="mean", update=n, **{"lambda": 1.0 - n / 100}, rms=0.01 * n, d_loss=1.3, steps=100, k=50, seed=0)
+          for n in (25, 50)]
+    rows = report.lens_weighting(rs).splitlines()[-2:]
+    assert rows == ["| 25 | 0.750 | 0.2500 | 1.300 |  |  |", "| 50 | 0.500 | 0.5000 | 1.300 |  |  |"]
+
+
+def test_a_run_evaluated_without_a_train_record_is_named_not_tabled():
+    from benchmarks import budgets
+
+    name = next(n for n in budgets.BUDGETS if n.endswith("_mnist") and n.startswith("mmgan"))
+    tables = report.results([dict(kind="eval", config=name, step=1, seconds=1.0, metrics={})])
+    assert tables["mnist"].endswith(f"Not in the tables (evaluated, but trained before these records began): {name}.")
+    assert tables["fgan"].count("\n") == 1  # the header only: no nsgan_mnist row without its record
+
+
+def test_the_tempered_sweep_counts_a_restarted_runs_newest_start_only(monkeypatch):
+    from benchmarks import tempered
+
+    rs = [dict(kind="train", config="a", seconds=s, resumed_from=r) for s, r in ((100.0, 0), (50.0, 0), (30.0, 500))]
+    monkeypatch.setattr(report, "read", lambda bench: rs if bench == "results" else [])
+    assert (tempered.train_seconds("a"), tempered.train_seconds("b")) == (80.0, None)
