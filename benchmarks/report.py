@@ -205,7 +205,7 @@ def serving(rs):
 
 def web(rs):
     def python(r):
-        return next(p["samples_per_second"] for p in rs if p["batch"] == r["batch"])
+        return next(p["samples_per_second"] for p in rs if p["batch"] == r["batch"] and p["where"].startswith("Python"))
 
     return (f"Chromium {distinct(rs, 'chromium')}, onnxruntime-web {distinct(rs, 'onnxruntime_web')}, Python onnxruntime "
             f"{distinct(rs, 'onnxruntime')}; {distinct(rs, 'seconds')} s per cell, {distinct(rs, 'cores')} CPU cores.\n\n"
@@ -244,7 +244,8 @@ def settings(rs):
     for name, by in rates.items():
         config = configs.load(name)
         threads = config.get("intra_op_threads", 0)
-        chosen = ("spe=1" if config.steps_per_execution == 1 else "spe=N") + ", 1 thr" * threads + ", XLA" * config.jit_compile
+        chosen = (("spe=1" if config.steps_per_execution == 1 else "spe=N") + (", 1 thr" if threads == 1 else "")
+                  + (", XLA" if config.jit_compile else ""))
         median = {v: statistics.median(x) for v, x in by.items()}
         cells = [f"{median[v]:.1f} ({min(by[v]):.1f}-{max(by[v]):.1f})" if v in by else "" for v in variants]
         cells = [f"**{c}**" if v == chosen and c else c for v, c in zip(variants, cells)]
@@ -300,7 +301,8 @@ def lens_weighting(rs):
 
 def tempered(rs):
     """One table per budget (steps, K): each recipe with and without the lens over its seeds, and the
-    mean FID curve (at most 10 of its points)."""
+    mean FID curve (all of its n points up to 10, every (n // 10)-th beyond; every record of a budget
+    has its first record's curve points)."""
     parts = []
     for budget in dict.fromkeys((r["steps"], r["k"]) for r in rs):
         group = [r for r in rs if (r["steps"], r["k"]) == budget]
