@@ -244,8 +244,9 @@ def settings(rs):
     for name, by in rates.items():
         config = configs.load(name)
         threads = config.get("intra_op_threads", 0)
-        chosen = (("spe=1" if config.steps_per_execution == 1 else "spe=N") + (", 1 thr" if threads == 1 else "")
-                  + (", XLA" if config.jit_compile else ""))
+        # the variant that is the config's defaults (none is measured with 2 or more threads per op)
+        chosen = threads in (0, 1) and (("spe=1" if config.steps_per_execution == 1 else "spe=N")
+                                        + ", 1 thr" * threads + ", XLA" * config.jit_compile)
         median = {v: statistics.median(x) for v, x in by.items()}
         cells = [f"{median[v]:.1f} ({min(by[v]):.1f}-{max(by[v]):.1f})" if v in by else "" for v in variants]
         cells = [f"**{c}**" if v == chosen and c else c for v, c in zip(variants, cells)]
@@ -553,7 +554,7 @@ def results(rs):
         [[n.split("-", 1)[1] + (f" ({params[n]:g})" if params[n] else ""), *run_cells(n),
           *mnist_cells(evaluated[n]["metrics"])] for n in fgan]
         + ([["*nsgan_mnist (same budget)*", "", "", *mnist_cells(evaluated["nsgan_mnist"]["metrics"])]]
-           if "nsgan_mnist" in evaluated else []))
+           if "nsgan_mnist" in runs else []))
     rows = []
     for n in [n for n in runs if n in budgets.ENCODER_BUDGETS and base(n).endswith("_mnist")]:
         m = evaluated[n]["metrics"]

@@ -202,9 +202,10 @@ def test_a_run_evaluated_without_a_train_record_is_named_not_tabled():
     assert tables["fgan"].count("\n") == 1  # the header only: no nsgan_mnist row without its record
 
 
-def test_the_tempered_sweep_counts_a_restarted_runs_newest_start_only(monkeypatch):
-    from benchmarks import tempered
 
-    rs = [dict(kind="train", config="a", seconds=s, resumed_from=r) for s, r in ((100.0, 0), (50.0, 0), (30.0, 500))]
-    monkeypatch.setattr(report, "read", lambda bench: rs if bench == "results" else [])
-    assert (tempered.train_seconds("a"), tempered.train_seconds("b")) == (80.0, None)
+def test_the_web_tables_baseline_is_the_python_record_of_the_batch_whatever_the_order():
+    common = dict(chromium="1", onnxruntime_web="1", onnxruntime="1", seconds=5, cores=2, batch=64)
+    rs = [dict(common, where="Chromium: onnxruntime-web", samples_per_second=50.0, ms_per_call=2.0),
+          dict(common, where="Python: onnxruntime", samples_per_second=100.0, ms_per_call=1.0)]
+    assert report.web(rs).splitlines()[-2:] == ["| Chromium: onnxruntime-web | 64 | 50 | 2.00 | 0.50x |",
+                                                "| Python: onnxruntime | 64 | 100 | 1.00 | 1.00x |"]

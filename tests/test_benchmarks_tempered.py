@@ -57,7 +57,8 @@ def test_a_run_whose_directory_is_gone_comes_back_from_its_newest_record(monkeyp
     monkeypatch.setattr(report, "read", lambda bench: records[bench])
     flags.FLAGS(["tempered", "--recipes=nsgan", "--seeds=0,1,2"])
     try:  # a run trained in two parts: its time is their sum
-        records["results"] = [dict(kind="train", config=tempered.run_name("nsgan", True, 2), seconds=s) for s in (10.0, 5.0)]
+        records["results"] = [dict(kind="train", config=tempered.run_name("nsgan", True, 2), seconds=s, resumed_from=r)
+                              for s, r in ((10.0, 0), (5.0, 4_000))]
         by_itself, in_group = tempered.recorded("nsgan", True, "0"), tempered.recorded("nsgan", True, "2")
         other_budget = tempered.recorded("nsgan", True, "1")
         records["tempered"].append(dict(records["tempered"][1], fids=[4.0]))
@@ -71,3 +72,9 @@ def test_a_run_whose_directory_is_gone_comes_back_from_its_newest_record(monkeyp
     assert in_group["seconds"] == 15.0
     assert other_budget is None  # a record of another budget is no row of this one
     assert newest["fid"] == 4.0
+
+
+def test_the_tempered_sweep_counts_a_restarted_runs_newest_start_only(monkeypatch):
+    rs = [dict(kind="train", config="a", seconds=s, resumed_from=r) for s, r in ((100.0, 0), (50.0, 0), (30.0, 500))]
+    monkeypatch.setattr(tempered.report, "read", lambda bench: rs if bench == "results" else [])
+    assert (tempered.train_seconds("a"), tempered.train_seconds("b")) == (80.0, None)
