@@ -23,6 +23,8 @@ import statistics
 import sys
 import time
 
+from zoo_core.errors import UserError, exit_on_user_error
+
 DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 OUT = {"results": os.path.join(os.path.dirname(DIR), "RESULTS.md")}
 UNKNOWN_CPU = "not recorded"
@@ -655,10 +657,18 @@ BENCHES = {
 
 
 def main(benches):
+    """Renders the named benches (all with records when none is named); a name that is no bench, or
+    a bench without records, is refused before any page is written."""
+    unknown = [b for b in benches if b not in BENCHES]
+    if unknown:
+        raise UserError(f"no benchmark {', '.join(unknown)}; the benchmarks: {', '.join(BENCHES)}")
+    missing = [b for b in benches if not os.path.exists(path(b))]
+    if missing:
+        raise UserError(f"no records for {', '.join(missing)} ({path(missing[0])}): run the benchmark first")
     for bench in benches or [b for b in BENCHES if os.path.exists(path(b))]:
         render(bench)
         print(output(bench))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    exit_on_user_error(main)(sys.argv[1:])

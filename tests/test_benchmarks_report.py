@@ -209,3 +209,13 @@ def test_the_web_tables_baseline_is_the_python_record_of_the_batch_whatever_the_
           dict(common, where="Python: onnxruntime", samples_per_second=100.0, ms_per_call=1.0)]
     assert report.web(rs).splitlines()[-2:] == ["| Chromium: onnxruntime-web | 64 | 50 | 2.00 | 0.50x |",
                                                 "| Python: onnxruntime | 64 | 100 | 1.00 | 1.00x |"]
+
+
+def test_a_bench_without_records_is_refused_before_any_page_is_written(tmp_path, monkeypatch):
+    from zoo_core.errors import UserError
+
+    monkeypatch.setattr(report, "DIR", str(tmp_path))
+    (tmp_path / "scaling.jsonl").write_text("")
+    with pytest.raises(UserError, match=r"^no records for serving \(.*serving.jsonl\): run the benchmark first$"):
+        report.main(["scaling", "serving"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scaling.jsonl"]  # scaling.md not written either

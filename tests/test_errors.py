@@ -101,6 +101,7 @@ def test_no_command_has_an_exit_of_its_own():
     (["benchmarks.results", "--configs=nsgan_mnist,nope"], "no budget for nope; known: "),
     (["benchmarks.eval_speed", "--no_such_flag"], "Unknown command line flag 'no_such_flag'"),  # absl's refusal
     (["benchmarks.pretrained"], "give --runs=NAME=WORKDIR[,...]"),
+    (["benchmarks.report", "toy_modes", "nope"], "no benchmark nope; the benchmarks: results, "),
 ])
 def test_a_benchmark_refuses_bad_input_with_one_line_and_exit_2(command, message):
     result = subprocess.run([sys.executable, "-m", *command], capture_output=True, text=True, cwd=ROOT,
