@@ -202,7 +202,6 @@ def test_a_run_evaluated_without_a_train_record_is_named_not_tabled():
     assert tables["fgan"].count("\n") == 1  # the header only: no nsgan_mnist row without its record
 
 
-
 def test_the_web_tables_baseline_is_the_python_record_of_the_batch_whatever_the_order():
     common = dict(chromium="1", onnxruntime_web="1", onnxruntime="1", seconds=5, cores=2, batch=64)
     rs = [dict(common, where="Chromium: onnxruntime-web", samples_per_second=50.0, ms_per_call=2.0),
