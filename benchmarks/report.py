@@ -662,10 +662,11 @@ def main(benches):
     unknown = [b for b in benches if b not in BENCHES]
     if unknown:
         raise UserError(f"no benchmark {', '.join(unknown)}; the benchmarks: {', '.join(BENCHES)}")
-    missing = [b for b in benches if not os.path.exists(path(b))]
+    recorded = [b for b in BENCHES if os.path.exists(path(b))]
+    missing = [b for b in benches if b not in recorded]
     if missing:
         raise UserError(f"no records for {', '.join(missing)} ({path(missing[0])}): run the benchmark first")
-    for bench in benches or [b for b in BENCHES if os.path.exists(path(b))]:
+    for bench in benches or recorded:
         render(bench)
         print(output(bench))
 

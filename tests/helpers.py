@@ -9,6 +9,7 @@ from zoo import data, nets
 from zoo.models import GAN
 from zoo.models.packing import packed_shape
 
+
 def user_env(**extra):
     """os.environ as a user's shell has it, for a command run in a subprocess: without the
     TF_CPP_MIN_LOG_LEVEL that conftest sets (it lets TensorFlow's E lines by), plus `extra`."""
