@@ -7,11 +7,7 @@ FGAN_DIVERGENCES = ("total_variation", "kl", "reverse_kl", "pearson", "neyman", 
 DIVERGENCE_PARAMS = {"js_weighted": 0.25, "alpha": 3.0}
 
 # benchmarks.results: run name -> budget overrides of its config (the name up to the first '-'); the
-# results page lists the runs in this order. The GAN recipes on the toy mixtures are not here: they
-# have their own benchmark with seeds, packing and curves (benchmarks/toy_modes.py).
-# MNIST: 2,500 generator updates at batch 64 (about 2.7 epochs), the same for every objective so
-# the rows compare objectives at equal generator updates; one-critic recipes take about 3 minutes
-# on 2 cores, the five-critic ones (WGAN, WGAN-GP) several times that.
+# results page lists the runs in this order. MNIST: 2,500 generator updates at batch 64 for every objective.
 MNIST_STEPS = 2_500
 BUDGETS = dict({
     "mmgan_mnist": dict(steps=MNIST_STEPS),
@@ -23,28 +19,15 @@ BUDGETS = dict({
     # a longer budget (issue 18: FID and Parzen where training has gone further): 8x the updates
     "nsgan_mnist-20k": dict(steps=20_000),
     "lsgan_mnist-20k": dict(steps=20_000),
-    # WGAN-GP at 20,000 updates (5 critic steps each) in bfloat16 (about 1.5x faster on a CPU with
-    # AVX-512 BF16 or AMX; FID within float32's seed spread at 2,500 updates: the precision table)
+    # WGAN-GP at 20,000 updates (5 critic steps each) in bfloat16
     "wgangp_mnist-20k-bf16": {"steps": 20_000, "mixed_precision": "mixed_bfloat16"},
     # PacGAN's PacDCGAN2 (Table 2): the critic judges packs of 2 images (6 channels); 64 packs per
     # step as in its official code, so 128 images per step
     "nsgan_stacked_mnist-pac2": {"steps": 20_000, "model.pac": 2, "data.batch_size": 128},
 })
-# Encoder models: budgets of a few minutes each on 2 cores (benchmarks/results/results.jsonl has
-# the times). BiGAN: 20,000 steps at batch 128 on train[:50000] (51 epochs, half of them at a decaying
-# learning rate; the official run is 400 epochs); ALI: 4,000 steps (8.5 epochs of the whole train split); AGE:
-# 2,500 steps at batch 64 (each step 1 encoder + 2 generator updates); VAE and AVB: 10,000 steps at
-# batch 100 (16.7 epochs); the 4-point toy: 10,000 steps at batch 512.
-# No budget sets eval.encoder_examples: the tables report the protocol, the whole splits.
-# BiGAN also evaluates every 2,500 steps (10,000 samples; the encoder metrics on every test image),
-# the curve of nn1_acc_val in its logs/eval.
-# bigan_mnist-200ep: the official run's first half, 200 epochs of train[:50000] (78,000 steps) at its
-# constant rate, where the official log reports 95.92%; evaluated about every 10 epochs (at the
-# first 500-step epoch end past each multiple of 3,900: 4,000, 8,000, ..., 16,000, 19,500, 23,500, ...),
-# the curve kept in its eval record.
-# bigan_mnist-400ep: the official run whole, 400 epochs (156,000 steps), the rate decaying linearly to 0
-# over the second half (the config's decay_from 0.5); its first half IS bigan_mnist-200ep (the same
-# constant rate, data and seed), so it starts from a copy of that workdir (CONTINUES) and trains the rest.
+# Encoder models (each budget's protocol: the notes of benchmarks/RESULTS.md). bigan_mnist-200ep evaluates at
+# the first 500-step epoch end past each multiple of 3,900 (4,000, 8,000, ..., 16,000, 19,500, 23,500, ...);
+# bigan_mnist-400ep's first half IS bigan_mnist-200ep, so it starts from a copy of that workdir (CONTINUES).
 BIGAN_200EP = {"steps": 78_000, "eval.every": 3_900, "g_optimizer.decay_from": None, "d_optimizer.decay_from": None}
 ENCODER_BUDGETS = {"bigan_mnist": {"steps": 20_000, "eval.every": 2_500},
                    "bigan_mnist-200ep": BIGAN_200EP,

@@ -1,6 +1,4 @@
-"""How a benchmark script starts: absl parses its flags, and bad input (a flag absl refuses, or a
-UserError) ends it with one line, `error: MESSAGE`, on stderr and exit status 2, as `python -m train`
-does."""
+"""How a benchmark script starts: absl's flags; bad input is one `error: MESSAGE` line and exit status 2."""
 from absl import app, flags
 
 from zoo_core.errors import exit_on_user_error, fail

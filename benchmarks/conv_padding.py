@@ -2,13 +2,8 @@
 
     python -m benchmarks.conv_padding [--precisions=bfloat16,float32] [--reps=5]
 
-The profile of the step (benchmarks/onednn_profile.py) shows oneDNN's kernels for D's second
-convolution (64 -> 128 channels, 5x5, stride 2, 14x14 -> 7x7, batch 64) slower in TensorFlow than in
-the PyTorch twin, whose problem differs only in the padding: Keras's "same" pads 1 before and 2 after,
-the twin 2 and 2. This times one forward + both gradients of that convolution, 10 per tf.function
-call, best of --reps, with the padding done three ways: "same"; explicit 2/2 padding in the Conv2D op
-itself; and tf.pad then "valid" (what a ZeroPadding2D layer before the convolution gives). The last
-two compute the twin's convolution. Records go to benchmarks/results/conv_padding.jsonl.
+Keras's "same" pads D's second convolution 1 before and 2 after, the PyTorch twin 2 and 2; "tf.pad 2/2 +
+valid" is what a ZeroPadding2D layer before the convolution gives.
 """
 
 from absl import flags

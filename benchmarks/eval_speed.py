@@ -1,13 +1,6 @@
 """Seconds per evaluation metric at the standard sample counts (zoo.metrics.suite).
 
     python -m benchmarks.eval_speed
-
-Samples: 10,000 images from the MNIST DCGAN generator (configs/nsgan_mnist.py, fresh weights: speed
-does not depend on them) and 2,500 toy points. Each metric is timed twice in one process: "cold"
-(the first call, which also reads the reference split and computes its features, cached for the
-process) and "warm" (what every further evaluation of a run costs, e.g. the FID curve of
-eval.every). Encoder and likelihood metrics use fresh bigan_mnist and vae_mnist models. Records go
-to benchmarks/results/eval_speed.jsonl.
 """
 import os
 import tempfile

@@ -1,6 +1,4 @@
-"""A freshly built model of a config, exported by the trainer's export step: the serving and browser
-benchmarks time the artifacts, and speed does not depend on the weights. No flags here, so any
-benchmark can import it."""
+"""A freshly built model of a config, exported as the trainer exports (no flags: any benchmark may import it)."""
 
 
 def exported(config_name, workdir):

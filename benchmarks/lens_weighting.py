@@ -2,12 +2,8 @@
 
     python -m benchmarks.lens_weighting [--steps=300] [--k=150] [--seed=0]
 
-Trains tempered_mnist (NS-GAN, the paper's lens) twice from the same seed, with the zoo's L_rec (the
-mean squared error over an example's 784 pixels) and with the same error SUMMED over them, and
-records every 25 updates the lens's RMS change per pixel on 256 fixed training images,
-sqrt(mean (x - L(x))^2), and the critic's loss (log 4 = 1.386 at chance). The paper writes
-L_L^R = ||X - L(X)||^2 without saying how an image's pixels are weighted against L_L^A, an O(1) term.
-Records go to benchmarks/results/lens_weighting.jsonl.
+The paper writes L_L^R = ||X - L(X)||^2 without saying how an image's pixels are weighted against L_L^A,
+an O(1) term: this trains tempered_mnist with L_rec averaged (the zoo's) and summed over pixels.
 """
 import tensorflow as tf
 from absl import flags

@@ -2,15 +2,9 @@
 
     python -m benchmarks.onednn_profile [--precision=bfloat16] [--steps=20] [--top=25]
 
-Both TensorFlow and PyTorch run their convolutions and matmuls on the CPU through oneDNN, which
-logs every primitive it executes, with its kernel and time, under ONEDNN_VERBOSE=1. Each engine runs
-the step of configs/nsgan_mnist.py (the zoo's GAN.train_step in a tf.function; the twin of
-benchmarks/torch_twin.py) in two fresh processes, for a warm-up and for the warm-up plus --steps
-steps; the difference of the two logs is --steps steps' worth, without start-up and first-call
-reorders. Records, per engine: the wall ms per step of the longer run (logging slows it a little)
-and the --top primitives (kind, kernel, direction, data types, problem) by ms per step; the wall
-time not in oneDNN is in other kernels (Eigen's elementwise ops, casts, batch norm, the optimizer).
-They go to benchmarks/results/onednn_profile.jsonl.
+Each engine runs configs/nsgan_mnist.py's step (the PyTorch twin: benchmarks/torch_twin.py) under
+ONEDNN_VERBOSE=1 in two fresh processes, WARM steps and WARM + --steps; the difference of their logs is
+--steps steps without start-up and first-call reorders.
 """
 import collections
 import os

@@ -2,15 +2,6 @@
 
     python -m benchmarks.pretrained --runs=nsgan_mnist=runs/results/nsgan_mnist-20k,bigan_mnist=... \
         [--out=export/pretrained]
-
-For each NAME=WORKDIR: the run's ONNX export (WORKDIR/export, checked against its metadata.json)
-with its weights stored as float16 (export.compact), a metadata.json recording that and the new
-checksums, and MODEL_CARD.md: the command that trains the same run (the config file and the keys
-the run changed), its metrics (metrics.json), the data and their license, the storage and what it
-changed, measured here: the largest and mean absolute change of the outputs on 1,000 inputs (prior
-draws for the generator; the generator's own samples for the encoder), and the same metric
-recomputed on the compacted generator's samples where it is cheap (toy mode coverage); the card's
-text is benchmarks/model_card.md. The sizes and changes go to benchmarks/results/pretrained.jsonl.
 """
 import json
 import os

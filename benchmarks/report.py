@@ -1,19 +1,12 @@
-"""The benchmarks' records and their one renderer (no TensorFlow here).
-
-Every benchmark appends what it measured, one JSON object per line, to benchmarks/results/BENCH.jsonl
-(`append` stamps each record with the machine, train.cpu.describe(), and the date), then
-`render(BENCH)` writes benchmarks/results/BENCH.md from the records: a `# Title` line, one
-`Machine:` line per CPU among them, then the tables that BENCHES[BENCH]'s function makes of them.
-When a measurement is repeated the newest record counts (BENCHES names the fields that identify one).
-Re-render every table, or the named ones, from the records without measuring anything:
+"""The benchmarks' records and their one renderer (no TensorFlow here). Re-render every table, or the
+named ones, from benchmarks/results/BENCH.jsonl without measuring anything:
 
     python -m benchmarks.report [BENCH ...]
 
 A bench with a template, benchmarks/results/BENCH.template.md, is rendered into it instead: the text
 is copied verbatim, `{{machines}}` and `{{table:NAME}}` replaced by the machine lines and the table
-NAME of the dict its function returns. The results page is the one: its notes are in
-benchmarks/results/results.template.md, its output is benchmarks/RESULTS.md. What a table means is
-said in README.md, next to its link; published numbers are the dicts below.
+NAME of the dict its function returns (the results page: RESULTS.md). What a table means is said in
+README.md, next to its link; published numbers are the dicts below.
 """
 import collections
 import json

@@ -2,11 +2,6 @@
 
     python -m benchmarks.results [--configs=nsgan_mnist,...] [--phase=all|train|table] [--runs=runs/results]
 
-Each run trains through the real trainer (`train.trainer.run`) into RUNS/NAME, then is evaluated from
-its newest checkpoint with `python -m train.evaluate`'s code (`train.trainer.write_metrics`). A finished
-run is not trained again, an interrupted one resumes; a training record's wall time covers one
-process (a resumed run's says where it resumed; an interrupted one's, the step of its last checkpoint);
-the page sums a run's parts. A run of budgets.CONTINUES starts from a copy of the other run's workdir.
 `--phase=table` only renders benchmarks/RESULTS.md from benchmarks/results/results.jsonl.
 """
 import json

@@ -4,11 +4,8 @@
 
     python -m benchmarks.scaling [--steps=60] [--warmup=10]
 
-Each setting runs in fresh processes (the logical-device split must precede TensorFlow's start, and
-a process holds one strategy): build the model in the strategy's scope, feed it as the trainer does
-(train.strategy.distribute), run `fit` for --warmup steps, then time --steps steps; one step per
-Keras call everywhere (replicated runs must: train.build.steps_per_execution), so the rows differ
-only in the distribution. Records go to benchmarks/results/scaling.jsonl.
+Each setting runs in fresh processes (the logical-device split must precede TensorFlow's start, and a
+process holds one strategy).
 """
 import json
 import os

@@ -1,15 +1,6 @@
 """Serving speed of the exported artifacts: onnxruntime vs the SavedModel in process vs model.predict.
 
     python -m benchmarks.serving [--calls=200] [--seconds=2]
-
-Models: the MNIST DCGAN generator of configs/nsgan_mnist.py (sampling at batch 1, 64 and 1024) and
-the DCGAN encoder of configs/age_mnist.py (encoding at batch 64), exported by the trainer's export
-step (`train.trainer.export_run`) from freshly built networks (speed does not depend on the weights). Each cell
-runs 5 warm-up calls, then up to --calls timed calls (at least 20, at most --seconds seconds); it
-reports the median and p99 latency and the throughput (examples per second at the median).
-onnxruntime runs with its default CPU settings; the SavedModel is called through its signature;
-`predict` is Keras's `model.predict(z, batch_size=batch)` on the generator (`model.encoder.predict`
-on the encoder network). Records go to benchmarks/results/serving.jsonl.
 """
 import os
 import statistics

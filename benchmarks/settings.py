@@ -1,23 +1,6 @@
 """The per-family speed settings, A/B in one run: steps per Keras call, CPU threads per op, and XLA.
 
     python -m benchmarks.settings [--configs=nsgan_toy,...] [--rounds=2] [--seconds=4] [--repeats=2]
-
-Every config is trained through `fit` (benchmarks.throughput, fit only, each measurement in a fresh
-process: threading is fixed when TensorFlow starts) under each variant:
-
-    spe=1           one step per Keras call, TensorFlow's default threading, no XLA (the untuned baseline)
-    spe=N           the config's steps_per_execution N
-    spe=N, 1 thr    ... and config.intra_op_threads = 1 (each op on one core, ops side by side)
-    spe=N, XLA      ... and jit_compile (default threading)
-    spe=N, 1 thr, XLA   both
-    spe=1, 1 thr    one step per call with one thread per op (what the block alone buys there)
-
-The variants run interleaved (round 1: every variant, round 2: every variant again, ...) so that a
-slow minute of the machine hits all of them; each cell is the median updates/s of all timed epochs
-(rounds x repeats) and their range; the config's defaults are in bold, and compared with the two
-one-step-per-call baselines. Each measurement is appended to benchmarks/results/settings.jsonl as
-it comes; `python -m benchmarks.report settings` redraws the table (after a config's defaults
-change, say) without measuring.
 """
 from absl import flags
 

@@ -1,12 +1,6 @@
 """Where the time of one GAN training step goes: input pipeline, noise, critic update, generator update.
 
     python -m benchmarks.step_profile [--configs=nsgan_toy,nsgan_mnist] [--steps=200]
-
-For each config, times in its own tf.function blocks of --steps (no Keras around them): the whole
-train_step; the critic update alone (`GAN._critic_step` on a fixed real batch); the noise draws of
-one step alone; and, outside TensorFlow's step, pulling --steps batches from the input pipeline.
-The generator update is the whole step minus the critic update. Records (seconds per generator
-update) go to benchmarks/results/step_profile.jsonl.
 """
 import os
 

@@ -5,18 +5,7 @@
                                   [--steps=10000] [--k=1000] [--every=500] [--precision=auto|float32]
                                   [--runs=runs/results]
 
-Each run trains through the real trainer (`benchmarks.results.train`, its time in
-benchmarks/results/results.jsonl, workdirs under RUNS) at the same budget: --steps generator updates
-at batch 64, the lens annealed over the first --k (the paper's lens: 32 channels, 8 residual blocks;
-the base recipes' networks and optimisers, configs/RECIPE_mnist.py; the paper anneals over the first
-10%). --precision auto lets each run choose as `python -m train` does (bfloat16 where the CPU has
-AVX-512 BF16 or AMX) and keep its choice when resumed on another machine. During training the run
-evaluates itself every --every steps on CURVE_SAMPLES samples (fid2k_test, TensorBoard
-DIR/logs/eval); at the end on 10,000 (fid10k_test, DIR/metrics.json). Records per budget, recipe and
-lens: the seeds, their fid10k_test and fid2k_test curves, the mean curve, the lens's RMS change per pixel at K and at
-the end, the mean train time, the precision; the FID curves of the budget go to
-benchmarks/results/tempered_fid-BUDGET.png (BUDGET: the run names' suffix). Finished runs are not retrained and an interrupted one
-resumes, so a sweep of many hours can run across sessions (keep --runs outside a fresh checkout).
+Finished runs are not retrained and an interrupted one resumes: keep --runs outside a fresh checkout.
 """
 import os
 import statistics

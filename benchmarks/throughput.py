@@ -5,18 +5,7 @@ loop of the same step, the step's FLOPs, and the achieved FLOP/s against the mac
                                     [--steps_per_execution=N] [--jit_compile=on|off]
                                     [--intra_op_threads=N] [--bench=throughput_families]
 
-Every config runs in its own process (CPU threading is fixed when TensorFlow starts, and configs
-choose theirs: config.intra_op_threads). Both paths run the model's own `train_step` on the same
-data pipeline, in blocks of the config's steps_per_execution inside one tf.function (what Keras
-does). The bare loop has no callbacks, no progress bar and no per-block metric read-back; the ratio
-fit / bare is what Keras costs. Each path is warmed up (traced) first; then the bare loop is timed
-`--repeats` times, and one `fit` call runs 1 + `--repeats` epochs of the same length, timed by a
-callback, the first dropped (each `fit` call starts a new iterator over the input pipeline, which a
-training run pays once); the table reports the medians. FLOPs per step: the convolutions and
-matmuls (forward and gradients) of the traced graph of one train_step, from their static shapes
-(`step_flops`). Peak: the best of 3 timed runs of 20 float32 2048x2048 matmuls in one tf.function,
-measured in the same run with TensorFlow's default threading (2 n^3 FLOPs each). Records go to
-benchmarks/results/BENCH.jsonl.
+The bare loop is fit's block without callbacks, progress bar or per-block metric read-back.
 """
 import json
 import os

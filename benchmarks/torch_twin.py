@@ -41,9 +41,8 @@ def networks():
     """(G, D) as described above."""
     from torch import nn
 
-    def bn(channels, d=2):
-        cls = nn.BatchNorm2d if d == 2 else nn.BatchNorm1d
-        return cls(channels, eps=1e-3, momentum=0.01)
+    def bn(channels):
+        return nn.BatchNorm2d(channels, eps=1e-3, momentum=0.01)
 
     generator = nn.Sequential(
         nn.Linear(LATENT, 7 * 7 * 2 * WIDTH, bias=False), nn.Unflatten(1, (2 * WIDTH, 7, 7)), bn(2 * WIDTH), nn.ReLU(),

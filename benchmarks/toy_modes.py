@@ -6,34 +6,9 @@ seeds each, and the curve of modes against generator updates.
         [--workdirs=DIR]
     python -m benchmarks.toy_modes --table [--bench=toy_modes] [--workdirs=DIR]
 
---table sweeps every row of the published tables (TABLE: 3 seeds, the curve's entries up to the row's
-budget), one row after the other, each in its own process (the command it runs is printed first).
-Rows finished in BENCH.jsonl are skipped, so it also completes a table; to measure the whole table
-again, move benchmarks/results/BENCH.jsonl aside first and give --workdirs a new folder (a kept
-workdir without records is refused). A sweep killed by a signal ends --table with status 1.
-
-A run is RECIPE[:DIVERGENCE][+pacM][@bf16]: configs/RECIPE_toy.py, the f-divergence DIVERGENCE for
-fgan, PacGAN's packing of M samples per critic input (the recipe's own without +pacM; the critic
-keeps its number of inputs per step, as in PacGAN: data.batch_size is the recipe's packs per step
-times M), and bfloat16 compute (config.mixed_precision=mixed_bfloat16; float32 without it). Each run
-trains through the real trainer (`train.trainer.run`) in one workdir (temporary, unless --workdirs),
-resuming it at every entry of --updates, so each entry is a point of one run's curve: the PacGAN
-metrics of 2,500 samples (zoo.metrics.modes) and the wall time so far. A recipe whose config trains
-on unit-scaled data (wgangp: ring_unit, grid_unit, as the official toy code) keeps that scale; its
-row stands under the mixture's name.
-Records go to benchmarks/results/BENCH.jsonl as they come (a stopped sweep resumes where it stopped,
-skipping finished runs and redoing the stopped one; with --workdirs, see below), the samples of each
-run's seed 0 at its last update to benchmarks/results/BENCH/RUN_MIXTURE.png (':' written as '-'),
-and every run's picture of a mixture, each under its name, to BENCH/MIXTURE.png.
-
-With --workdirs=DIR each run keeps its workdir, DIR/RUN_MIXTURE_sSEED: a later sweep with more
---updates continues it from its last recorded entry (resuming is bit-identical to training on, as
-the default run showed) instead of training again from 0, its wall time the recorded one plus the
-new. A kept workdir that holds a step with no record (a stopped sweep), or whose records are
-another CPU's, is refused before anything trains, and left as it is: remove it to start that run
-again. --first_seed=S --seeds=N sweeps seeds S to S+N-1 only (one seed of a row, to add it or take
-it further; a sweep without seed 0 makes no picture). A run with records of another CPU at updates
-the sweep does not measure is refused: trained here, its curve would mix two CPUs' paths.
+A run is RECIPE[:DIVERGENCE][+pacM][@bf16] (configs/RECIPE_toy.py; parse_run, config_for). What
+the sweep records, how --workdirs continues a kept run and when it refuses one: `plan` and `kept`
+below, and the section 'Mode coverage on the PacGAN mixtures' of the project's documentation.
 """
 import contextlib
 import functools
@@ -113,7 +88,7 @@ def config_for(run, mixture, seed, updates):
 
 def one_run(run, mixture, seed, updates, pictures, keep="", bench="toy_modes"):
     """Trains run on mixture with seed to each of `updates` in turn; yields one record per entry
-    trained. `keep`: the folder of the kept workdirs (see the module's doc), or "" for a temporary
+    trained. `keep`: the folder of the kept workdirs (see `kept`), or "" for a temporary
     one; `bench`: the records that say what a kept workdir has measured."""
     import keras
     import tensorflow as tf

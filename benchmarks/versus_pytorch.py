@@ -4,14 +4,6 @@ the same nets (benchmarks/torch_twin.py), in float32 and bfloat16, timed interle
     pip install -e '.[bench]'          # PyTorch, for this benchmark only
     python -m benchmarks.versus_pytorch [--rounds=3] [--seconds=10] [--repeats=3]
                                         [--precisions=float32,bfloat16] [--compile] [--bench=versus_pytorch]
-
-Each measurement is a fresh process (threading is fixed when a framework starts): the zoo's through
-`fit` at the config's defaults (benchmarks/throughput.py's child, bfloat16 by its
---mixed_precision=mixed_bfloat16), PyTorch's by benchmarks/torch_twin.py. The variants take
-turns within each round, so a slow minute hits all of them. Each child also times its framework's
-2048 x 2048 matmul in its precision, and the zoo's counts the step's FLOPs (convolutions and
-matmuls, forward and gradients). Before timing, the twin's parameter counts are checked against the
-zoo's networks. Each measurement is appended to benchmarks/results/BENCH.jsonl as it comes.
 """
 
 from absl import flags

@@ -1,15 +1,6 @@
 """Sampling speed of the in-browser sampler (export.web) beside the Python sampler's.
 
     python -m benchmarks.web [--seconds=3]
-
-The MNIST DCGAN generator of configs/nsgan_mnist.py, exported by the trainer's export step from a
-freshly built network (speed does not depend on the weights), sampled at batch 1 and 64:
-- in the page, headless Chromium through Selenium (export.browser): onnxruntime-web's WASM backend,
-  served by `python -m export.web` (cross-origin isolated, so WASM threads: min(4, cores)), and the
-  same page from a plain static server (no isolation headers: one thread);
-- in Python: onnxruntime's CPU session, as `python -m export.sample` runs it.
-Each cell: one warm-up call, then calls for --seconds (at least 3); samples per second and the mean
-ms per call. Records go to benchmarks/results/web.jsonl.
 """
 import os
 import subprocess
