@@ -1,4 +1,5 @@
-"""A freshly built model of a config, exported as the trainer exports (no flags: any benchmark may import it)."""
+"""A freshly built (untrained) model of a config, exported as the trainer exports: speed does not depend
+on the weights (no flags: any benchmark may import it)."""
 
 
 def exported(config_name, workdir):

@@ -3,7 +3,8 @@
     python -m benchmarks.lens_weighting [--steps=300] [--k=150] [--seed=0]
 
 The paper writes L_L^R = ||X - L(X)||^2 without saying how an image's pixels are weighted against L_L^A,
-an O(1) term: this trains tempered_mnist with L_rec averaged (the zoo's) and summed over pixels.
+an O(1) term: this trains tempered_mnist twice from the same initial networks, with L_rec averaged over
+pixels (the zoo's) and summed.
 """
 import tensorflow as tf
 from absl import flags

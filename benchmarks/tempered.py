@@ -5,7 +5,8 @@
                                   [--steps=10000] [--k=1000] [--every=500] [--precision=auto|float32]
                                   [--runs=runs/results]
 
-Finished runs are not retrained and an interrupted one resumes: keep --runs outside a fresh checkout.
+Finished runs are not retrained and an interrupted one resumes, so a sweep of many hours can run across
+sessions: keep --runs where the next session finds it (outside a fresh checkout).
 """
 import os
 import statistics

@@ -7,8 +7,8 @@ seeds each, and the curve of modes against generator updates.
     python -m benchmarks.toy_modes --table [--bench=toy_modes] [--workdirs=DIR]
 
 A run is RECIPE[:DIVERGENCE][+pacM][@bf16] (configs/RECIPE_toy.py; parse_run, config_for). What
-the sweep records, how --workdirs continues a kept run and when it refuses one: `plan` and `kept`
-below, and the section 'Mode coverage on the PacGAN mixtures' of the project's documentation.
+the sweep records, how --workdirs continues a kept run and when it refuses one: `one_run`, `plan`
+and `kept` in benchmarks/toy_modes.py, and benchmarks/results/toy_modes.md.
 """
 import contextlib
 import functools
@@ -69,6 +69,9 @@ def parse_run(run):
 
 
 def config_for(run, mixture, seed, updates):
+    """The config of `run` on `mixture`: +pacM keeps the recipe's packs per step (data.batch_size =
+    packs x M, as in PacGAN); a recipe on unit-scaled data keeps that scale (its record stands under
+    the mixture's name)."""
     import configs
 
     recipe, divergence, pac, precision = parse_run(run)
