@@ -1,6 +1,6 @@
 """Packs finished runs into the pretrained models that ship with the package (export.pretrained).
 
-    python -m benchmarks.pretrained --runs=nsgan_mnist=runs/results/nsgan_mnist-20k,bigan_mnist=... \
+    python -m benchmarks.pretrained --runs=nsgan_mnist=runs/results/nsgan_mnist-20k,bigan_mnist=... \\
         [--out=export/pretrained]
 """
 import json
