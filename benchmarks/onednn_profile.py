@@ -3,8 +3,8 @@
     python -m benchmarks.onednn_profile [--precision=bfloat16] [--steps=20] [--top=25]
 
 Each engine runs configs/nsgan_mnist.py's step (the PyTorch twin: benchmarks/torch_twin.py) under
-ONEDNN_VERBOSE=1 in two fresh processes, 5 warm-up steps (WARM) and 5 + --steps; the difference of their logs is
---steps steps without start-up and first-call reorders.
+ONEDNN_VERBOSE=1 in two fresh processes, 5 warm-up steps (WARM) and 5 + --steps;
+the difference of their logs is --steps steps without start-up and first-call reorders.
 """
 import collections
 import os

@@ -6,8 +6,8 @@ named ones, from benchmarks/results/BENCH.jsonl without measuring anything:
 A bench with a template, benchmarks/results/BENCH.template.md, is rendered from it instead: the text
 is copied verbatim, `{{machines}}` and `{{table:NAME}}` replaced by the machine lines and the table
 NAME of the dict its function returns; the one such bench is `results`, whose page is
-benchmarks/RESULTS.md. What a table means is said in
-README.md, next to its link; published numbers are the dicts below.
+benchmarks/RESULTS.md. What a table means is said in README.md, next to its link; published
+numbers are the dicts below.
 """
 import collections
 import json
