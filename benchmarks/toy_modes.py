@@ -7,8 +7,9 @@ seeds each, and the curve of modes against generator updates.
     python -m benchmarks.toy_modes --table [--bench=toy_modes] [--workdirs=DIR]
 
 A run is RECIPE[:DIVERGENCE][+pacM][@bf16] (configs/RECIPE_toy.py; parse_run, config_for). What
-the sweep records, how --workdirs continues a kept run and when it refuses one: `one_run`, `plan`
-and `kept` in benchmarks/toy_modes.py, and benchmarks/results/toy_modes.md.
+the sweep records, how --workdirs continues a kept run and when it refuses one, and what --table
+sweeps: `one_run`, `plan`, `kept` and `sweep_table` in benchmarks/toy_modes.py; the tables it makes:
+benchmarks/results/toy_modes.md.
 """
 import contextlib
 import functools
