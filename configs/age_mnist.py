@@ -1,6 +1,6 @@
 """age_mnist: AGE (Ulyanov et al. 2018) on MNIST with DCGAN-style networks (the DCGAN generator; the
 encoder is the DCGAN discriminator's conv trunk with a 128-d linear head) and the official CIFAR-10
-setting (REFERENCES.md): latents on the unit sphere of R^128, mu = 10, lambda = 1000, two generator
+setting (../shared/REFERENCES.md): latents on the unit sphere of R^128, mu = 10, lambda = 1000, two generator
 updates per encoder update, Adam 2e-4 beta1 0.5, batch 64. Run:
 
     python -m train --config=configs/age_mnist.py --workdir=runs/age_mnist

@@ -2,7 +2,7 @@
 
 Networks: DCGAN with batch norm in both players (as in the WGAN paper's DCGAN critic).
 Not followed: the official code's critic warm-up (100 critic updates per generator update for the
-first 25 and at every 500th; REFERENCES.md): every generator update has 5 (README's table of
+first 25 and at every 500th; ../shared/REFERENCES.md): every generator update has 5 (README's table of
 configs says why).
 Other image sets: --config.data.name=fashion_mnist (28x28x1). Run:
 

@@ -3,7 +3,7 @@
 The WGAN paper has no toy recipe: Algorithm 1's defaults (above; batch 64) on PacGAN's toy networks
 (configs.common.toy_mlp: a maxout critic, a batch-norm generator).
 Not followed: the official code's critic warm-up (100 critic updates per generator update for the
-first 25 and at every 500th; REFERENCES.md): every generator update has 5 (README's table of
+first 25 and at every 500th; ../shared/REFERENCES.md): every generator update has 5 (README's table of
 configs says why).
 Pick the mixture with --config.data.name=ring|grid|swissroll. Run:
 

@@ -57,7 +57,7 @@ class AGE(ZooModel):
     - encoder maximises Delta(e(g(z))) - Delta(e(x)) - mu L_X, L_X = mean |x - g(e(x))| (L1 per pixel);
     - generator minimises Delta(e(g(z))) + lam L_Z, L_Z = 1 - cos(z, e(g(z))) (the official code's
       cosine on the sphere).
-    Defaults: the official CIFAR-10 setting mu = 10, lam = 1000, 2 generator updates (REFERENCES.md).
+    Defaults: the official CIFAR-10 setting mu = 10, lam = 1000, 2 generator updates (../shared/REFERENCES.md).
 
     Batch statistics: Delta's moments are GLOBAL under a strategy (all-reduced across replicas,
     see `batch_moments`), so 1 device and N replicas train the same model (tests/test_age.py). The
