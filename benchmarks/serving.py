@@ -59,8 +59,7 @@ def measure():
     with tempfile.TemporaryDirectory() as tmp:
         for config_name, task, batches in (("nsgan_mnist", "sample", SAMPLE_BATCHES),
                                            ("age_mnist", "encode", (ENCODE_BATCH,))):
-            model = exported(config_name, os.path.join(tmp, config_name))
-            directory = os.path.join(tmp, config_name, "export")
+            model, directory = exported(config_name, os.path.join(tmp, config_name))
             fns = backends(model, directory, task)
             for batch in batches:
                 shape = (batch, model.latent_dim) if task == "sample" else (batch, *model.data_shape)

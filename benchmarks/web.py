@@ -63,8 +63,7 @@ def main(argv):
     if lacking:
         raise UserError("benchmarks.web needs " + "; ".join(lacking))
     with tempfile.TemporaryDirectory() as tmp:
-        model = exported("nsgan_mnist", os.path.join(tmp, "run"))
-        export_dir = os.path.join(tmp, "run", "export")
+        model, export_dir = exported("nsgan_mnist", os.path.join(tmp, "run"))
         rows = python_rows(export_dir, model.latent_dim)
         driver = browser.chromium()
         try:

@@ -3,6 +3,7 @@
 import json
 import os
 
+from train import workdir as workdirs
 from zoo.errors import UserError, choose
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
@@ -59,7 +60,7 @@ def worker_dir(workdir, strategy):
     if not is_multi_worker(strategy):
         return workdir
     kind, index, chief = worker()
-    return workdir if chief else os.path.join(workdir, "workers", f"{kind}-{index}")
+    return workdir if chief else os.path.join(workdir, workdirs.WORKERS, f"{kind}-{index}")
 
 
 def distribute(strategy, make_dataset, global_batch):

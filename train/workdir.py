@@ -10,6 +10,8 @@
     DIR/samples/                      a picture per checkpoint: train
     DIR/metrics.json                  the final evaluation: train, train.evaluate
     DIR/export/                       export.lib: train, python -m export
+    DIR/workers/TYPE-INDEX/           a multi-worker run's other workers' checkpoints and backups
+                                      (train.strategy.worker_dir; only the chief's are the run's)
 
 Every record is written atomically and durably (zoo_core.files). Readers verify what they read: a
 checkpoint or backup whose SHA-256 does not match (truncated, corrupted) or that does not load is
@@ -43,6 +45,7 @@ METRICS = "metrics.json"
 EXPORT = "export"
 LOGS = "logs"  # TensorBoard's: LOGS/train, LOGS/eval, LOGS/samples
 SAMPLES = "samples"  # the samples' pictures, step_STEP.png
+WORKERS = "workers"  # WORKERS/TYPE-INDEX: what another worker of a multi-worker run saves
 KEEP = 3  # checkpoints kept
 
 
