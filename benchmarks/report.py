@@ -28,7 +28,7 @@ EPYC = "AMD EPYC: AVX2, AVX-512, AVX-512 BF16 (no AMX)"
 XEON = "Intel(R) Xeon(R) Processor: AVX2, AVX-512, AVX-512 BF16, AMX"
 LEGACY_CPU = {"toy_modes": EPYC, "settings": EPYC, "toy_precision": XEON}
 
-# published numbers (REFERENCES.md)
+# published numbers (../shared/REFERENCES.md)
 PACGAN = {  # PacGAN Table 1, 10 trials at 400,000 updates: modes, % high quality, reverse KL
     "ring": [("GAN", "6.3 +- 0.5", "98.2", "0.45"), ("ALI", "6.6", "97.6", "0.36"),
              ("PacGAN2", "7.9 +- 0.1", "95.6", "0.07"), ("PacGAN4", "7.8", "95.9", "0.07")],
@@ -586,7 +586,7 @@ def results(rs):
     return tables
 
 
-OFFICIAL_BIGAN_NN1 = 0.9592  # the official BiGAN log's nn1_acc_val at epoch 200 (REFERENCES.md)
+OFFICIAL_BIGAN_NN1 = 0.9592  # the official BiGAN log's nn1_acc_val at epoch 200 (../shared/REFERENCES.md)
 
 
 def encoder_seeds(runs, trained, evaluated):

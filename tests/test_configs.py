@@ -64,7 +64,7 @@ def test_wasserstein_recipes_follow_their_papers(name, clip, gp, critics):
 def test_encoder_recipes_follow_their_papers():
     from configs import age_mnist, ali_mnist, avb_mnist, bigan_mnist
 
-    b = bigan_mnist.get_config()  # the official BiGAN MNIST setting (REFERENCES.md)
+    b = bigan_mnist.get_config()  # the official BiGAN MNIST setting (../shared/REFERENCES.md)
     assert (b.latent_dim, b.data.batch_size, b.model.prior, b.g_optimizer.learning_rate) == (50, 128, "uniform", 2e-4)
     assert b.data.split == "train[:50000]" and b.g_optimizer.decay_from == b.d_optimizer.decay_from == 0.5
     assert b.model.l2 == 2.5e-5  # train_gan.py --decay

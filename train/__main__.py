@@ -48,13 +48,13 @@ def main(argv):
     runtime.setup(config, FLAGS.cpu_replicas, FLAGS.deterministic)
     strategy = strategies.make(FLAGS.strategy, FLAGS.cpu_replicas)
 
-    from train import trainer
+    from train import trainer, workdir as workdirs
     _, metrics = trainer.run(config, workdir, strategy)  # a NaN loss: exit 3 (cli.user_errors)
     if strategies.worker_dir(workdir, strategy) != workdir:  # a non-chief worker: the chief reports
         print(f"Done: worker {strategies.worker()[:2]} of {workdir}")
         return
     print(f"Done: {workdir} (metrics {metrics}); sample with: "
-          f"python -m export.sample {os.path.join(workdir, 'export')} --num=64 --seed=0 --out=grid.png")
+          f"python -m export.sample {os.path.join(workdir, workdirs.EXPORT)} --num=64 --seed=0 --out=grid.png")
 
 
 if __name__ == "__main__":
