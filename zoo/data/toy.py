@@ -7,8 +7,8 @@ grid = 25 gaussians centred on {-4, -2, 0, 2, 4}^2, std 0.05.
 `ring_unit` and `grid_unit` are ring and grid scaled to unit standard deviation per coordinate,
 the WGAN-GP toy code's data to within 0.04% (its 8 gaussians: radius 2, std 0.02, divided by 1.414;
 its 25: spacing 2, std 0.05, divided by 2.828; here the divisors are computed: 0.70718 of radius 1,
-2.8289). The mode metrics measure distances in units
-of the components' std, so they read the same on a mixture and on its unit version.
+2.8289). The mode metrics measure distances in units of the components' std, so they read the same
+on a mixture and on its unit version.
 """
 import math
 
