@@ -172,11 +172,6 @@ def giga(value):
     return f"{value / 1e9:.1f}"
 
 
-def ms(seconds, whole):
-    """'ms (share of whole)'."""
-    return f"{1e3 * seconds:.2f} ({100 * seconds / whole:.0f}%)"
-
-
 # the tables, one function per benchmark
 
 
@@ -349,32 +344,6 @@ def lens_effects(group):
                      f"above in every seed {where(1)}.")
         lines.append(line)
     return lines
-
-
-def step_profile(rs):
-    return md_table(["config", "whole step (ms)", "critic update(s)", "generator update", "noise draws",
-                     "input pipeline (outside the step)"],
-                    [[r["config"], f"{1e3 * r['full']:.2f}", *(ms(r[k], r["full"]) for k in ("critic", "generator", "draws", "input"))]
-                     for r in rs])
-
-
-def conv_padding(rs):
-    paddings = list(dict.fromkeys(r["padding"] for r in rs))
-    by = {(r["precision"], r["padding"]): r["ms"] for r in rs}
-    return md_table(["precision (ms per call)", *paddings],
-                    [[p, *(f"{by[p, k]:.2f} ({ratio(by[p, k], by[p, paddings[0]])})" for k in paddings)]
-                     for p in dict.fromkeys(r["precision"] for r in rs)])
-
-
-def onednn_profile(rs):
-    parts = [md_table(["engine", "precision", "wall ms per step", "in oneDNN", "elsewhere"],
-                      [[r["engine"], r["precision"], f"{r['wall']:.1f}", ms(r["onednn"] / 1e3, r["wall"] / 1e3),
-                        f"{r['wall'] - r['onednn']:.1f}"] for r in rs])]
-    for r in rs:
-        parts += [f"## {r['engine']}, {r['precision']}: ms per step by primitive",
-                  md_table(["ms/step", "calls/step", "kind", "kernel", "direction", "types", "problem"],
-                           [[f"{p[0]:.2f}", f"{p[1]:g}", *p[2:]] for p in r["primitives"]])]
-    return "\n\n".join(parts)
 
 
 def pretrained(rs):
@@ -641,9 +610,6 @@ BENCHES = {
                            ("precision", "engine", "round"), versus_pytorch),
     "lens_weighting": ("Lens weighting: L_rec averaged or summed over pixels", ("variant", "update"), lens_weighting),
     "tempered": ("Tempered lens on MNIST", ("recipe", "lens", "steps", "k"), tempered),
-    "step_profile": ("Where a GAN step's time goes (ms per generator update)", ("config",), step_profile),
-    "conv_padding": ("The padding of the MNIST DCGAN critic's big convolution", ("precision", "padding"), conv_padding),
-    "onednn_profile": ("Where the MNIST DCGAN step's time goes inside oneDNN", ("engine", "precision"), onednn_profile),
     "pretrained": ("Pretrained models packed", ("name",), pretrained),
     "toy_modes": ("Mode coverage on PacGAN's ring and grid", ("run", "mixture", "seed", "updates"), toy),
     "toy_precision": ("Mode coverage on PacGAN's ring, float32 and bfloat16", ("run", "mixture", "seed", "updates"), toy),

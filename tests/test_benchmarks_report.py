@@ -130,11 +130,6 @@ def test_rendering_imports_no_tensorflow():
 
 
 def test_tables_without_committed_records_on_closed_forms():
-    assert report.conv_padding([dict(precision="float32", padding="same", ms=2.0),
-                                dict(precision="float32", padding="tf.pad", ms=3.0)]).endswith(
-        "| float32 | 2.00 (1.00x) | 3.00 (1.50x) |")
-    assert report.step_profile([dict(config="c", full=0.010, critic=0.006, generator=0.004, draws=0.0, input=0.001)]).endswith(
-        "| c | 10.00 | 6.00 (60%) | 4.00 (40%) | 0.00 (0%) | 1.00 (10%) |")
     assert report.pretrained([dict(name="m", size=1000, changes={"g": [1e-3, 1e-4, 0.5]}),
                               dict(name="n", size=2500, changes={"g": [1, 2, 3]})]).endswith("| total | 3,500 |  |  |")
 
