@@ -4,18 +4,11 @@
 """
 import os
 import tempfile
-import time
 
-from benchmarks import cli, report
+from benchmarks import cli, report, timing
 from train import runtime
 
 runtime.quiet()
-
-
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main(argv):
@@ -29,7 +22,7 @@ def main(argv):
     rows = []
 
     def both(name, fn):
-        cold, warm = timed(fn), timed(fn)
+        cold, warm = timing.seconds(fn), timing.seconds(fn)
         rows.append(dict(metric=name, cold=cold, warm=warm, cores=os.cpu_count()))
         print(f"{name}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
 

@@ -11,11 +11,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from absl import flags
 
-from benchmarks import cli, report
+from benchmarks import cli, report, timing
 from zoo_core import errors
 
 flags.DEFINE_integer("steps", 60, "Timed generator updates per setting.")
@@ -43,9 +42,7 @@ def measure_here():
         model = build.model(config, strategy.num_replicas_in_sync)
     ds = strategies.distribute(strategy, lambda: build.dataset(config), config.data.batch_size)
     model.fit(ds, steps_per_epoch=FLAGS.warmup, epochs=1, verbose=0, shuffle=False)
-    start = time.perf_counter()
-    model.fit(ds, steps_per_epoch=FLAGS.steps, epochs=1, verbose=0, shuffle=False)
-    seconds = time.perf_counter() - start
+    seconds = timing.seconds(lambda: model.fit(ds, steps_per_epoch=FLAGS.steps, epochs=1, verbose=0, shuffle=False))
     print(json.dumps(dict(replicas=strategy.num_replicas_in_sync, updates_per_second=FLAGS.steps / seconds)))
 
 

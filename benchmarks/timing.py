@@ -8,15 +8,17 @@ import tempfile
 import time
 
 
+def seconds(fn):
+    """The seconds one call of fn() takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def best_of(fn, repeats=3):
     """The fewest seconds of `repeats` timed calls of fn(), after one untimed call (tracing, warm-up)."""
     fn()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+    return min(seconds(fn) for _ in range(repeats))
 
 
 def child_row(module, *args):
