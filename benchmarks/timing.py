@@ -1,5 +1,5 @@
-"""How the benchmarks time things: the best of repeated calls, and a measurement in a fresh process
-(threading is fixed when a framework starts). No TensorFlow here."""
+"""How the benchmarks time things: one call, the best of repeated calls, and a measurement in a fresh
+process (threading is fixed when a framework starts). No TensorFlow here."""
 import json
 import os
 import subprocess
