@@ -38,7 +38,7 @@ TABLE = {  # the published rows (benchmarks/results/toy_modes.md): (run, mixture
     ("nsgan", "grid"): 80_000, ("nsgan+pac4", "grid"): 80_000, ("wgangp", "grid"): 20_000,
     ("wgangp+pac4", "grid"): 20_000,
     ("mmgan+pac4", "grid"): 40_000, ("lsgan+pac4", "grid"): 40_000,
-    ("fgan:kl+pac4", "grid"): 40_000, ("fgan:reverse_kl+pac4", "grid"): 80_000,
+    ("fgan:kl+pac4", "grid"): 80_000, ("fgan:reverse_kl+pac4", "grid"): 80_000,
     **{(f"fgan:{d}+pac4", "grid"): 40_000 for d in ("hellinger", "jensen_shannon", "total_variation", "pearson",
                                                     "neyman", "jeffrey")},
     ("fgan:gan+pac4", "grid"): 80_000, ("fgan:js_weighted+pac4", "grid"): 80_000, ("fgan:alpha+pac4", "grid"): 40_000,
