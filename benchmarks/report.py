@@ -403,10 +403,10 @@ def toy_montage(bench, columns=5):
 def toy(rs):
     """Per mixture: each run at the last update all its seeds reached, PacGAN's Table 1 beside it, and
     the curve of modes (high quality %) against updates, mean over seeds ([n seeds]: fewer than the run's)."""
-    updates = sorted({r["updates"] for r in rs})
     runs = toy_runs(rs)
     parts = []
     for mixture in [m for m in PACGAN if any(r["mixture"] == m for r in rs)]:
+        updates = sorted({r["updates"] for r in rs if r["mixture"] == mixture})  # this mixture's curve columns
         summary, curves = [], []
         for run in runs:
             mine = [r for r in rs if r["run"] == run and r["mixture"] == mixture]

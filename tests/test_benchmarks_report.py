@@ -213,3 +213,16 @@ def test_a_bench_without_records_is_refused_before_any_page_is_written(tmp_path,
     with pytest.raises(UserError, match=r"^no records for serving \(.*serving.jsonl\): run the benchmark first$"):
         report.main(["scaling", "serving"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scaling.jsonl"]  # scaling.md not written either
+
+
+def test_each_mixtures_curve_has_the_columns_of_its_own_runs():
+    """A run taken further on one mixture adds a column to that mixture's curve only (the README
+    copies both curves, and a column of empty cells on the other would change its rows)."""
+    def record(mixture, updates):
+        return dict(run="nsgan", mixture=mixture, seed=0, updates=updates, seconds=1.0, modes2500=1,
+                    high_quality2500=0.5, reverse_kl2500=0.1)
+
+    text = report.toy([record("ring", 2500), record("grid", 2500), record("grid", 5000)])
+    ring, grid = [t[0] for t in _tables(text)][1::2]
+    assert ring == "| run | 2,500 |"
+    assert grid == "| run | 2,500 | 5,000 |"
