@@ -406,10 +406,11 @@ def toy(rs):
     runs = toy_runs(rs)
     parts = []
     for mixture in [m for m in PACGAN if any(r["mixture"] == m for r in rs)]:
-        updates = sorted({r["updates"] for r in rs if r["mixture"] == mixture})  # this mixture's curve columns
+        here = [r for r in rs if r["mixture"] == mixture]
+        updates = sorted({r["updates"] for r in here})  # this mixture's curve columns
         summary, curves = [], []
         for run in runs:
-            mine = [r for r in rs if r["run"] == run and r["mixture"] == mixture]
+            mine = [r for r in here if r["run"] == run]
             if not mine:
                 continue
             reached = {}
