@@ -90,13 +90,24 @@ def test_kills_during_saves_leave_a_loadable_backup_and_checkpoint(tmp_path, roo
         assert process.stdout.readline().strip() == "ready"
         if kill < 12:
             time.sleep(rng.uniform(0.05, 0.6))
-        else:  # the last kill comes after a checkpoint of its own: on a loaded machine (CI beside five
-            # training runs) all 12 random kills once came before any checkpoint completed
-            old = set(workdirs.list_checkpoints(str(checkpoints)))
-            deadline = time.monotonic() + 600
-            while not set(workdirs.list_checkpoints(str(checkpoints))) - old:
-                assert process.poll() is None and time.monotonic() < deadline, "no checkpoint in 600 s"
-                time.sleep(0.05)
+        else:  # the last kill comes after a checkpoint of its own and the cleanup that follows it: on a
+            # loaded machine (CI beside five training runs) all 12 random kills once came before any
+            # checkpoint completed
+            old, deadline = set(workdirs.list_checkpoints(str(checkpoints))), time.monotonic() + 600
+
+            def saved():
+                others = [p for p in checkpoints.glob("*.tmp-*") if f".tmp-{process.pid}" not in p.name]
+                return set(workdirs.list_checkpoints(str(checkpoints))) - old and not others
+
+            try:
+                while not saved():
+                    assert process.poll() is None, "the save loop ended before a checkpoint of its own"
+                    assert time.monotonic() < deadline, "no checkpoint of the save loop's own in 600 s"
+                    time.sleep(0.05)
+            except AssertionError:
+                process.kill()  # never leave it saving into tmp_path
+                process.wait()
+                raise
             time.sleep(rng.uniform(0.0, 0.3))
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
